@@ -1,0 +1,3 @@
+"""NeutroGuide: plain-language help for families living with neutropenia."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,139 @@
+"""The dialog model: what a loaded ``dialogs/*.yaml`` file becomes.
+
+Every text an author writes is a :class:`Text`: the English source (the gettext msgid), the
+dialog/node path (the msgctxt), an optional note for translators and the line it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+InputKind = Literal["temperature", "number", "yes_no", "text"]
+INPUT_KINDS: tuple[InputKind, ...] = ("temperature", "number", "yes_no", "text")
+
+#: A compiled condition: takes the names it may read (profile, settings, ``value``).
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A public guideline or patient-information page that a dialog's facts come from."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Clinical review metadata shown in ``/about`` and checked by the validator."""
+
+    status: str
+    reviewed: str
+    next_review: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One translatable text: English source, gettext context, translator note."""
+
+    source: str
+    context: str
+    note: str = ""
+    line: int = 0
+    safety: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A ``when:`` expression as written and compiled."""
+
+    expr: str
+    test: Predicate = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A message a node sends, shown only when its condition holds."""
+
+    text: Text
+    when: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: its label and the qualified node it leads to."""
+
+    label: Text
+    goto: str
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One routing rule: go to ``goto`` when ``when`` holds (always, when it is ``None``)."""
+
+    goto: str
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """Typed input a node waits for."""
+
+    kind: InputKind
+    save: str | None
+    invalid: Text | None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One step of a dialog; ``id`` is qualified as ``dialog/node``."""
+
+    id: str
+    dialog: str
+    say: tuple[Say, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    input: InputSpec | None = None
+    branches: tuple[Branch, ...] = ()
+    set: Mapping[str, Any] = field(default_factory=dict)
+    flag: str | None = None
+    end: bool = False
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Dialog:
+    """A dialog file: metadata and nodes (keyed by qualified id)."""
+
+    id: str
+    title: Text
+    review: Review
+    start: str
+    nodes: Mapping[str, Node]
+    keywords: tuple[str, ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DialogSet:
+    """Everything loaded from ``dialogs/``: dialogs plus the system messages."""
+
+    dialogs: Mapping[str, Dialog]
+    nodes: Mapping[str, Node]
+    system: Mapping[str, Text]
+    menu: str
+    welcome: str
+    #: Profile fields the dialogs set or save, with their kind (temperature, number, ...).
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node | None:
+        """The node with this qualified id, or ``None`` when it no longer exists."""
+        return self.nodes.get(node_id)

@@ -1,0 +1,41 @@
+"""The system messages the code needs, by key; their text lives in ``dialogs/system.yaml``."""
+
+from __future__ import annotations
+
+#: Every key the code may send. The validator reports a key missing from system.yaml.
+REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
+    "not_understood",
+    "moved_on",
+    "content_changed",
+    "resume_prompt",
+    "resume_continue",
+    "resume_restart",
+    "back_nothing",
+    "input_invalid",
+    "media_unsupported",
+    "private_only",
+    "forget_confirm",
+    "forget_yes",
+    "forget_no",
+    "forget_done",
+    "forget_kept",
+    "stopped",
+    "language_prompt",
+    "language_set",
+    "too_long",
+    "back_to_menu",
+    "cmd_start",
+    "cmd_menu",
+    "cmd_back",
+    "cmd_help",
+    "cmd_language",
+    "cmd_settings",
+    "cmd_about",
+    "cmd_forget",
+    "cmd_stop",
+)
+
+#: Placeholders a system message may use, by key.
+SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "language_set": frozenset({"language"}),
+}

@@ -1,0 +1,353 @@
+"""One step of a conversation: (session, event) in, (new session, replies) out, no I/O."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from bot.content.loader import placeholders
+from bot.content.model import DialogSet, Node, Text
+from bot.engine.machine import DialogMachine
+from bot.engine.types import Action, Event, Reply, ReplyChoice, Session, StepResult
+from bot.i18n.numbers import Parsed, parse_input
+
+#: Most nodes passed through without waiting in one step (guards a routing loop in content).
+MAX_HOPS = 64
+#: How many answered nodes ``/back`` can go back through.
+MAX_HISTORY = 30
+SYSTEM_TOKEN = "s"
+
+Parser = Callable[[str, str, str], Parsed]
+
+
+@lru_cache(maxsize=8192)
+def node_token(node_id: str) -> str:
+    """A short, stable tag for a node, carried in button data (CRC32 in base 36)."""
+    n = zlib.crc32(node_id.encode())
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"
+
+
+def choice_token(node_id: str, index: int) -> str:
+    """Button data for choice ``index`` of ``node_id``: ``<node tag>.<index>`` (≤ 10 bytes)."""
+    return f"{node_token(node_id)}.{index}"
+
+
+@lru_cache(maxsize=4096)
+def _names(source: str) -> frozenset[str]:
+    return frozenset(placeholders(source))
+
+
+class Engine:
+    """Walks a :class:`DialogSet` for any number of people with one shared machine.
+
+    Args:
+        dialogs: the loaded content.
+        settings: deployment values dialogs may read (emergency number, default threshold).
+        idle_seconds: after this long without a step, a person mid-dialog is asked whether to
+            continue or start again.
+        parser: reads typed input; defaults to the locale-aware readers in ``bot.i18n``.
+    """
+
+    def __init__(
+        self,
+        dialogs: DialogSet,
+        settings: Mapping[str, Any],
+        idle_seconds: float = 12 * 3600,
+        parser: Parser = parse_input,
+    ) -> None:
+        self.dialogs = dialogs
+        self.settings = dict(settings)
+        self.idle_seconds = idle_seconds
+        self.parser = parser
+        self.machine = DialogMachine(dialogs)
+        self._sys = dialogs.system
+        self._keywords = {kw: d.start for d in dialogs.dialogs.values() for kw in d.keywords}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _ns(self, profile: Mapping[str, Any], value: Any = None) -> dict[str, Any]:
+        ns = {**self.settings, **profile}
+        if value is not None:
+            ns["value"] = value
+        return ns
+
+    def _reply(
+        self, text: Text, ns: Mapping[str, Any], choices: tuple[ReplyChoice, ...] = ()
+    ) -> Reply:
+        names = _names(text.source)
+        params = {n: ns.get(n) for n in names} if names else {}
+        return Reply(text, params, choices)
+
+    def system(self, key: str, **params: Any) -> Reply:
+        """A reply carrying the system message ``key``."""
+        return Reply(self._sys[key], params)
+
+    def _choices(self, node: Node, ns: Mapping[str, Any]) -> tuple[ReplyChoice, ...]:
+        return tuple(
+            ReplyChoice(c.label, choice_token(node.id, i))
+            for i, c in enumerate(node.choices)
+            if c.when is None or c.when.test(ns)
+        )
+
+    def _show(self, node: Node, profile: Mapping[str, Any], value: Any = None) -> list[Reply]:
+        """The messages of ``node`` with its buttons attached to the last one."""
+        ns = self._ns(profile, value)
+        texts = [s.text for s in node.say if s.when is None or s.when.test(ns)]
+        replies = [self._reply(t, ns) for t in texts]
+        choices = self._choices(node, ns)
+        if choices and replies:
+            replies[-1] = replace(replies[-1], choices=choices)
+        return replies
+
+    def _enter(
+        self,
+        session: Session,
+        target: str,
+        replies: list[Reply],
+        flags: list[tuple[str, str]],
+        value: Any = None,
+    ) -> Session:
+        """Walk from ``target`` through routing nodes until one waits for the person."""
+        profile = dict(session.profile)
+        node_id = target
+        for _ in range(MAX_HOPS):
+            node = self.dialogs.nodes[node_id]
+            if node.set:
+                profile.update(node.set)
+            if node.flag:
+                flags.append((node.flag, node.id))
+            replies.extend(self._show(node, profile, value))
+            if node.choices or node.input:
+                return replace(session, node=node.id, profile=profile, waiting=None)
+            if node.branches:
+                nxt = self.machine.fire(node.id, "route", self._ns(profile, value))
+                if nxt is not None:
+                    node_id = nxt
+                    continue
+            node_id = self.dialogs.menu  # an end node (or nothing matched): back to the menu
+        raise RuntimeError(f"routing loop in content near {node_id}")
+
+    def _push(self, session: Session) -> Session:
+        if session.node is None:
+            return session
+        history = (*session.history, session.node)[-MAX_HISTORY:]
+        return replace(session, history=history)
+
+    def _result(
+        self,
+        session: Session,
+        replies: list[Reply],
+        now: float,
+        flags: list[tuple[str, str]] | None = None,
+        actions: tuple[Action, ...] = (),
+        changed: bool = True,
+    ) -> StepResult:
+        if changed:
+            session = replace(session, updated_at=now)
+        return StepResult(session, tuple(replies), tuple(flags or ()), actions, changed)
+
+    def current(self, session: Session) -> list[Reply]:
+        """The messages and buttons of where the person is now (to show it again)."""
+        node = self.dialogs.node(session.node or "")
+        if node is None:
+            node = self.dialogs.nodes[self.dialogs.menu]
+        return self._show(node, session.profile)
+
+    # -- the step --------------------------------------------------------------------------
+
+    def step(self, session: Session, event: Event, now: float) -> StepResult:
+        """Apply one event to a session.
+
+        Args:
+            session: where the person is.
+            event: what they did.
+            now: the current Unix time (passed in so the engine reads no clock).
+
+        Returns:
+            The new session, the replies to send, flags raised and actions for the caller
+            (forget the person, stop sending, offer languages, log an unanswered question).
+        """
+        if event.kind == "command":
+            return self._command(session, event, now)
+        if session.node is None:
+            replies: list[Reply] = []
+            flags: list[tuple[str, str]] = []
+            return self._result(
+                self._enter(session, self.dialogs.welcome, replies, flags), replies, now, flags
+            )
+        if session.node not in self.dialogs.nodes:
+            replies = [self.system("content_changed")]
+            flags = []
+            fresh = replace(session, history=(), waiting=None)
+            return self._result(
+                self._enter(fresh, self.dialogs.menu, replies, flags), replies, now, flags
+            )
+        if session.waiting == "forget" and event.kind == "choice":
+            return self._forget_answer(session, event, now)
+        if session.waiting == "resume" and event.kind == "choice":
+            return self._resume_answer(session, event, now)
+        if (
+            session.waiting is None
+            and now - session.updated_at > self.idle_seconds
+            and session.node != self.dialogs.menu
+        ):
+            prompt = Reply(
+                self._sys["resume_prompt"],
+                {},
+                (
+                    ReplyChoice(self._sys["resume_continue"], f"{SYSTEM_TOKEN}.resume.continue"),
+                    ReplyChoice(self._sys["resume_restart"], f"{SYSTEM_TOKEN}.resume.restart"),
+                ),
+            )
+            return self._result(replace(session, waiting="resume"), [prompt], now)
+        if session.waiting is not None:
+            session = replace(session, waiting=None)
+        if event.kind == "choice":
+            return self._choice(session, event, now)
+        return self._text(session, event, now)
+
+    def _command(self, session: Session, event: Event, now: float) -> StepResult:
+        name = event.value
+        replies: list[Reply] = []
+        flags: list[tuple[str, str]] = []
+        fresh = replace(session, waiting=None)
+        if name == "start":
+            target = self._deep_link(event.argument)
+            if target is None:
+                target = self.dialogs.welcome if session.node is None else self.dialogs.menu
+            return self._result(
+                self._enter(self._push(fresh), target, replies, flags), replies, now, flags
+            )
+        if name in ("help", "about", "settings") and name in self.dialogs.dialogs:
+            target = self.dialogs.dialogs[name].start
+            return self._result(
+                self._enter(self._push(fresh), target, replies, flags), replies, now, flags
+            )
+        if name == "back":
+            return self._back(fresh, now)
+        if name == "language":
+            return self._result(fresh, [], now, actions=("choose_language",))
+        if name == "forget":
+            prompt = Reply(
+                self._sys["forget_confirm"],
+                {},
+                (
+                    ReplyChoice(self._sys["forget_yes"], f"{SYSTEM_TOKEN}.forget.yes"),
+                    ReplyChoice(self._sys["forget_no"], f"{SYSTEM_TOKEN}.forget.no"),
+                ),
+            )
+            return self._result(replace(session, waiting="forget"), [prompt], now)
+        if name == "stop":
+            return self._result(fresh, [self.system("stopped")], now, actions=("stop",))
+        # /menu and any unknown command
+        menu = replace(fresh, history=())
+        return self._result(
+            self._enter(menu, self.dialogs.menu, replies, flags), replies, now, flags
+        )
+
+    def _deep_link(self, payload: str) -> str | None:
+        payload = payload.strip().lower()
+        if not payload:
+            return None
+        dialog = self.dialogs.dialogs.get(payload)
+        return dialog.start if dialog is not None else None
+
+    def _back(self, session: Session, now: float) -> StepResult:
+        if not session.history:
+            return self._result(
+                session, [self.system("back_nothing"), *self.current(session)], now, changed=False
+            )
+        *rest, previous = session.history
+        if previous not in self.dialogs.nodes:
+            previous = self.dialogs.menu
+        moved = replace(session, node=previous, history=tuple(rest))
+        return self._result(moved, self._show(self.dialogs.nodes[previous], moved.profile), now)
+
+    def _forget_answer(self, session: Session, event: Event, now: float) -> StepResult:
+        if event.value == f"{SYSTEM_TOKEN}.forget.yes":
+            return self._result(Session(), [self.system("forget_done")], now, actions=("forget",))
+        back = replace(session, waiting=None)
+        return self._result(back, [self.system("forget_kept"), *self.current(back)], now)
+
+    def _resume_answer(self, session: Session, event: Event, now: float) -> StepResult:
+        back = replace(session, waiting=None)
+        if event.value == f"{SYSTEM_TOKEN}.resume.restart":
+            replies: list[Reply] = []
+            flags: list[tuple[str, str]] = []
+            menu = replace(back, history=())
+            return self._result(
+                self._enter(menu, self.dialogs.menu, replies, flags), replies, now, flags
+            )
+        return self._result(back, self.current(back), now)
+
+    def _stale(self, session: Session, now: float) -> StepResult:
+        return self._result(
+            session, [self.system("moved_on"), *self.current(session)], now, changed=False
+        )
+
+    def _choice(self, session: Session, event: Event, now: float) -> StepResult:
+        node = self.dialogs.nodes[session.node or self.dialogs.menu]
+        tag, _, index = event.value.partition(".")
+        if tag != node_token(node.id) or not index.isdigit() or int(index) >= len(node.choices):
+            return self._stale(session, now)
+        ns = self._ns(session.profile)
+        nxt = self.machine.fire(node.id, f"c{int(index)}", ns)
+        if nxt is None:  # a hidden choice (its condition is false): forged or out of date
+            return self._stale(session, now)
+        replies: list[Reply] = []
+        flags: list[tuple[str, str]] = []
+        return self._result(
+            self._enter(self._push(session), nxt, replies, flags), replies, now, flags
+        )
+
+    def _text(self, session: Session, event: Event, now: float) -> StepResult:
+        node = self.dialogs.nodes[session.node or self.dialogs.menu]
+        replies: list[Reply] = []
+        flags: list[tuple[str, str]] = []
+        if node.input is not None:
+            parsed = self.parser(node.input.kind, event.value, event.locale)
+            value = parsed.value
+            if parsed.problem is None and isinstance(value, float):
+                spec = node.input
+                if (spec.minimum is not None and value < spec.minimum) or (
+                    spec.maximum is not None and value > spec.maximum
+                ):
+                    parsed = Parsed(None, "range")
+            if parsed.problem is not None:
+                ask = node.input.invalid or self._sys["input_invalid"]
+                ns = self._ns(session.profile)
+                return self._result(
+                    session, [self._reply(ask, ns), *self.current(session)], now, changed=False
+                )
+            profile = dict(session.profile)
+            if node.input.save:
+                profile[node.input.save] = value
+            answered = replace(self._push(session), profile=profile)
+            nxt = self.machine.fire(node.id, "answer", self._ns(profile, value))
+            target = nxt if nxt is not None else self.dialogs.menu
+            return self._result(
+                self._enter(answered, target, replies, flags, value), replies, now, flags
+            )
+        words = event.value.strip().casefold()
+        target = self._keywords.get(words) or next(
+            (start for kw, start in self._keywords.items() if kw in words.split()), None
+        )
+        if target is not None:
+            return self._result(
+                self._enter(self._push(session), target, replies, flags), replies, now, flags
+            )
+        return self._result(
+            session,
+            [self.system("not_understood"), *self.current(session)],
+            now,
+            actions=("unanswered",),
+            changed=False,
+        )

@@ -1,0 +1,74 @@
+"""Plain data crossing the engine boundary: events in, sessions and replies out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.content.model import Text
+
+EventKind = Literal["text", "choice", "command"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One input from a person: typed text, a pressed button (its token) or a command.
+
+    ``locale`` is the person's locale, used to read numbers typed in local formats.
+    """
+
+    kind: EventKind
+    value: str
+    locale: str = "en"
+    argument: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Where a person is: plain data, stored between steps, never a machine model.
+
+    Attributes:
+        node: qualified node id the person is at (``None`` before the first step).
+        history: nodes the person answered, newest last, for ``/back``.
+        profile: what the person told the bot (age group, threshold, care-team phone ...).
+        updated_at: Unix time of the last step, for the idle "continue?" offer.
+        waiting: a pending system question (``"resume"`` or ``"forget"``), else ``None``.
+    """
+
+    node: str | None = None
+    history: tuple[str, ...] = ()
+    profile: Mapping[str, Any] = field(default_factory=dict)
+    updated_at: float = 0.0
+    waiting: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyChoice:
+    """A button to show: its label and the compact token that comes back when pressed."""
+
+    label: Text
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send, not yet translated: text, placeholder values and buttons."""
+
+    text: Text
+    params: Mapping[str, Any] = field(default_factory=dict)
+    choices: tuple[ReplyChoice, ...] = ()
+
+
+Action = Literal["forget", "stop", "choose_language", "unanswered"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What one step produced: the new session, replies, raised flags and side effects."""
+
+    session: Session
+    replies: tuple[Reply, ...]
+    flags: tuple[tuple[str, str], ...] = ()  # (flag, node id)
+    actions: tuple[Action, ...] = ()
+    changed: bool = True

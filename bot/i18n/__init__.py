@@ -1,0 +1,1 @@
+"""Catalogs, locale negotiation, locale-aware reading and formatting of numbers."""

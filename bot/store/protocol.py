@@ -1,0 +1,101 @@
+"""What the rest of the bot needs from storage; :mod:`bot.store.sql` implements it.
+
+Only ``bot/store`` imports SQLAlchemy. Everything crossing this seam is plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from bot.engine.types import Session
+
+Direction = Literal["in", "out"]
+#: Log row kinds: what came in (text, choice, command, media), what went out (reply), and
+#: events for operators (flag, escalation, unanswered, fallback).
+LogKind = Literal[
+    "text", "choice", "command", "media", "reply", "flag", "escalation", "unanswered", "fallback"
+]
+Status = Literal["active", "inactive", "stopped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as stored: pseudonym only, never a raw channel id or name."""
+
+    pseudonym: str
+    locale: str | None = None
+    consent: bool = False
+    status: Status = "active"
+    notices: tuple[str, ...] = ()  # one-time notices already shown (e.g. "unchecked-de")
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One conversation log entry. ``text`` only where the log needs it (typed input)."""
+
+    direction: Direction
+    kind: LogKind
+    node: str | None = None
+    message_id: str | None = None
+    text: str | None = None
+    flag: str | None = None
+    rule: str | None = None
+    at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A conversation summary for operators."""
+
+    pseudonym: str
+    last_active: float
+    messages: int
+    flags: Mapping[str, int] = field(default_factory=dict)
+    status: Status = "active"
+    locale: str | None = None
+
+
+class Store(Protocol):
+    """Persistence for people, sessions, the conversation log and processed input ids."""
+
+    async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
+        """The person and their session, or ``None`` for someone new."""
+
+    async def commit(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+    ) -> bool:
+        """Save person, session and log rows and mark ``input_id`` processed, atomically.
+
+        Returns ``False`` (and writes nothing) when ``input_id`` was already processed,
+        so a redelivered input is never applied twice.
+        """
+
+    async def is_processed(self, input_id: str) -> bool:
+        """Whether ``input_id`` was already committed."""
+
+    async def set_status(self, pseudonym: str, status: Status) -> None:
+        """Mark a person active, inactive (blocked the bot) or stopped."""
+
+    async def forget(self, pseudonym: str) -> None:
+        """Delete everything about a person: person, session, log rows, processed ids."""
+
+    async def conversations(self, limit: int = 100) -> list[Conversation]:
+        """Conversations, most recently active first."""
+
+    async def transcript(self, pseudonym: str) -> list[LogRow]:
+        """One person's log, oldest first."""
+
+    def export(self) -> AsyncIterator[tuple[str, LogRow]]:
+        """Every log row with its pseudonym, oldest first, for CSV / JSON Lines export."""
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts for operators: people, flags by kind, unanswered, fallbacks."""
+
+    async def close(self) -> None:
+        """Release connections."""
