@@ -34,7 +34,7 @@ from bot.content.model import (
     Source,
     Text,
 )
-from bot.content.system import REQUIRED_SYSTEM_MESSAGES, SYSTEM_PLACEHOLDERS
+from bot.content.system import SYSTEM_PLACEHOLDERS
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
 
 MAX_LABEL = 40
@@ -261,7 +261,9 @@ def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> N
         sets = {}
     for key, value in sets.items():
         if not ID_RE.match(key):
-            r.error(data.value_pos["set"], f"profile field '{key}' must be lower-case letters and _")
+            r.error(
+                data.value_pos["set"], f"profile field '{key}' must be lower-case letters and _"
+            )
         kind = (
             "number" if isinstance(value, int | float) and not isinstance(value, bool) else "text"
         )

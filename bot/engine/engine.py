@@ -82,6 +82,7 @@ class Engine:
     def _reply(
         self, text: Text, ns: Mapping[str, Any], choices: tuple[ReplyChoice, ...] = ()
     ) -> Reply:
+        """A reply for ``text`` with the placeholder values it needs taken from ``ns``."""
         names = _names(text.source)
         params = {n: ns.get(n) for n in names} if names else {}
         return Reply(text, params, choices)
@@ -101,7 +102,7 @@ class Engine:
         """The messages of ``node`` with its buttons attached to the last one."""
         ns = self._ns(profile, value)
         texts = [s.text for s in node.say if s.when is None or s.when.test(ns)]
-        replies = [self._reply(t, ns) for t in texts]
+        replies = [self.reply(t, ns) for t in texts]
         choices = self._choices(node, ns)
         if choices and replies:
             replies[-1] = replace(replies[-1], choices=choices)
@@ -325,7 +326,7 @@ class Engine:
                 ask = node.input.invalid or self._sys["input_invalid"]
                 ns = self._ns(session.profile)
                 return self._result(
-                    session, [self._reply(ask, ns), *self.current(session)], now, changed=False
+                    session, [self.reply(ask, ns), *self.current(session)], now, changed=False
                 )
             profile = dict(session.profile)
             if node.input.save:

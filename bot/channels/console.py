@@ -1,0 +1,82 @@
+"""The terminal chat: numbered choices, typed answers, the same service as Telegram.
+
+Works interactively and with piped standard input, so scripts and tests can drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.service import COMMANDS, Conversations, Inbound, Outcome
+
+CHANNEL = "console"
+QUIT_WORDS = frozenset({"/quit", "/exit"})
+
+
+class ConsoleChat:
+    """Drives :class:`Conversations` from lines of text.
+
+    Args:
+        service: the conversation service.
+        user: the name this chat speaks as (its pseudonym is derived from it).
+        out: where messages are printed.
+        language_code: the language to negotiate for a new person.
+    """
+
+    def __init__(self, service: Conversations, user: str, out: TextIO = sys.stdout,
+                 language_code: str | None = None) -> None:
+        self.service = service
+        self.user = user
+        self.out = out
+        self.language_code = language_code
+        self.buttons: list[tuple[str, str]] = []
+        self._serial = 0
+
+    def _inbound(self, line: str) -> Inbound:
+        text = line.strip()
+        self._serial += 1
+        if text.startswith("/"):
+            name, _, argument = text[1:].partition(" ")
+            name = name.lower()
+            if name in COMMANDS:
+                return Inbound(CHANNEL, self.user, "command", name, argument.strip(),
+                               language_code=self.language_code)
+        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
+            return Inbound(CHANNEL, self.user, "choice", self.buttons[int(text) - 1][1],
+                           language_code=self.language_code)
+        return Inbound(CHANNEL, self.user, "text", line.rstrip("\n"),
+                       language_code=self.language_code)
+
+    def show(self, outcome: Outcome) -> None:
+        """Print the messages, numbering the buttons of the last one that has any."""
+        for message in outcome.messages:
+            marker = "!! " if message.urgent else ""
+            self.out.write(f"\n{marker}{message.text}\n")
+            if message.buttons:
+                self.buttons = list(message.buttons)
+                for i, (label, _token) in enumerate(message.buttons, 1):
+                    self.out.write(f"  {i}. {label}\n")
+        self.out.flush()
+
+    async def send(self, line: str) -> Outcome:
+        """Handle one typed line and print the answer."""
+        outcome = await self.service.handle(self._inbound(line))
+        self.show(outcome)
+        return outcome
+
+    async def run(self, readline: Callable[[], str], prompt: bool) -> None:
+        """Read lines until end of input or ``/quit``; the first step resumes or welcomes."""
+        await self.send("/start")
+        while True:
+            if prompt:
+                self.out.write("> ")
+                self.out.flush()
+            line = await asyncio.to_thread(readline)
+            if not line or line.strip().lower() in QUIT_WORDS:
+                break
+            if not line.strip():
+                continue
+            await self.send(line)

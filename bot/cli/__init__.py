@@ -1,0 +1,1 @@
+"""The ``neutroguide`` command line: one module per command group."""

@@ -1,0 +1,45 @@
+"""``neutroguide chat``: talk to the bot in the terminal, no Telegram token needed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from typing import Any
+
+from bot.channels.console import CHANNEL, ConsoleChat
+from bot.cli.common import open_service
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``chat``."""
+    parser = sub.add_parser("chat", help="chat with the bot in the terminal (uses DATABASE_URL)")
+    parser.add_argument("--lang", help="language to use, e.g. de (preview a translation)")
+    parser.add_argument("--user", help="who you are; the same name resumes that conversation")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    user = args.user or getpass.getuser() or "local"
+    return asyncio.run(_chat(user, args.lang))
+
+
+async def _chat(user: str, lang: str | None) -> int:
+    service = await open_service()
+    if service is None:
+        return 1
+    try:
+        if lang:
+            if lang not in service.locales():
+                print(f"no translation for '{lang}'; available: {', '.join(service.locales())}",
+                      file=sys.stderr)
+                return 2
+            await service.set_locale(CHANNEL, user, lang)
+        chat = ConsoleChat(service, user, language_code=lang)
+        await chat.run(sys.stdin.readline, prompt=sys.stdin.isatty())
+    finally:
+        await service.close()
+    return 0

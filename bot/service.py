@@ -1,0 +1,424 @@
+"""The conversation service: every channel's one door into safety screen, engine and store.
+
+An input travels: pseudonym → per-person lock → duplicate check → load → safety screen →
+engine step → render in the person's language → one store transaction → messages back to the
+channel. The channel sends what comes back; it holds no dialog logic.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
+
+from bot.config import Settings
+from bot.content.loader import load_dialogs
+from bot.content.model import DialogSet, Text
+from bot.engine import Engine, Event, Reply, ReplyChoice, Session
+from bot.engine.engine import SYSTEM_TOKEN
+from bot.engine.types import EventKind, StepResult
+from bot.i18n.render import Catalogs, Renderer
+from bot.locks import KeyedLock
+from bot.store.protocol import LogRow, Person, Store
+
+log = logging.getLogger(__name__)
+
+InboundKind = Literal["text", "choice", "command", "media"]
+#: Typed text beyond this many characters is cut before reading (and the person is told).
+MAX_INPUT = 2000
+LANGUAGE_TOKEN = "l."
+BACK_TOKEN = f"{SYSTEM_TOKEN}.back"
+CONFIRM_YES = f"{SYSTEM_TOKEN}.confirm.yes"
+CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
+COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One input from a channel, before pseudonymisation."""
+
+    channel: str
+    user_id: str
+    kind: InboundKind
+    value: str
+    argument: str = ""
+    input_id: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One message for the channel to send: text and (label, callback data) buttons."""
+
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+    urgent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What handling an input produced."""
+
+    messages: tuple[Outbound, ...]
+    duplicate: bool = False
+    stale: bool = False
+    notice: str | None = None
+    locale: str = "en"
+
+
+class Screening(Protocol):
+    """What the safety screen returns when a message needs an urgent or special answer."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def fever(self) -> bool: ...
+    @property
+    def message_key(self) -> str: ...
+
+
+class Screener(Protocol):
+    """The safety screen (see :mod:`bot.safety`)."""
+
+    def screen(self, text: str, locale: str, threshold_c: float = 38.0) -> Screening | None: ...
+
+
+class Pseudonymizer(Protocol):
+    """Keyed pseudonyms for channel user ids."""
+
+    def of(self, channel: str, user_id: str) -> str: ...
+
+
+def message_id(text: Text) -> str:
+    """A stable id for a message in the log: its context and a checksum of its source."""
+    return f"{text.context}#{zlib.crc32(text.source.encode()):08x}"
+
+
+class Conversations:
+    """Handles inputs for every person, one at a time per person.
+
+    Args:
+        dialogs: loaded content.
+        engine: the engine over ``dialogs``.
+        catalogs: translations.
+        store: persistence.
+        pseudonyms: turns channel user ids into keyed pseudonyms.
+        settings: the bot's settings (deployment values, default locale).
+        screener: the safety screen, run on every typed message before the engine.
+        clock: the time source (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        dialogs: DialogSet,
+        engine: Engine,
+        catalogs: Catalogs,
+        store: Store,
+        pseudonyms: Pseudonymizer,
+        settings: Settings,
+        screener: Screener | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.dialogs = dialogs
+        self.engine = engine
+        self.catalogs = catalogs
+        self.renderer = Renderer(catalogs)
+        self.store = store
+        self.pseudonyms = pseudonyms
+        self.settings = settings
+        self.screener = screener
+        self.clock = clock
+        self._locks = KeyedLock()
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Conversations:
+        """Load content, catalogs and the store (running migrations) as ``settings`` say.
+
+        Raises:
+            bot.content.loader.ContentError: the dialogs are invalid; the bot must not start.
+        """
+        from bot.safety import Screener as SafetyScreener
+        from bot.store import open_store
+        from bot.store.pseudonym import Pseudonymizer as KeyedPseudonyms
+        from bot.store.pseudonym import load_or_create_key
+
+        dialogs = load_dialogs(settings.dialogs_dir)
+        deployment = settings.deployment
+        engine = Engine(
+            dialogs, deployment.placeholders(), idle_seconds=deployment.idle_resume_hours * 3600
+        )
+        catalogs = Catalogs.load(settings.locales_dir)
+        store = await open_store(settings.database_url)
+        key = (
+            settings.pseudonym_key.encode()
+            if settings.pseudonym_key
+            else load_or_create_key(settings.database_url)
+        )
+        return cls(
+            dialogs, engine, catalogs, store, KeyedPseudonyms(key), settings, SafetyScreener.load()
+        )
+
+    async def close(self) -> None:
+        """Release the store."""
+        await self.store.close()
+
+    # -- what channels ask for ------------------------------------------------------------
+
+    def locales(self) -> list[str]:
+        """The locales with a catalog (English included)."""
+        return self.catalogs.available()
+
+    def system_text(self, key: str, language_code: str | None) -> str:
+        """A system message in the best locale for ``language_code``."""
+        locale = self.catalogs.negotiate(language_code, self.settings.deployment.default_locale)
+        return self.renderer.text(self.dialogs.system[key], locale)
+
+    def command_menu(self, locale: str) -> list[tuple[str, str]]:
+        """Commands with their descriptions in ``locale``, for a channel's command menu."""
+        return [(c, self.renderer.text(self.dialogs.system[f"cmd_{c}"], locale)) for c in COMMANDS]
+
+    async def mark_blocked(self, channel: str, user_id: str) -> None:
+        """The person blocked the bot: mark them inactive until they write again."""
+        await self.store.set_status(self.pseudonyms.of(channel, user_id), "inactive")
+
+    async def set_locale(self, channel: str, user_id: str, locale: str) -> None:
+        """Save a language choice for a person (the terminal chat's ``--lang``)."""
+        pseudonym = self.pseudonyms.of(channel, user_id)
+        async with self._locks.hold(pseudonym):
+            loaded = await self.store.load(pseudonym)
+            person, session = loaded or (Person(pseudonym), Session())
+            await self.store.commit(replace(person, locale=locale), session, (), None)
+
+    # -- the one door ----------------------------------------------------------------------
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        """Handle one input; safe to call concurrently, serialised per person."""
+        pseudonym = self.pseudonyms.of(inbound.channel, inbound.user_id)
+        async with self._locks.hold(pseudonym):
+            return await self._handle(pseudonym, inbound)
+
+    async def _handle(self, pseudonym: str, inbound: Inbound) -> Outcome:
+        if inbound.input_id is not None and await self.store.is_processed(inbound.input_id):
+            return Outcome((), duplicate=True)
+        now = self.clock()
+        loaded = await self.store.load(pseudonym)
+        person, session = loaded or (Person(pseudonym), Session(updated_at=now))
+        if person.status != "active":
+            person = replace(person, status="active")
+        locale = person.locale or self.catalogs.negotiate(
+            inbound.language_code, self.settings.deployment.default_locale
+        )
+        turn = _Turn(self, person, session, locale, now)
+        turn.log_in(inbound)
+        self._dispatch(turn, inbound)
+        if turn.forget:
+            await self.store.forget(pseudonym)
+            return turn.outcome()
+        saved = await self.store.commit(turn.person, turn.session, turn.rows, inbound.input_id)
+        if not saved:
+            return Outcome((), duplicate=True)
+        return turn.outcome()
+
+    def _dispatch(self, turn: _Turn, inbound: Inbound) -> None:
+        value = inbound.value
+        if inbound.kind == "media":
+            turn.say_system("media_unsupported")
+            turn.show(self.engine.current(turn.session))
+            return
+        if inbound.kind == "choice" and value.startswith(LANGUAGE_TOKEN):
+            self._choose_language(turn, value[len(LANGUAGE_TOKEN) :])
+            return
+        if inbound.kind == "choice" and value in (BACK_TOKEN, CONFIRM_NO):
+            turn.show(self.engine.current(turn.session))
+            return
+        if inbound.kind == "choice" and value.startswith(f"{CONFIRM_YES}."):
+            turn.urgent(value[len(CONFIRM_YES) + 1 :], fever=False)
+            return
+        kind: EventKind = "command" if inbound.kind == "command" else "choice"
+        if inbound.kind == "text":
+            kind = "text"
+            if len(value) > MAX_INPUT:
+                value = value[:MAX_INPUT]
+                turn.say_system("too_long")
+            if self._screen(turn, value):
+                return
+            token = self._typed_label(turn, value)
+            if token is not None:
+                kind, value = "choice", token
+        event = Event(kind, value, turn.locale, inbound.argument)
+        result = self.engine.step(turn.session, event, turn.now)
+        turn.apply(result)
+        if "choose_language" in result.actions:
+            turn.languages(self.catalogs.display_names())
+
+    def _typed_label(self, turn: _Turn, text: str) -> str | None:
+        """The token of a current button whose label the person typed instead of pressing."""
+        typed = text.strip().casefold()
+        for reply in self.engine.current(turn.session):
+            for choice in reply.choices:
+                if typed == self.renderer.text(choice.label, turn.locale).casefold():
+                    return choice.token
+        return None
+
+    def _screen(self, turn: _Turn, text: str) -> bool:
+        if self.screener is None:
+            return False
+        threshold = turn.session.profile.get("fever_threshold")
+        if not isinstance(threshold, int | float):
+            threshold = self.settings.deployment.fever_threshold
+        found = self.screener.screen(text, turn.locale, float(threshold))
+        if found is None:
+            return False
+        turn.rows.append(
+            LogRow(
+                "out",
+                "escalation",
+                turn.session.node,
+                flag=found.kind,
+                rule=found.rule,
+                at=turn.now,
+            )
+        )
+        if found.kind == "stop":
+            turn.person = replace(turn.person, status="stopped")
+            turn.say_system(found.message_key)
+        elif found.kind == "confirm":
+            turn.confirm(found.message_key, found.rule)
+        elif found.kind == "distress":
+            turn.say_system(found.message_key, back=True)
+        else:
+            turn.urgent(found.message_key, fever=found.fever)
+        return True
+
+    def _choose_language(self, turn: _Turn, code: str) -> None:
+        if code not in self.catalogs.available():
+            turn.stale = True
+            turn.say_system("moved_on")
+            turn.show(self.engine.current(turn.session))
+            return
+        turn.person = replace(turn.person, locale=code)
+        turn.locale = code
+        name = dict(self.catalogs.display_names()).get(code, code)
+        turn.say_system("language_set", language=name)
+        turn.show(self.engine.current(turn.session))
+
+
+class _Turn:
+    """The working state of one handled input: what to save and what to send."""
+
+    def __init__(
+        self, service: Conversations, person: Person, session: Session, locale: str, now: float
+    ) -> None:
+        self.service = service
+        self.person = person
+        self.session = session
+        self.locale = locale
+        self.now = now
+        self.rows: list[LogRow] = []
+        self.messages: list[Outbound] = []
+        self.stale = False
+        self.forget = False
+
+    def log_in(self, inbound: Inbound) -> None:
+        keep_text = inbound.kind == "text" and self.person.consent
+        self.rows.append(
+            LogRow(
+                "in",
+                inbound.kind,
+                self.session.node,
+                text=inbound.value[:MAX_INPUT] if keep_text else None,
+                message_id=inbound.value if inbound.kind != "text" else None,
+                at=self.now,
+            )
+        )
+
+    def _send(
+        self, reply: Reply, urgent: bool = False, extra: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        rendered = self.service.renderer.render(reply, self.locale)
+        self.messages.append(Outbound(rendered.text, (*rendered.buttons, *extra), urgent))
+        self.rows.append(
+            LogRow(
+                "out", "reply", self.session.node, message_id=message_id(reply.text), at=self.now
+            )
+        )
+
+    def show(self, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            self._send(reply)
+
+    def say_system(self, key: str, back: bool = False, **params: Any) -> None:
+        reply = self.service.engine.system(key, **params)
+        if back:
+            reply = self._with_back(reply)
+        self._send(reply)
+
+    def _with_back(self, reply: Reply) -> Reply:
+        label = (
+            self.service.dialogs.system.get("back_to_where")
+            or self.service.dialogs.system["back_to_menu"]
+        )
+        return replace(reply, choices=(*reply.choices, ReplyChoice(label, BACK_TOKEN)))
+
+    def _placeholders(self) -> dict[str, Any]:
+        return {**self.service.settings.deployment.placeholders(), **self.session.profile}
+
+    def urgent(self, key: str, fever: bool) -> None:
+        system = self.service.dialogs.system
+        ns = self._placeholders()
+        if not ns.get("care_team_phone") and f"{key}_no_team" in system:
+            key = f"{key}_no_team"
+        text = system[key]
+        reply = self.service.engine.reply(text, ns)
+        self._send(self._with_back(reply), urgent=True)
+        self.rows.append(
+            LogRow("out", "flag", self.session.node, flag="red", rule=key, at=self.now)
+        )
+
+    def confirm(self, key: str, rule: str) -> None:
+        system = self.service.dialogs.system
+        urgent_key = "urgent_fever" if rule.startswith("temperature") else "urgent_sign"
+        yes = system.get("confirm_yes") or system["forget_yes"]
+        no = system.get("confirm_no") or system["forget_no"]
+        reply = Reply(
+            system[key],
+            {},
+            (
+                ReplyChoice(yes, f"{CONFIRM_YES}.{urgent_key}"),
+                ReplyChoice(no, CONFIRM_NO),
+            ),
+        )
+        self._send(reply)
+
+    def languages(self, names: Sequence[tuple[str, str]]) -> None:
+        prompt = self.service.dialogs.system["language_prompt"]
+        rendered = self.service.renderer.text(prompt, self.locale)
+        buttons = tuple((name, f"{LANGUAGE_TOKEN}{code}") for code, name in names)
+        self.messages.append(Outbound(rendered, buttons))
+
+    def apply(self, result: StepResult) -> None:
+        if "forget" in result.actions:
+            self.forget = True
+        if "stop" in result.actions:
+            self.person = replace(self.person, status="stopped")
+        if "unanswered" in result.actions:
+            self.rows.append(LogRow("in", "unanswered", self.session.node, at=self.now))
+        self.stale = self.stale or (
+            not result.changed
+            and any(r.text is self.service.dialogs.system["moved_on"] for r in result.replies)
+        )
+        consent = result.session.profile.get("consent")
+        if isinstance(consent, bool) and consent != self.person.consent:
+            self.person = replace(self.person, consent=consent)
+        for flag, node in result.flags:
+            self.rows.append(LogRow("out", "flag", node, flag=flag, at=self.now))
+        self.session = result.session
+        self.show(result.replies)
+
+    def outcome(self) -> Outcome:
+        return Outcome(tuple(self.messages), stale=self.stale, locale=self.locale)
