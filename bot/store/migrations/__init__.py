@@ -1,0 +1,1 @@
+"""Alembic migrations for the NeutroGuide store (``neutroguide db upgrade``)."""

@@ -1,0 +1,399 @@
+"""The SQL store: SQLite (aiosqlite, WAL) or PostgreSQL (asyncpg) through SQLAlchemy async Core."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from bot.engine.types import Session
+from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status
+from bot.store.tables import conversation_log, people, processed_inputs, sessions
+from bot.store.url import is_memory_sqlite, normalize_database_url
+
+#: How long a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Log kinds that are messages (in or out), as opposed to events recorded for operators.
+MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply")
+_STATUSES: tuple[Status, ...] = ("active", "inactive", "stopped")
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers work while one writer writes; busy_timeout makes writers queue."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for a ``DATABASE_URL`` (any accepted form), SQLite pragmas installed.
+
+    Args:
+        url: the database URL as configured.
+    """
+    async_url = normalize_database_url(url)
+    if is_memory_sqlite(url):
+        # One shared connection, or every connection would see its own empty database.
+        engine = create_async_engine(async_url, poolclass=StaticPool)
+    else:
+        engine = create_async_engine(async_url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _status(value: str) -> Status:
+    for status in _STATUSES:
+        if value == status:
+            return status
+    raise ValueError(f"unknown person status {value!r} in the database")
+
+
+def _row_to_log(row: sa.Row[Any]) -> LogRow:
+    return LogRow(
+        direction=cast(Direction, row.direction),
+        kind=cast(LogKind, row.kind),
+        node=row.node,
+        message_id=row.message_id,
+        text=row.text,
+        flag=row.flag,
+        rule=row.rule,
+        at=float(row.at),
+    )
+
+
+class SqlStore:
+    """The :class:`~bot.store.protocol.Store` on SQLAlchemy: one transaction per handled input.
+
+    Safe with several bot instances on one PostgreSQL database: upserts use
+    ``INSERT ... ON CONFLICT``, and the processed-input insert decides which instance
+    applies a redelivered input.
+    """
+
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], float] = time.time) -> None:
+        """Wrap ``engine`` (see :func:`create_engine`); ``clock`` stamps rows and tests fix it."""
+        self.engine = engine
+        self._clock = clock
+        self._dialect = engine.dialect.name
+        # An in-memory SQLite database has a single connection: take turns using it.
+        self._lock: asyncio.Lock | None = (
+            asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
+        )
+
+    @classmethod
+    def from_url(cls, url: str, clock: Callable[[], float] = time.time) -> SqlStore:
+        """A store on a new engine for ``url``; the schema must already be current."""
+        return cls(create_engine(url), clock=clock)
+
+    def _turn(self) -> AbstractAsyncContextManager[Any]:
+        return self._lock if self._lock is not None else nullcontext()
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self._turn(), self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self._turn(), self.engine.connect() as conn:
+            yield conn
+
+    def _insert(self, table: sa.Table) -> Any:
+        """The dialect's INSERT, which has ``on_conflict_do_update`` / ``_do_nothing``."""
+        if self._dialect == "postgresql":
+            return postgresql.insert(table)
+        if self._dialect == "sqlite":
+            return sqlite.insert(table)
+        raise NotImplementedError(f"no upsert for the {self._dialect} dialect")
+
+    async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
+        """The person and their session, or ``None`` for someone new."""
+        query = (
+            sa.select(people, sessions.c.node, sessions.c.history, sessions.c.profile)
+            .add_columns(
+                sessions.c.waiting,
+                sessions.c.updated_at.label("session_updated_at"),
+                sessions.c.pseudonym.label("session_pseudonym"),
+            )
+            .select_from(people.outerjoin(sessions, sessions.c.pseudonym == people.c.pseudonym))
+            .where(people.c.pseudonym == pseudonym)
+        )
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        person = Person(
+            pseudonym=row.pseudonym,
+            locale=row.locale,
+            consent=bool(row.consent),
+            status=_status(row.status),
+            notices=tuple(row.notices or ()),
+        )
+        if row.session_pseudonym is None:
+            return person, Session()
+        session = Session(
+            node=row.node,
+            history=tuple(row.history or ()),
+            profile=dict(row.profile or {}),
+            updated_at=float(row.session_updated_at),
+            waiting=row.waiting,
+        )
+        return person, session
+
+    async def commit(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+    ) -> bool:
+        """Save person, session and log rows and mark ``input_id`` processed, atomically.
+
+        The processed-input row goes in first: a second delivery of the same input (on this
+        or another instance) finds it and changes nothing. Log rows with ``at == 0`` get
+        the commit time.
+
+        Returns:
+            ``False`` (nothing written) when ``input_id`` was already processed, else ``True``.
+        """
+        now = self._clock()
+        async with self._begin() as conn:
+            if input_id is not None:
+                claim = (
+                    self._insert(processed_inputs)
+                    .values(input_id=input_id, pseudonym=person.pseudonym, at=now)
+                    .on_conflict_do_nothing(index_elements=[processed_inputs.c.input_id])
+                )
+                if (await conn.execute(claim)).rowcount != 1:
+                    await conn.rollback()
+                    return False
+            await conn.execute(self._upsert_person(person, now))
+            await conn.execute(self._upsert_session(person.pseudonym, session))
+            if rows:
+                await conn.execute(
+                    conversation_log.insert(),
+                    [self._log_values(person.pseudonym, row, now) for row in rows],
+                )
+        return True
+
+    def _upsert_person(self, person: Person, now: float) -> Any:
+        values = {
+            "locale": person.locale,
+            "consent": person.consent,
+            "status": person.status,
+            "notices": list(person.notices),
+            "updated_at": now,
+        }
+        return (
+            self._insert(people)
+            .values(pseudonym=person.pseudonym, created_at=now, **values)
+            .on_conflict_do_update(index_elements=[people.c.pseudonym], set_=values)
+        )
+
+    def _upsert_session(self, pseudonym: str, session: Session) -> Any:
+        values = {
+            "node": session.node,
+            "history": list(session.history),
+            "profile": _json_safe_profile(session.profile),
+            "waiting": session.waiting,
+            "updated_at": session.updated_at,
+        }
+        return (
+            self._insert(sessions)
+            .values(pseudonym=pseudonym, **values)
+            .on_conflict_do_update(index_elements=[sessions.c.pseudonym], set_=values)
+        )
+
+    @staticmethod
+    def _log_values(pseudonym: str, row: LogRow, now: float) -> dict[str, Any]:
+        return {
+            "at": row.at or now,
+            "pseudonym": pseudonym,
+            "direction": row.direction,
+            "kind": row.kind,
+            "node": row.node,
+            "message_id": row.message_id,
+            "text": row.text,
+            "flag": row.flag,
+            "rule": row.rule,
+        }
+
+    async def is_processed(self, input_id: str) -> bool:
+        """Whether ``input_id`` was already committed."""
+        query = sa.select(processed_inputs.c.input_id).where(
+            processed_inputs.c.input_id == input_id
+        )
+        async with self._read() as conn:
+            return (await conn.execute(query)).first() is not None
+
+    async def set_status(self, pseudonym: str, status: Status) -> None:
+        """Mark a person active, inactive (blocked the bot) or stopped; unknown people: no-op."""
+        _status(status)
+        async with self._begin() as conn:
+            await conn.execute(
+                people.update()
+                .where(people.c.pseudonym == pseudonym)
+                .values(status=status, updated_at=self._clock())
+            )
+
+    async def forget(self, pseudonym: str) -> None:
+        """Delete everything about a person: log rows, processed ids, session, person."""
+        async with self._begin() as conn:
+            await conn.execute(
+                conversation_log.delete().where(conversation_log.c.pseudonym == pseudonym)
+            )
+            await conn.execute(
+                processed_inputs.delete().where(processed_inputs.c.pseudonym == pseudonym)
+            )
+            await conn.execute(sessions.delete().where(sessions.c.pseudonym == pseudonym))
+            await conn.execute(people.delete().where(people.c.pseudonym == pseudonym))
+
+    async def conversations(self, limit: int = 100) -> list[Conversation]:
+        """Conversations, most recently active first (ties: pseudonym order)."""
+        log = conversation_log
+        activity = (
+            sa.select(
+                log.c.pseudonym,
+                sa.func.max(log.c.at).label("last_at"),
+                sa.func.sum(sa.case((log.c.kind.in_(MESSAGE_KINDS), 1), else_=0)).label("messages"),
+            )
+            .group_by(log.c.pseudonym)
+            .subquery()
+        )
+        last_active = sa.func.coalesce(activity.c.last_at, people.c.updated_at)
+        query = (
+            sa.select(
+                people.c.pseudonym,
+                people.c.status,
+                people.c.locale,
+                last_active.label("last_active"),
+                sa.func.coalesce(activity.c.messages, 0).label("messages"),
+            )
+            .select_from(people.outerjoin(activity, activity.c.pseudonym == people.c.pseudonym))
+            .order_by(last_active.desc(), people.c.pseudonym)
+            .limit(limit)
+        )
+        async with self._read() as conn:
+            found = (await conn.execute(query)).all()
+            names = [row.pseudonym for row in found]
+            flags: dict[str, dict[str, int]] = {name: {} for name in names}
+            if names:
+                flag_query = (
+                    sa.select(log.c.pseudonym, log.c.flag, sa.func.count().label("n"))
+                    .where(log.c.pseudonym.in_(names), log.c.flag.is_not(None))
+                    .group_by(log.c.pseudonym, log.c.flag)
+                    .order_by(log.c.pseudonym, log.c.flag)
+                )
+                for row in await conn.execute(flag_query):
+                    flags[row.pseudonym][row.flag] = int(row.n)
+        return [
+            Conversation(
+                pseudonym=row.pseudonym,
+                last_active=float(row.last_active),
+                messages=int(row.messages),
+                flags=flags[row.pseudonym],
+                status=_status(row.status),
+                locale=row.locale,
+            )
+            for row in found
+        ]
+
+    async def transcript(self, pseudonym: str) -> list[LogRow]:
+        """One person's log, oldest first (same time: in the order written)."""
+        query = (
+            sa.select(conversation_log)
+            .where(conversation_log.c.pseudonym == pseudonym)
+            .order_by(conversation_log.c.at, conversation_log.c.id)
+        )
+        async with self._read() as conn:
+            return [_row_to_log(row) for row in await conn.execute(query)]
+
+    async def export(self) -> AsyncIterator[tuple[str, LogRow]]:
+        """Every log row with its pseudonym, oldest first, streamed for CSV / JSON Lines."""
+        query = sa.select(conversation_log).order_by(conversation_log.c.at, conversation_log.c.id)
+        async with self._read() as conn:
+            result = await conn.stream(query)
+            async for row in result:
+                yield row.pseudonym, _row_to_log(row)
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts for operators.
+
+        Returns:
+            ``people`` (total), ``by_status`` (people per status), ``messages_in``,
+            ``messages_out``, ``flags`` (log rows per flag), ``escalations``, ``unanswered``,
+            ``fallbacks``.
+        """
+        log = conversation_log
+        async with self._read() as conn:
+            by_status = {
+                row.status: int(row.n)
+                for row in await conn.execute(
+                    sa.select(people.c.status, sa.func.count().label("n")).group_by(people.c.status)
+                )
+            }
+            kinds = {
+                (row.direction, row.kind): int(row.n)
+                for row in await conn.execute(
+                    sa.select(log.c.direction, log.c.kind, sa.func.count().label("n")).group_by(
+                        log.c.direction, log.c.kind
+                    )
+                )
+            }
+            flags = {
+                row.flag: int(row.n)
+                for row in await conn.execute(
+                    sa.select(log.c.flag, sa.func.count().label("n"))
+                    .where(log.c.flag.is_not(None))
+                    .group_by(log.c.flag)
+                    .order_by(log.c.flag)
+                )
+            }
+
+        def count(*, direction: str | None = None, kinds_of: Sequence[str] = ()) -> int:
+            return sum(
+                n
+                for (d, k), n in kinds.items()
+                if (direction is None or d == direction) and (not kinds_of or k in kinds_of)
+            )
+
+        return {
+            "people": sum(by_status.values()),
+            "by_status": {status: by_status.get(status, 0) for status in _STATUSES},
+            "messages_in": count(direction="in", kinds_of=MESSAGE_KINDS),
+            "messages_out": count(direction="out", kinds_of=MESSAGE_KINDS),
+            "flags": flags,
+            "escalations": count(kinds_of=("escalation",)),
+            "unanswered": count(kinds_of=("unanswered",)),
+            "fallbacks": count(kinds_of=("fallback",)),
+        }
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
+
+
+def _json_safe_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as a JSON object; values must be str, int, float, bool or ``None``."""
+    safe: dict[str, Any] = {}
+    for key, value in profile.items():
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise TypeError(f"profile[{key!r}] is a {type(value).__name__}; store plain values")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"profile[{key!r}] is {value}; JSON cannot hold it")
+        safe[str(key)] = value
+    return safe

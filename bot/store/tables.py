@@ -1,0 +1,77 @@
+"""The database tables (SQLAlchemy Core); migrations in ``migrations/versions`` create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+#: Stable constraint names, so later migrations (and SQLite batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+#: Auto-increment ids: BIGINT on PostgreSQL, SQLite's INTEGER rowid alias.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("pseudonym", sa.String(64), primary_key=True),
+    sa.Column("locale", sa.String(35), nullable=True),
+    sa.Column("consent", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("notices", sa.JSON(), nullable=False),
+    sa.Column("created_at", sa.Double(), nullable=False),
+    sa.Column("updated_at", sa.Double(), nullable=False),
+    sa.CheckConstraint("status IN ('active', 'inactive', 'stopped')", name="status"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column(
+        "pseudonym",
+        sa.String(64),
+        sa.ForeignKey("people.pseudonym", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("node", sa.Text(), nullable=True),
+    sa.Column("history", sa.JSON(), nullable=False),
+    sa.Column("profile", sa.JSON(), nullable=False),
+    sa.Column("waiting", sa.String(32), nullable=True),
+    sa.Column("updated_at", sa.Double(), nullable=False),
+)
+
+conversation_log = sa.Table(
+    "conversation_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("direction", sa.String(3), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("node", sa.Text(), nullable=True),
+    sa.Column("message_id", sa.Text(), nullable=True),
+    sa.Column("text", sa.Text(), nullable=True),
+    sa.Column("flag", sa.String(64), nullable=True),
+    sa.Column("rule", sa.String(128), nullable=True),
+    sa.CheckConstraint("direction IN ('in', 'out')", name="direction"),
+    sa.Index("ix_conversation_log_pseudonym_at", "pseudonym", "at"),
+)
+
+processed_inputs = sa.Table(
+    "processed_inputs",
+    metadata,
+    sa.Column("input_id", sa.String(128), primary_key=True),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Index("ix_processed_inputs_pseudonym", "pseudonym"),
+    sa.Index("ix_processed_inputs_at", "at"),
+)
+
+ALL_TABLES = (people, sessions, conversation_log, processed_inputs)
