@@ -26,8 +26,13 @@ class ConsoleChat:
         language_code: the language to negotiate for a new person.
     """
 
-    def __init__(self, service: Conversations, user: str, out: TextIO = sys.stdout,
-                 language_code: str | None = None) -> None:
+    def __init__(
+        self,
+        service: Conversations,
+        user: str,
+        out: TextIO = sys.stdout,
+        language_code: str | None = None,
+    ) -> None:
         self.service = service
         self.user = user
         self.out = out
@@ -42,13 +47,25 @@ class ConsoleChat:
             name, _, argument = text[1:].partition(" ")
             name = name.lower()
             if name in COMMANDS:
-                return Inbound(CHANNEL, self.user, "command", name, argument.strip(),
-                               language_code=self.language_code)
+                return Inbound(
+                    CHANNEL,
+                    self.user,
+                    "command",
+                    name,
+                    argument.strip(),
+                    language_code=self.language_code,
+                )
         if text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            return Inbound(CHANNEL, self.user, "choice", self.buttons[int(text) - 1][1],
-                           language_code=self.language_code)
-        return Inbound(CHANNEL, self.user, "text", line.rstrip("\n"),
-                       language_code=self.language_code)
+            return Inbound(
+                CHANNEL,
+                self.user,
+                "choice",
+                self.buttons[int(text) - 1][1],
+                language_code=self.language_code,
+            )
+        return Inbound(
+            CHANNEL, self.user, "text", line.rstrip("\n"), language_code=self.language_code
+        )
 
     def show(self, outcome: Outcome) -> None:
         """Print the messages, numbering the buttons of the last one that has any."""

@@ -34,8 +34,10 @@ async def _chat(user: str, lang: str | None) -> int:
     try:
         if lang:
             if lang not in service.locales():
-                print(f"no translation for '{lang}'; available: {', '.join(service.locales())}",
-                      file=sys.stderr)
+                print(
+                    f"no translation for '{lang}'; available: {', '.join(service.locales())}",
+                    file=sys.stderr,
+                )
                 return 2
             await service.set_locale(CHANNEL, user, lang)
         chat = ConsoleChat(service, user, language_code=lang)

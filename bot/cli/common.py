@@ -15,8 +15,10 @@ async def open_service() -> Conversations | None:
         settings = load_settings()
         return await Conversations.open(settings)
     except ContentError as exc:
-        print(f"The dialogs have {len(exc.problems)} problem(s); the bot will not start:",
-              file=sys.stderr)
+        print(
+            f"The dialogs have {len(exc.problems)} problem(s); the bot will not start:",
+            file=sys.stderr,
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None

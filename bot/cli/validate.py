@@ -13,8 +13,13 @@ from bot.content.loader import ContentError, load_dialogs
 def add_parser(sub: Any) -> None:
     """Register ``validate``."""
     parser = sub.add_parser("validate", help="check dialogs/*.yaml and report every problem")
-    parser.add_argument("directory", nargs="?", default="dialogs", type=Path,
-                        help="folder of dialog files (default: dialogs)")
+    parser.add_argument(
+        "directory",
+        nargs="?",
+        default="dialogs",
+        type=Path,
+        help="folder of dialog files (default: dialogs)",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -26,6 +31,8 @@ def _run(args: argparse.Namespace) -> int:
             print(problem)
         print(f"\n{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"OK: {len(dialogs.dialogs)} dialogs, {len(dialogs.nodes)} nodes, "
-          f"{len(dialogs.system)} system messages.")
+    print(
+        f"OK: {len(dialogs.dialogs)} dialogs, {len(dialogs.nodes)} nodes, "
+        f"{len(dialogs.system)} system messages."
+    )
     return 0

@@ -34,7 +34,7 @@ from bot.content.model import (
     Source,
     Text,
 )
-from bot.content.system import SYSTEM_PLACEHOLDERS
+from bot.content.system import REQUIRED_SYSTEM_MESSAGES, SYSTEM_PLACEHOLDERS
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
 
 MAX_LABEL = 40
@@ -482,6 +482,7 @@ def load_dialogs(directory: Path | str) -> DialogSet:
     pending = _Pending()
     dialogs: dict[str, Dialog] = {}
     system: dict[str, Text] = {}
+    id_pos: dict[str, tuple[str, Pos]] = {}
     files = list(iter_files(directory))
     if not files:
         raise ContentError([Problem(str(directory), 0, 0, "no dialog files (*.yaml) found")])
@@ -516,12 +517,22 @@ def load_dialogs(directory: Path | str) -> DialogSet:
         if dialog is None:
             continue
         if dialog.id in dialogs:
+            first_file, first_pos = id_pos[dialog.id]
             r.error(
                 data.value_pos["id"],
-                f"dialog id '{dialog.id}' is already used by {dialogs[dialog.id].file}",
+                f"dialog id '{dialog.id}' is already used by {first_file}; ids must be unique",
+            )
+            problems.append(
+                Problem(
+                    first_file,
+                    first_pos.line,
+                    first_pos.col,
+                    f"dialog id '{dialog.id}' is used again by {name}",
+                )
             )
             continue
         dialogs[dialog.id] = dialog
+        id_pos[dialog.id] = (name, data.value_pos["id"])
     raw_nodes = {nid: node for d in dialogs.values() for nid, node in d.nodes.items()}
     starts = {d.id: d.start for d in dialogs.values()}
     _check_links(problems, pending, raw_nodes, starts)
@@ -545,15 +556,16 @@ def load_dialogs(directory: Path | str) -> DialogSet:
             problems.append(
                 Problem(str(directory), 0, 0, f"no dialog with id '{required}'; the bot needs one")
             )
-    if not system:
-        problems.append(
-            Problem(
-                str(directory / SYSTEM_FILE),
-                0,
-                0,
-                "system.yaml is missing or empty; it holds the bot's own messages",
+    for key in REQUIRED_SYSTEM_MESSAGES:
+        if key not in system:
+            problems.append(
+                Problem(
+                    str(directory / SYSTEM_FILE),
+                    1,
+                    1,
+                    f"system message '{key}' is missing; the bot needs it",
+                )
             )
-        )
     if problems:
         raise ContentError(problems)
     return DialogSet(

@@ -1,0 +1,34 @@
+"""Helpers for content tests: a small valid dialog set to add bad files to."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+GOOD = DATA / "dialogs_ok"
+BAD = DATA / "dialogs_bad"
+
+SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_threshold": 38.0}
+
+
+def good_dialogs(target: Path) -> Path:
+    """Copy the small valid dialog set plus the real system messages into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in GOOD.glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    for path in (ROOT / "dialogs").glob("system*.yaml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def expectation(path: Path) -> tuple[str, int]:
+    """The ``# expect:`` message and ``# line:`` number written at the top of a bad file."""
+    expect, line = "", 0
+    for raw in path.read_text(encoding="utf-8").splitlines()[:3]:
+        if raw.startswith("# expect:"):
+            expect = raw.split(":", 1)[1].strip()
+        elif raw.startswith("# line:"):
+            line = int(raw.split(":", 1)[1])
+    return expect, line

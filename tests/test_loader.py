@@ -1,0 +1,110 @@
+"""The dialog loader and validator: good content loads, every bad file gives its message."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import ContentError, load_dialogs
+from tests.support.content import BAD, ROOT, expectation, good_dialogs
+
+BAD_FILES = sorted(BAD.glob("*.yaml"))
+
+
+def test_good_set_loads(tmp_path: Path) -> None:
+    dialogs = load_dialogs(good_dialogs(tmp_path))
+    assert dialogs.menu == "menu/main"
+    assert dialogs.welcome == "welcome/hello"
+    urgent = dialogs.nodes["menu/urgent"]
+    assert urgent.flag == "red" and urgent.end
+    assert urgent.say[0].text.safety
+    assert urgent.say[0].text.context == "menu/urgent"
+    assert dialogs.fields["last_temperature"] == "temperature"
+    assert dialogs.fields["age_group"] == "text"
+    # a bare dialog id as goto leads to that dialog's start
+    assert dialogs.nodes["welcome/child"].branches[0].goto == "menu/main"
+
+
+def test_text_keeps_line_numbers(tmp_path: Path) -> None:
+    dialogs = load_dialogs(good_dialogs(tmp_path))
+    text = dialogs.nodes["menu/check"].say[0].text
+    source = (tmp_path / "menu.yaml").read_text().splitlines()
+    assert "Type a temperature." in source[text.line - 1]
+
+
+@pytest.mark.parametrize("bad", BAD_FILES, ids=[p.stem for p in BAD_FILES])
+def test_bad_file_reports_file_line_and_fix(tmp_path: Path, bad: Path) -> None:
+    directory = good_dialogs(tmp_path)
+    shutil.copy(bad, directory / bad.name)
+    expect, line = expectation(bad)
+    with pytest.raises(ContentError) as caught:
+        load_dialogs(directory)
+    matching = [p for p in caught.value.problems if expect in p.message]
+    assert matching, f"no problem says {expect!r}: {caught.value}"
+    assert matching[0].file.endswith(bad.name)
+    assert matching[0].line == line, str(matching[0])
+
+
+def test_every_problem_reported_at_once(tmp_path: Path) -> None:
+    directory = good_dialogs(tmp_path)
+    for bad in BAD_FILES:
+        shutil.copy(bad, directory / bad.name)
+    with pytest.raises(ContentError) as caught:
+        load_dialogs(directory)
+    files = {Path(p.file).name for p in caught.value.problems}
+    assert files >= {b.name for b in BAD_FILES}
+
+
+def test_missing_system_message_is_named(tmp_path: Path) -> None:
+    directory = good_dialogs(tmp_path)
+    system = directory / "system.yaml"
+    system.write_text(system.read_text().replace("  back_nothing:", "  back_nothing_x:"))
+    with pytest.raises(ContentError, match="system message 'back_nothing' is missing"):
+        load_dialogs(directory)
+
+
+def test_missing_menu_dialog(tmp_path: Path) -> None:
+    directory = good_dialogs(tmp_path)
+    (directory / "menu.yaml").unlink()
+    with pytest.raises(ContentError, match="no dialog with id 'menu'"):
+        load_dialogs(directory)
+
+
+def test_empty_directory(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="no dialog files"):
+        load_dialogs(tmp_path)
+
+
+def _cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_validate_cli_clean_exit_zero() -> None:
+    result = _cli("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK:")
+
+
+def test_validate_cli_lists_problems_and_exits_one(tmp_path: Path) -> None:
+    directory = good_dialogs(tmp_path / "d")
+    shutil.copy(BAD / "goto_missing.yaml", directory)
+    shutil.copy(BAD / "dead_end.yaml", directory)
+    result = _cli("validate", str(directory))
+    assert result.returncode == 1
+    assert "goto_missing.yaml:18:15: goto 'nowhere' leads nowhere" in result.stdout
+    assert "dead_end.yaml:14:3: node 'a' is a dead end" in result.stdout
+    assert "2 problem(s) found" in result.stderr
