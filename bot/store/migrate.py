@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: pg_advisory_xact_lock key: instances starting together upgrade one after the other.
@@ -85,6 +89,17 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> UpgradeResult:
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
         return await conn.run_sync(_upgrade_sync, revision)
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+async def schema_differences(engine: AsyncEngine) -> list[Any]:
+    """How the database schema differs from :mod:`bot.store.tables` (empty: they match)."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_differences)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

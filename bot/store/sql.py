@@ -17,7 +17,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.engine.types import Session
 from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status
-from bot.store.tables import conversation_log, people, processed_inputs, sessions
+from bot.store.tables import ALL_TABLES, conversation_log, people, processed_inputs, sessions
 from bot.store.url import is_memory_sqlite, normalize_database_url
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
@@ -381,6 +381,15 @@ class SqlStore:
             "unanswered": count(kinds_of=("unanswered",)),
             "fallbacks": count(kinds_of=("fallback",)),
         }
+
+    async def table_counts(self) -> dict[str, int]:
+        """Rows per table, for ``neutroguide db`` and for checking that ``forget`` forgot."""
+        counts: dict[str, int] = {}
+        async with self._read() as conn:
+            for table in ALL_TABLES:
+                query = sa.select(sa.func.count()).select_from(table)
+                counts[table.name] = int((await conn.execute(query)).scalar_one())
+        return counts
 
     async def close(self) -> None:
         """Release connections."""
