@@ -194,6 +194,22 @@ class Conversations:
             person, session = loaded or (Person(pseudonym), Session())
             await self.store.commit(replace(person, locale=locale), session, (), None)
 
+    async def resume(self, channel: str, user_id: str, language_code: str | None = None) -> Outcome:
+        """Where a returning person is (their current step again), or the welcome if new."""
+        pseudonym = self.pseudonyms.of(channel, user_id)
+        async with self._locks.hold(pseudonym):
+            loaded = await self.store.load(pseudonym)
+            if loaded is None or loaded[1].node is None:
+                inbound = Inbound(channel, user_id, "command", "start", language_code=language_code)
+                return await self._handle(pseudonym, inbound)
+            person, session = loaded
+            locale = person.locale or self.catalogs.negotiate(
+                language_code, self.settings.deployment.default_locale
+            )
+            turn = _Turn(self, person, session, locale, self.clock())
+            turn.show(self.engine.current(session))
+            return turn.outcome()
+
     # -- the one door ----------------------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> Outcome:

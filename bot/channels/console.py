@@ -86,7 +86,7 @@ class ConsoleChat:
 
     async def run(self, readline: Callable[[], str], prompt: bool) -> None:
         """Read lines until end of input or ``/quit``; the first step resumes or welcomes."""
-        await self.send("/start")
+        self.show(await self.service.resume(CHANNEL, self.user, self.language_code))
         while True:
             if prompt:
                 self.out.write("> ")

@@ -1,0 +1,58 @@
+"""Build a real :class:`Conversations` on a SQLite file for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Deployment, Settings
+from bot.content.loader import load_dialogs
+from bot.engine import Engine
+from bot.i18n.render import Catalogs
+from bot.service import Conversations, Screener
+from bot.store import open_store
+from bot.store.pseudonym import Pseudonymizer
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def make_service(
+    db: Path,
+    dialogs_dir: Path = ROOT / "dialogs",
+    locales_dir: Path = ROOT / "locales",
+    screener: Screener | None = None,
+    clock: Callable[[], float] | None = None,
+    deployment: Deployment | None = None,
+) -> Conversations:
+    """A service over real dialogs, catalogs and a SQLite store at ``db``."""
+    deployment = deployment or Deployment()
+    settings = Settings(
+        database_url=f"sqlite:///{db}",
+        dialogs_dir=dialogs_dir,
+        locales_dir=locales_dir,
+        deployment=deployment,
+    )
+    dialogs = load_dialogs(dialogs_dir)
+    engine = Engine(dialogs, deployment.placeholders(), deployment.idle_resume_hours * 3600)
+    store = await open_store(settings.database_url)
+    return Conversations(
+        dialogs,
+        engine,
+        Catalogs.load(locales_dir),
+        store,
+        Pseudonymizer(TEST_KEY),
+        settings,
+        screener,
+        clock or Clock(),
+    )

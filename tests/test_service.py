@@ -1,0 +1,156 @@
+"""The conversation service over a real SQLite store, with the small test dialog set."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.service import Conversations, Inbound, Outcome
+from bot.store.pseudonym import Pseudonymizer
+from tests.support.content import good_dialogs
+from tests.support.service import TEST_KEY, Clock, make_service
+
+USER = "4242"
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Conversations]:
+    svc = await make_service(tmp_path / "bot.db", dialogs_dir=good_dialogs(tmp_path / "d"))
+    yield svc
+    await svc.close()
+
+
+def text(channel_user: str, value: str, input_id: str | None = None) -> Inbound:
+    return Inbound("test", channel_user, "text", value, input_id=input_id)
+
+
+def press(outcome: Outcome, label: str, input_id: str | None = None) -> Inbound:
+    for message in outcome.messages:
+        for shown, data in message.buttons:
+            if shown == label:
+                return Inbound("test", USER, "choice", data, input_id=input_id)
+    raise AssertionError(f"no button {label!r} in {outcome.messages}")
+
+
+async def test_walk_and_resume_after_restart(tmp_path: Path) -> None:
+    dialogs = good_dialogs(tmp_path / "d")
+    svc = await make_service(tmp_path / "bot.db", dialogs_dir=dialogs)
+    hello = await svc.handle(Inbound("test", USER, "command", "start"))
+    assert hello.messages[0].text == "Hello. Who is this for?"
+    menu = await svc.handle(press(hello, "A child"))
+    check = await svc.handle(press(menu, "Check"))
+    assert check.messages[-1].text == "Type a temperature."
+    await svc.close()
+    again = await make_service(tmp_path / "bot.db", dialogs_dir=dialogs)
+    resumed = await again.resume("test", USER)
+    assert resumed.messages[-1].text == "Type a temperature."
+    calm = await again.handle(text(USER, "37,2"))
+    assert calm.messages[0].text == "Check again later. Your last reading was 37.2 °C."
+    await again.close()
+
+
+async def test_redelivered_input_is_not_applied_twice(service: Conversations) -> None:
+    hello = await service.handle(Inbound("test", USER, "command", "start", input_id="u1"))
+    first = await service.handle(press(hello, "Skip", input_id="u2"))
+    assert not first.duplicate
+    again = await service.handle(press(hello, "Skip", input_id="u2"))
+    assert again.duplicate and again.messages == ()
+    pseudonym = Pseudonymizer(TEST_KEY).of("test", USER)
+    rows = await service.store.transcript(pseudonym)
+    assert sum(1 for r in rows if r.direction == "in" and r.kind == "choice") == 1
+
+
+async def test_concurrent_duplicates_apply_once(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "start", input_id="c0"))
+    dupes = [Inbound("test", USER, "command", "menu", input_id="c1") for _ in range(5)]
+    outcomes = await asyncio.gather(*(service.handle(i) for i in dupes))
+    assert sum(not o.duplicate for o in outcomes) == 1
+
+
+async def test_stale_button_changes_nothing(service: Conversations) -> None:
+    hello = await service.handle(Inbound("test", USER, "command", "start"))
+    await service.handle(press(hello, "Skip"))
+    stale = await service.handle(press(hello, "A child"))
+    assert stale.stale
+    assert stale.messages[0].text.startswith("That menu has moved on")
+    loaded = await service.store.load(Pseudonymizer(TEST_KEY).of("test", USER))
+    assert loaded is not None and "age_group" not in loaded[1].profile
+
+
+async def test_typed_label_counts_as_press(service: Conversations) -> None:
+    hello = await service.handle(Inbound("test", USER, "command", "start"))
+    assert hello.messages
+    menu = await service.handle(text(USER, "skip"))
+    assert menu.messages[-1].text == "Pick one."
+
+
+async def test_flag_and_unanswered_are_logged(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "menu"))
+    await service.handle(text(USER, "what about ice cream"))
+    menu = await service.handle(Inbound("test", USER, "command", "menu"))
+    await service.handle(press(menu, "Check"))
+    urgent = await service.handle(text(USER, "38.6"))
+    assert urgent.messages[0].text == "Call 999 now."
+    rows = await service.store.transcript(Pseudonymizer(TEST_KEY).of("test", USER))
+    kinds = [(r.kind, r.flag) for r in rows]
+    assert ("unanswered", None) in kinds
+    assert ("flag", "red") in kinds
+
+
+async def test_no_text_is_logged_without_consent(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "menu"))
+    await service.handle(text(USER, "my private question"))
+    rows = await service.store.transcript(Pseudonymizer(TEST_KEY).of("test", USER))
+    assert all(r.text is None for r in rows)
+
+
+async def test_forget_removes_everything(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "start", input_id="f1"))
+    ask = await service.handle(Inbound("test", USER, "command", "forget", input_id="f2"))
+    done = await service.handle(press(ask, "Yes, delete it", input_id="f3"))
+    assert done.messages[0].text.startswith("Done. I have deleted everything")
+    pseudonym = Pseudonymizer(TEST_KEY).of("test", USER)
+    assert await service.store.load(pseudonym) is None
+    assert await service.store.transcript(pseudonym) == []
+    assert not await service.store.is_processed("f1")
+
+
+async def test_media_gets_a_calm_reply(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "menu"))
+    outcome = await service.handle(Inbound("test", USER, "media", "sticker"))
+    assert outcome.messages[0].text.startswith("I can only read text and buttons")
+    assert outcome.messages[-1].text == "Pick one."
+
+
+async def test_very_long_message_is_answered(service: Conversations) -> None:
+    await service.handle(Inbound("test", USER, "command", "menu"))
+    outcome = await service.handle(text(USER, "ä" * 5000))
+    assert outcome.messages[0].text.startswith("That is a long message")
+
+
+async def test_idle_person_is_asked_to_continue(tmp_path: Path) -> None:
+    clock = Clock()
+    svc = await make_service(
+        tmp_path / "b.db", dialogs_dir=good_dialogs(tmp_path / "d"), clock=clock
+    )
+    menu = await svc.handle(Inbound("test", USER, "command", "menu"))
+    await svc.handle(press(menu, "Check"))
+    clock.now += 13 * 3600
+    prompt = await svc.handle(text(USER, "37"))
+    assert prompt.messages[0].text.startswith("Welcome back")
+    assert [b[0] for b in prompt.messages[0].buttons] == ["Carry on", "Start again"]
+    await svc.close()
+
+
+async def test_people_are_served_concurrently_but_one_at_a_time_each(
+    service: Conversations,
+) -> None:
+    users = [str(1000 + i) for i in range(20)]
+    outcomes = await asyncio.gather(
+        *(service.handle(Inbound("test", u, "command", "start", input_id=f"s{u}")) for u in users)
+    )
+    assert all(o.messages[0].text == "Hello. Who is this for?" for o in outcomes)
+    assert len(service._locks) == 0
