@@ -53,7 +53,7 @@ UNCHECKED_KEY = "translation_unchecked"
 PLURAL_SUFFIX = "_plural"
 COUNT_PARAM = "count"
 
-_HEADER_LINE = re.compile(r'^"([A-Za-z0-9-]+):\s*(.*?)(?:\\n)?"\s*$')
+_QUOTED = re.compile(r'^"(.*)"$')
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +113,22 @@ def read_headers(text: str) -> dict[str, str]:
 
     Babel drops fields it does not know (such as ``X-Medical-Review``), so they are read here.
     """
-    headers: dict[str, str] = {}
     lines = iter(text.splitlines())
     for line in lines:
         if line.startswith('msgstr ""'):
             break
+    parts = []
     for line in lines:
-        match = _HEADER_LINE.match(line.strip())
-        if not line.startswith('"'):
+        match = _QUOTED.match(line.strip())
+        if match is None:
             break
-        if match:
-            headers[match.group(1)] = match.group(2)
+        parts.append(match.group(1))
+    joined = "".join(parts).replace('\\"', '"').replace("\\n", "\n")
+    headers: dict[str, str] = {}
+    for field_line in joined.split("\n"):
+        name, sep, value = field_line.partition(":")
+        if sep:
+            headers[name.strip()] = value.strip()
     return headers
 
 
