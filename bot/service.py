@@ -369,7 +369,8 @@ class _Turn:
             self._send(reply)
 
     def say_system(self, key: str, back: bool = False, **params: Any) -> None:
-        reply = self.service.engine.system(key, **params)
+        text = self.service.dialogs.system[key]
+        reply = self.service.engine.reply(text, {**self._placeholders(), **params})
         if back:
             reply = self._with_back(reply)
         self._send(reply)

@@ -444,10 +444,8 @@ def _read_system(r: _FileReader, data: YMap) -> dict[str, Text]:
     out = {}
     for key, value in raw.items():
         allowed = SYSTEM_PLACEHOLDERS.get(key, frozenset())
+        # other placeholders must be profile fields or settings, checked with the dialogs'
         out[key] = r.text(value, raw.value_pos[key], f"system/{key}", False, allowed)
-        used = placeholders(out[key].source) - allowed
-        if used:
-            r.error(raw.value_pos[key], f"system message '{key}' cannot use {sorted(used)}")
     for key, pos in raw.duplicates:
         r.error(pos, f"system message '{key}' is defined twice")
     return out

@@ -79,7 +79,7 @@ class Engine:
             ns["value"] = value
         return ns
 
-    def _reply(
+    def reply(
         self, text: Text, ns: Mapping[str, Any], choices: tuple[ReplyChoice, ...] = ()
     ) -> Reply:
         """A reply for ``text`` with the placeholder values it needs taken from ``ns``."""
