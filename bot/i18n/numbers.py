@@ -22,7 +22,7 @@ CELSIUS_RANGE = (30.0, 45.0)
 FAHRENHEIT_RANGE = (86.0, 113.0)
 
 _TEMP_RE = re.compile(
-    r"(?<![\d.,])(-?\d{1,3}(?:[.,]\d{1,2})?)(?![\d])\s*(°\s*[cf]|º\s*[cf]|°|º|[cf](?![a-z])"
+    r"(?<![\d.,])(-?\d{1,3}(?:[.,]\d{1,2})?)(?![\d]|[.,]\d)\s*(°\s*[cf]|º\s*[cf]|°|º|[cf](?![a-z])"
     r"|degrees?\s*[cf]?|grad|grados?|degr[ée]s?|stopni|st\.?|درجة)?",
     re.IGNORECASE,
 )
@@ -54,8 +54,20 @@ class Parsed:
     unit: str | None = None
 
 
+#: Arabic decimal and thousands separators, read as the Latin ones.
+_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
+
+
+def _ascii_digits(text: str) -> str:
+    """Eastern Arabic, Persian, Devanagari ... digits as 0-9 (whatever the keyboard has)."""
+    return "".join(
+        str(unicodedata.digit(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in text
+    )
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(_SEPARATORS)
+    return _ascii_digits(folded).strip().casefold()
 
 
 def parse_temperature(text: str, locale: str = "en") -> Parsed:
@@ -112,6 +124,10 @@ def parse_number(text: str, locale: str = "en") -> Parsed:
     group = loc.number_symbols.get("latn", loc.number_symbols).get("group", ",")
     if group in ("\u00a0", "\u202f"):
         token = token.replace(" ", group).replace("\u00a0", group).replace("\u202f", group)
+    decimal = loc.number_symbols.get("latn", loc.number_symbols).get("decimal", ".")
+    if re.fullmatch(rf"-?\d{{1,3}}{re.escape(decimal)}\d{{3}}", token) and decimal in ".,":
+        # "1.200" in en: 1.2, or 1200 written the German way? Ask rather than guess.
+        return Parsed(None, "ambiguous")
     try:
         value: Decimal = parse_decimal(token, locale=loc, strict=True)
     except NumberFormatError:
