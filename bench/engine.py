@@ -60,7 +60,8 @@ def generate(directory: Path, dialogs: int = 10, per_dialog: int = 100) -> int:
                     "    say: \"Type a temperature, {age_group}.\"",
                     "    input: {kind: temperature, save: last_temperature}",
                     "    branches:",
-                    f"      - when: \"value >= fever_threshold or value < 36\"\n        goto: n{other}",
+                    "      - when: \"value >= fever_threshold or value < 36\"",
+                    f"        goto: n{other}",
                     f"      - goto: n{nxt}",
                 ]
             else:

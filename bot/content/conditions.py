@@ -61,10 +61,14 @@ def _compile(node: ast.expr, names: set[str]) -> Getter:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         inner = _compile(node.operand, names)
         return lambda ns: not inner(ns)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        if isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, int | float):
-            neg = -node.operand.value
-            return lambda ns: neg
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, int | float)
+    ):
+        neg = -node.operand.value
+        return lambda ns: neg
     if isinstance(node, ast.Compare):
         return _compile_compare(node, names)
     if isinstance(node, ast.Name):

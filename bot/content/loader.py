@@ -427,7 +427,8 @@ def _read_dialog(r: _FileReader, data: YMap) -> Dialog | None:
     if start not in nodes:
         r.error(
             data.value_pos["start"],
-            f"start node '{data['start']}' is not in nodes:{_suggest(str(data['start']), raw_nodes)}",
+            f"start node '{data['start']}' is not in nodes:"
+            f"{_suggest(str(data['start']), raw_nodes)}",
         )
     keywords = data.get("keywords") or []
     return Dialog(

@@ -41,7 +41,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         out = YMap()
         out.pos, out.key_pos, out.value_pos, out.duplicates = _pos(node), {}, {}, []
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = loader.construct_object(key_node, deep=True)
             key = str(key)
             if key in out:
                 out.duplicates.append((key, _pos(key_node)))
@@ -54,7 +54,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         seq.pos = _pos(node)
         seq.item_pos = [_pos(item) for item in node.value]
         return seq
-    return loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return loader.construct_object(node, deep=True)
 
 
 def load_with_positions(text: str) -> Any:
@@ -68,4 +68,4 @@ def load_with_positions(text: str) -> Any:
         node = loader.get_single_node()
         return None if node is None else _convert(node, loader)
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()

@@ -338,12 +338,12 @@ class Engine:
                 self._enter(answered, target, replies, flags, value), replies, now, flags
             )
         words = event.value.strip().casefold()
-        target = self._keywords.get(words) or next(
+        opened = self._keywords.get(words) or next(
             (start for kw, start in self._keywords.items() if kw in words.split()), None
         )
-        if target is not None:
+        if opened is not None:
             return self._result(
-                self._enter(self._push(session), target, replies, flags), replies, now, flags
+                self._enter(self._push(session), opened, replies, flags), replies, now, flags
             )
         return self._result(
             session,
