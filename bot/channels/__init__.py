@@ -1,0 +1,1 @@
+"""Channels: the outside worlds (Telegram, the terminal) translated to and from the service."""

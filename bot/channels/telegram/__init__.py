@@ -1,0 +1,29 @@
+"""The Telegram channel (python-telegram-bot): the only package that imports ``telegram``."""
+
+from bot.channels.telegram.app import (
+    ALLOWED_UPDATES,
+    ChannelOptions,
+    build_application,
+    quiet_http_logs,
+    run,
+    serve,
+    set_commands,
+    webhook_secret,
+)
+from bot.channels.telegram.handlers import RetryPolicy, TelegramHandlers
+from bot.channels.telegram.text import MESSAGE_LIMIT, split_text
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "MESSAGE_LIMIT",
+    "ChannelOptions",
+    "RetryPolicy",
+    "TelegramHandlers",
+    "build_application",
+    "quiet_http_logs",
+    "run",
+    "serve",
+    "set_commands",
+    "split_text",
+    "webhook_secret",
+]

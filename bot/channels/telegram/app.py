@@ -1,0 +1,284 @@
+"""Wiring in one place: the python-telegram-bot Application, polling and webhook runners."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import uvicorn
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram.handlers import RetryPolicy, TelegramHandlers
+from bot.channels.telegram.processor import PerChatUpdateProcessor
+from bot.config import Settings
+from bot.service import Conversations
+from bot.web import MalformedUpdate, create_app
+
+log = logging.getLogger(__name__)
+
+#: Update kinds the bot asks Telegram for; edited messages and channel posts never come.
+ALLOWED_UPDATES = ["message", "callback_query"]
+DEFAULT_WEBHOOK_PATH = "/telegram"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOptions:
+    """Tuning knobs; the defaults suit Telegram's published limits.
+
+    Attributes:
+        retry: retries for timeouts, 5xx and connection errors.
+        rate_limit_retries: how often a 429 is waited out (``retry_after``) before giving up.
+        overall_max_rate: messages per second across all chats (0: no client-side limit).
+        concurrency: updates processed at once (across chats; one at a time per chat).
+        read_timeout: seconds to wait for Telegram's answer to a call.
+        poll_timeout: long-polling timeout for ``getUpdates`` in seconds.
+    """
+
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    rate_limit_retries: int = 3
+    overall_max_rate: float = 30.0
+    concurrency: int = 256
+    read_timeout: float = 15.0
+    poll_timeout: int = 30
+
+
+def quiet_http_logs() -> None:
+    """Keep request URLs (which hold the bot token) out of INFO logs."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def build_application(
+    settings: Settings,
+    conversations: Conversations,
+    options: ChannelOptions | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the Telegram Application with every handler registered.
+
+    Args:
+        settings: needs ``telegram_token`` and ``telegram_api_url``.
+        conversations: the service the handlers call.
+        options: tuning (defaults: :class:`ChannelOptions`).
+
+    Returns:
+        The Application, not yet initialised.
+
+    Raises:
+        ValueError: ``settings.telegram_token`` is not set.
+    """
+    options = options or ChannelOptions()
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_TOKEN is not set")
+    quiet_http_logs()
+    api = settings.telegram_api_url.rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=options.overall_max_rate,
+                max_retries=options.rate_limit_retries,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(options.concurrency))
+        .read_timeout(options.read_timeout)
+        .write_timeout(options.read_timeout)
+        .connection_pool_size(max(16, options.concurrency))
+        .pool_timeout(options.read_timeout)
+        .build()
+    )
+    handlers = TelegramHandlers(conversations, options.retry)
+    private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handlers(
+        [
+            MessageHandler(private_message & filters.COMMAND, handlers.on_command),
+            MessageHandler(private_message & filters.TEXT, handlers.on_text),
+            MessageHandler(private_message & ~filters.StatusUpdate.ALL, handlers.on_media),
+            CallbackQueryHandler(handlers.on_choice),
+            MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE, handlers.on_group),
+        ]
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def set_commands(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    conversations: Conversations,
+    default_locale: str,
+) -> None:
+    """Publish the command menu in every supported language (and a default one).
+
+    A failure is logged, not raised: the bot works without a menu.
+    """
+    scope = BotCommandScopeAllPrivateChats()
+    menus: dict[str, str] = {"": default_locale}
+    for locale in conversations.locales():
+        language = locale.replace("-", "_").split("_")[0].lower()
+        if len(language) == 2:
+            menus.setdefault(language, locale)
+    for language, locale in menus.items():
+        commands = [BotCommand(c, d[:256]) for c, d in conversations.command_menu(locale)]
+        try:
+            await application.bot.set_my_commands(
+                commands, scope=scope, language_code=language or None
+            )
+        except TelegramError as err:
+            log.warning("command menu for %r not set: %s", language, type(err).__name__)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """``WEBHOOK_SECRET``, or one derived from the token (stable across restarts)."""
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    token = (settings.telegram_token or "").encode()
+    return hmac.new(token, b"neutroguide-webhook", hashlib.sha256).hexdigest()
+
+
+async def run(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    options: ChannelOptions | None = None,
+    sock: socket.socket | None = None,
+    started: asyncio.Event | None = None,
+) -> None:
+    """Run the bot until ``stop`` is set: webhook when ``WEBHOOK_URL`` is set, else polling.
+
+    Args:
+        settings: the bot's settings.
+        stop: set it to shut down cleanly.
+        options: tuning (defaults: :class:`ChannelOptions`).
+        sock: an already bound socket for the web server (tests use port 0).
+        started: set once the bot is receiving updates.
+    """
+    conversations = await Conversations.open(settings)
+    try:
+        application = build_application(settings, conversations, options)
+        await serve(application, conversations, settings, stop, options, sock, started)
+    finally:
+        await conversations.close()
+
+
+async def serve(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    conversations: Conversations,
+    settings: Settings,
+    stop: asyncio.Event,
+    options: ChannelOptions | None = None,
+    sock: socket.socket | None = None,
+    started: asyncio.Event | None = None,
+) -> None:
+    """Run a built Application until ``stop`` is set (see :func:`run`)."""
+    options = options or ChannelOptions()
+    async with application:
+        await set_commands(application, conversations, settings.deployment.default_locale)
+        if settings.webhook_url:
+            await _serve_webhook(application, settings, stop, sock, started)
+            return
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=options.poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            error_callback=_polling_error,
+        )
+        log.info("polling for updates")
+        if started is not None:
+            started.set()
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+def _polling_error(error: TelegramError) -> None:
+    log.warning("getUpdates failed: %s; retrying", type(error).__name__)
+
+
+async def _serve_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    stop: asyncio.Event,
+    sock: socket.socket | None,
+    started: asyncio.Event | None,
+) -> None:
+    assert settings.webhook_url is not None
+    secret = webhook_secret(settings)
+    path = urlsplit(settings.webhook_url).path or DEFAULT_WEBHOOK_PATH
+
+    async def on_update(data: Mapping[str, Any]) -> None:
+        try:
+            update = Update.de_json(dict(data), application.bot)
+        except (KeyError, TypeError, ValueError) as err:
+            raise MalformedUpdate(type(err).__name__) from None
+        # Processed before answering: if the process dies mid-update, Telegram redelivers it
+        # and the update id keeps it from being applied twice.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
+
+    app = create_app(webhook_path=path, secret=secret, on_update=on_update)
+    config = uvicorn.Config(
+        app,
+        host="0.0.0.0",
+        port=settings.port,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+    server = _Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[sock] if sock is not None else None))
+    try:
+        await _set_webhook(application, settings.webhook_url, secret)
+        log.info("webhook set; serving on port %s", sock.getsockname()[1] if sock else config.port)
+        if started is not None:
+            started.set()
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait([serving, waiter], return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+    finally:
+        server.should_exit = True
+        await serving
+
+
+async def _set_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], url: str, secret: str
+) -> None:
+    for attempt in range(1, 6):
+        try:
+            await application.bot.set_webhook(
+                url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+            return
+        except NetworkError as err:
+            if attempt == 5:
+                raise
+            log.warning("setWebhook failed: %s; retrying", type(err).__name__)
+            await asyncio.sleep(2**attempt)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``neutroguide run`` owns the signals."""
+
+    def capture_signals(self) -> Any:
+        return contextlib.nullcontext()
