@@ -144,6 +144,29 @@ class CatalogError(Exception):
     """A ``.po`` file cannot be used; ``str()`` is ``file:line: what is wrong``."""
 
 
+_KEYWORD_LINE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+(".*)$')
+_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+
+
+def _check_syntax(text: str, path: Path) -> None:
+    """Babel reads some broken files silently (an unclosed quote); catch those with the line."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()
+            if not line:
+                continue
+        elif not line or line.startswith("#"):
+            continue
+        keyword = _KEYWORD_LINE.match(line)
+        quoted = keyword.group(2).strip() if keyword else line
+        if not _STRING.match(quoted):
+            what = 'a text must start and end with a double quote (write \\" for a quote)'
+            if keyword is None and not line.startswith('"'):
+                what = f"unknown line {line[:30]!r}; expected msgctxt, msgid, msgstr or a comment"
+            raise CatalogError(f"{path}:{number}: {what}")
+
+
 def load_catalog(path: Path) -> LocaleCatalog:
     """Read one ``.po`` file into its usable translations.
 
@@ -154,6 +177,7 @@ def load_catalog(path: Path) -> LocaleCatalog:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
+        _check_syntax(text, path)
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=locale, abort_invalid=True)
     except PoFileError as exc:
@@ -270,6 +294,8 @@ class Catalogs:
         if language_code:
             code = language_code.strip().replace("-", "_")
             found = negotiate_locale([code], available, sep="_")
+            if found is not None:
+                found = next((a for a in available if a.lower() == found.lower()), None)
             if found is None:
                 base = code.split("_")[0].lower()
                 found = base if base in available else None
