@@ -1,18 +1,228 @@
-"""`neutroguide logs` (being built; see the open issues)."""
+"""`neutroguide logs`: review conversations by pseudonym, read one transcript, export the log."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import csv
+import json
+import os
 import sys
-from typing import Any
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack, aclosing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import ConfigError, load_settings
+from bot.store import LogRow, SqlStore, StoreError, open_existing_store
+
+#: Columns of ``logs export``, in order (CSV header and JSON Lines keys).
+EXPORT_FIELDS = (
+    "pseudonym",
+    "at",
+    "direction",
+    "kind",
+    "node",
+    "message_id",
+    "text",
+    "flag",
+    "rule",
+)
+#: Longest text shown in a ``logs show`` table cell; ``export`` has the full text.
+TEXT_WIDTH = 60
 
 
 def add_parser(sub: Any) -> None:
-    """Register `logs`."""
-    parser = sub.add_parser("logs", help="(in progress)")
-    parser.set_defaults(func=_run)
+    """Register `logs list`, `logs show`, `logs export` and `logs stats`."""
+    parser = sub.add_parser(
+        "logs",
+        help="review conversations (by pseudonym) and export the log",
+        description="Read the conversation log in DATABASE_URL. People appear only as "
+        "pseudonyms; see docs/operators.md.",
+    )
+    commands = parser.add_subparsers(dest="logs_command", metavar="ACTION", required=True)
+
+    listing = commands.add_parser("list", help="conversations, most recently active first")
+    listing.add_argument("--limit", type=int, default=100, help="show at most N (default 100)")
+    listing.set_defaults(func=_sync(_list))
+
+    show = commands.add_parser("show", help="one conversation's transcript, oldest first")
+    show.add_argument("pseudonym", help="the pseudonym from `logs list`")
+    show.set_defaults(func=_sync(_show))
+
+    export = commands.add_parser("export", help="every log row, oldest first, as CSV or JSON Lines")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv", dest="fmt")
+    export.add_argument("--output", type=Path, help="write to FILE instead of standard output")
+    export.set_defaults(func=_sync(_export))
+
+    stats = commands.add_parser("stats", help="counts: people, messages, flags, unanswered")
+    stats.set_defaults(func=_sync(_stats))
 
 
-def _run(args: argparse.Namespace) -> int:
-    print("neutroguide logs is not available in this build yet", file=sys.stderr)
-    return 2
+def _sync(command: Any) -> Any:
+    """Run an async command on a store opened (read-only, no migration) from DATABASE_URL."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            url = load_settings().database_url
+            return int(asyncio.run(_with_store(command, url, args)))
+        except (ConfigError, StoreError) as exc:
+            print(f"neutroguide logs: {exc}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:  # piped into `head` or a pager that quit: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+
+    return run
+
+
+async def _with_store(command: Any, url: str, args: argparse.Namespace) -> int:
+    store = await open_existing_store(url)
+    try:
+        return int(await command(store, args))
+    finally:
+        await store.close()
+
+
+def iso(at: float) -> str:
+    """Unix time as ISO 8601 UTC to the second, e.g. ``2026-11-21T23:05:00Z``."""
+    return datetime.fromtimestamp(at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_flags(flags: Mapping[str, int]) -> str:
+    """``{"red": 2, "unanswered": 1}`` as ``red=2, unanswered=1``; ``-`` for none."""
+    return ", ".join(f"{name}={n}" for name, n in sorted(flags.items())) or "-"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: left-aligned columns two spaces apart, a rule under the header."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _cell(value: str | None, width: int = 0) -> str:
+    if value is None or value == "":
+        return "-"
+    flat = " ".join(value.split())  # newlines and tabs would break the table
+    if width and len(flat) > width:
+        return flat[: width - 1] + "…"
+    return flat
+
+
+async def _list(store: SqlStore, args: argparse.Namespace) -> int:
+    found = await store.conversations(limit=args.limit)
+    if not found:
+        print("No conversations yet.")
+        return 0
+    headers = ("PSEUDONYM", "LAST ACTIVE (UTC)", "MESSAGES", "FLAGS", "STATUS", "LOCALE")
+    rows = [
+        (
+            c.pseudonym,
+            iso(c.last_active),
+            str(c.messages),
+            format_flags(c.flags),
+            c.status,
+            _cell(c.locale),
+        )
+        for c in found
+    ]
+    print(table(headers, rows))
+    more = " (there may be more: raise --limit)" if len(found) == args.limit else ""
+    print(f"\n{len(found)} conversation(s){more}.")
+    return 0
+
+
+async def _show(store: SqlStore, args: argparse.Namespace) -> int:
+    loaded = await store.load(args.pseudonym)
+    transcript = await store.transcript(args.pseudonym)
+    if loaded is None and not transcript:
+        print(f"neutroguide logs: no conversation with pseudonym {args.pseudonym}", file=sys.stderr)
+        return 1
+    if loaded is not None:
+        person, session = loaded
+        print(
+            f"Pseudonym {person.pseudonym}  status {person.status}  "
+            f"locale {_cell(person.locale)}  now at {_cell(session.node)}\n"
+        )
+    headers = ("TIME (UTC)", "DIR", "KIND", "NODE", "MESSAGE ID", "FLAG/RULE", "TEXT")
+    print(table(headers, [_transcript_row(row) for row in transcript]))
+    print(f"\n{len(transcript)} log row(s).")
+    return 0
+
+
+def _transcript_row(row: LogRow) -> tuple[str, ...]:
+    flag = "/".join(part for part in (row.flag, row.rule) if part) or None
+    return (
+        iso(row.at),
+        row.direction,
+        row.kind,
+        _cell(row.node),
+        _cell(row.message_id),
+        _cell(flag),
+        _cell(row.text, TEXT_WIDTH),
+    )
+
+
+def export_record(pseudonym: str, row: LogRow) -> dict[str, Any]:
+    """One export record: :data:`EXPORT_FIELDS`, time as ISO 8601 UTC, absent values ``None``."""
+    return {
+        "pseudonym": pseudonym,
+        "at": iso(row.at),
+        "direction": row.direction,
+        "kind": row.kind,
+        "node": row.node,
+        "message_id": row.message_id,
+        "text": row.text,
+        "flag": row.flag,
+        "rule": row.rule,
+    }
+
+
+async def _export(store: SqlStore, args: argparse.Namespace) -> int:
+    with ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.output is not None:
+            out = stack.enter_context(args.output.open("w", encoding="utf-8", newline=""))
+        count = await _write_export(store, args.fmt, out)
+    if args.output is not None:
+        print(f"Exported {count} log row(s) to {args.output}.", file=sys.stderr)
+    return 0
+
+
+async def _write_export(store: SqlStore, fmt: str, out: TextIO) -> int:
+    count = 0
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    if fmt == "csv":
+        writer.writeheader()
+    async with aclosing(store.export()) as rows:
+        async for pseudonym, row in rows:
+            record = export_record(pseudonym, row)
+            if fmt == "csv":
+                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+            else:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+async def _stats(store: SqlStore, args: argparse.Namespace) -> int:
+    stats = await store.stats()
+    rows = [
+        ("people", str(stats["people"])),
+        *((f"  {status}", str(n)) for status, n in stats["by_status"].items()),
+        ("messages in", str(stats["messages_in"])),
+        ("messages out", str(stats["messages_out"])),
+        ("escalations", str(stats["escalations"])),
+        ("unanswered", str(stats["unanswered"])),
+        ("fallbacks", str(stats["fallbacks"])),
+        ("flags", format_flags(stats["flags"])),
+    ]
+    print(table(("WHAT", "COUNT"), rows))
+    return 0

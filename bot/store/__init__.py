@@ -1,15 +1,26 @@
-"""Storage: people, sessions and the conversation log in SQLite or PostgreSQL."""
+"""Storage: people, sessions and the conversation log in SQLite or PostgreSQL.
+
+Errors::
+
+    StoreError                 the database cannot be used as asked
+    ├── StoreUnavailable       cannot connect (server down, wrong URL, unwritable directory)
+    └── StoreNotReady          no schema yet, or an older one: run ``neutroguide db upgrade``
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
-from bot.store.migrate import UpgradeResult, upgrade
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.migrate import UpgradeResult, current_revision, head_revision, upgrade
 from bot.store.protocol import Conversation, LogRow, Person, Store
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key, resolve_key
 from bot.store.sql import SqlStore, create_engine
-from bot.store.url import normalize_database_url
+from bot.store.url import display_url, normalize_database_url, sqlite_path
 
 __all__ = [
     "Conversation",
@@ -18,12 +29,103 @@ __all__ = [
     "Pseudonymizer",
     "SqlStore",
     "Store",
+    "StoreError",
+    "StoreNotReady",
+    "StoreUnavailable",
     "UpgradeResult",
+    "display_url",
     "load_or_create_key",
     "normalize_database_url",
+    "open_existing_store",
     "open_store",
     "resolve_key",
+    "upgrade_database",
 ]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used as asked; the message says why and what to do."""
+
+
+class StoreUnavailable(StoreError):
+    """Cannot connect to the database."""
+
+
+class StoreNotReady(StoreError):
+    """The database has no NeutroGuide schema, or an older one."""
+
+
+def _check_sqlite_directory(url: str) -> None:
+    """Say plainly that the directory is missing (SQLite only says "unable to open")."""
+    path = sqlite_path(url)
+    if path is not None and not path.absolute().parent.is_dir():
+        raise StoreUnavailable(
+            f"cannot open the database {display_url(url)}: "
+            f"the directory {path.absolute().parent} does not exist"
+        )
+
+
+@asynccontextmanager
+async def _connecting(url: str) -> AsyncIterator[None]:
+    """Turn driver connection failures into :class:`StoreUnavailable` naming the database."""
+    try:
+        yield
+    except (DBAPIError, OSError) as exc:
+        detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        raise StoreUnavailable(f"cannot open the database {display_url(url)}: {detail}") from exc
+
+
+async def upgrade_database(url: str, revision: str = "head") -> UpgradeResult:
+    """Run the migrations on the database at ``url`` (``neutroguide db upgrade``).
+
+    Raises:
+        StoreUnavailable: the database cannot be reached or created.
+    """
+    _check_sqlite_directory(url)
+    engine = create_engine(url)
+    try:
+        async with _connecting(url):
+            return await upgrade(engine, revision)
+    finally:
+        await engine.dispose()
+
+
+async def open_existing_store(url: str, *, clock: Callable[[], float] = time.time) -> SqlStore:
+    """Open the store without migrating, for review tools that must not change the schema.
+
+    Raises:
+        StoreNotReady: there is no database yet, or its schema is not the current one.
+        StoreUnavailable: the database cannot be reached.
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise StoreNotReady(
+            f"there is no database file at {path} (DATABASE_URL={display_url(url)}); "
+            "check DATABASE_URL, or run `neutroguide db upgrade` to create it"
+        )
+    engine = create_engine(url)
+    try:
+        await _check_current(engine, url)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return SqlStore(engine, clock=clock)
+
+
+async def _check_current(engine: AsyncEngine, url: str) -> None:
+    async with _connecting(url):
+        found = await current_revision(engine)
+    expected = head_revision()
+    if found is None:
+        raise StoreNotReady(
+            f"the database {display_url(url)} has no NeutroGuide tables yet; "
+            "run `neutroguide db upgrade`"
+        )
+    if found != expected:
+        raise StoreNotReady(
+            f"the database {display_url(url)} is at schema {found}, this version needs "
+            f"{expected}; run `neutroguide db upgrade`"
+        )
 
 
 async def open_store(url: str, *, clock: Callable[[], float] = time.time) -> SqlStore:
@@ -35,10 +137,15 @@ async def open_store(url: str, *, clock: Callable[[], float] = time.time) -> Sql
 
     Returns:
         A ready store; call ``close()`` when done.
+
+    Raises:
+        StoreUnavailable: the database cannot be reached or created.
     """
+    _check_sqlite_directory(url)
     engine = create_engine(url)
     try:
-        await upgrade(engine)
+        async with _connecting(url):
+            await upgrade(engine)
     except BaseException:
         await engine.dispose()
         raise

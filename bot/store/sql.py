@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, cast
 
@@ -322,7 +322,7 @@ class SqlStore:
         async with self._read() as conn:
             return [_row_to_log(row) for row in await conn.execute(query)]
 
-    async def export(self) -> AsyncIterator[tuple[str, LogRow]]:
+    async def export(self) -> AsyncGenerator[tuple[str, LogRow], None]:
         """Every log row with its pseudonym, oldest first, streamed for CSV / JSON Lines."""
         query = sa.select(conversation_log).order_by(conversation_log.c.at, conversation_log.c.id)
         async with self._read() as conn:
