@@ -1,0 +1,79 @@
+"""Folding text for matching: no case, no accents, local digits as 0-9, clauses marked ``|``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+#: Marks a clause boundary in folded text; negation and "if" never reach across one.
+CLAUSE = "|"
+
+# Letters NFKD does not take apart, Arabic letter variants, local digits and punctuation.
+_TABLE = str.maketrans(
+    {
+        "ł": "l",
+        "đ": "d",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "ة": "ه",
+        "ى": "ي",
+        "ـ": "",
+        "\ufe0f": "",
+        "\u200d": "",
+        "\u200c": "",
+        "\u200f": "",
+        "\u200e": "",
+        "٫": ".",
+        "،": ",",
+        "؟": "?",
+        "؛": ";",
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "º": "°",
+        "˚": "°",
+    }
+)
+_MARKS = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+# A decimal written 38'5 (Spain) or 38°5 (France) reads as 38.5.
+_DECIMAL_MARK = re.compile(r"(?<=\d)['°](?=\d)")
+# Punctuation that ends a clause, unless it sits inside a number (38,5 · 10:30 · 12/10).
+_BREAK = re.compile(r"[.,](?!\d)|(?<!\d)[.,]|[!?;\n\r…]+|:(?!\d)|(?<!\d):|/(?!\d)|(?<!\d)/")
+_OTHER = re.compile(r"[^\w.,°%:/|]+")
+# Numbers stand apart from letters and units: 38.5c → 38.5 c, 3yo → 3 yo, 38° → 38 °.
+_APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
+_SPACES = re.compile(r" {2,}")
+_BARS = re.compile(r"(?: \|)+")
+
+
+def fold_chars(text: str) -> str:
+    """Case, accents and letter variants folded; digits in any script as 0-9."""
+    text = text.translate(_TABLE)  # before NFKD: º would otherwise become 'o'
+    text = unicodedata.normalize("NFKD", text)
+    return _MARKS.sub("", text).casefold().translate(_TABLE)
+
+
+def fold(text: str, replace: Mapping[str, str] | None = None) -> str:
+    """Fold ``text`` for matching: words separated by single spaces, padded by one each side.
+
+    Clause punctuation becomes ``|``; every other symbol and emoji becomes a space, after
+    ``replace`` has turned listed ones (🤒 → fever) into words. ``"He's 38,5!!"`` becomes
+    ``" he s 38.5 | "``.
+    """
+    text = fold_chars(text)
+    if replace:
+        for old, new in replace.items():
+            if old in text:
+                text = text.replace(old, f" {new} ")
+    text = _DECIMAL_MARK.sub(".", text)
+    text = _BREAK.sub(" | ", text)
+    text = _OTHER.sub(" ", text)
+    text = _APART.sub(" ", text)
+    text = _BARS.sub(" |", _SPACES.sub(" ", f" {text} "))
+    return _SPACES.sub(" ", text)

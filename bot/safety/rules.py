@@ -1,0 +1,293 @@
+"""Reading one language's red-flag rule file (``bot/safety/rules/<lang>.yaml``), checked.
+
+Errors::
+
+    RuleError          the rule files cannot be used; .problems lists each, as file:line:col
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
+from bot.safety.normalize import fold
+from bot.safety.patterns import Compiled, PatternError, compile_phrase
+
+PhraseKind = Literal["fever", "sign", "distress"]
+
+#: Rule groups in a file: the group a phrase is in decides what a match does.
+GROUPS: dict[str, PhraseKind] = {"fever": "fever", "signs": "sign", "distress": "distress"}
+#: Rule id prefix by group; fever words share ``temperature.`` with the readings.
+PREFIX: dict[PhraseKind, str] = {"fever": "temperature", "sign": "sign", "distress": "distress"}
+#: Rule names the screen itself uses for readings.
+RESERVED = frozenset({"temperature.high", "temperature.low"})
+TEMPERATURE_KEYS = (
+    "context",
+    "celsius",
+    "fahrenheit",
+    "degrees",
+    "not_before",
+    "not_after",
+    "not_context",
+)
+WORD_LISTS = ("clause_breaks", "hypothetical", "ignore", "not_typos", "stop", "topics")
+TOP_KEYS = frozenset(
+    {
+        "language",
+        "replace",
+        "typos",
+        "fuzzy_min_length",
+        "negation",
+        "temperature",
+        *WORD_LISTS,
+        *GROUPS,
+    }
+)
+DEFAULT_FUZZY_MIN = 7
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong in a rule file, at a place."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class RuleError(ValueError):
+    """The rule files have problems; the screen refuses to start with them."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One compiled phrase and the rule it belongs to."""
+
+    rule: str
+    kind: PhraseKind
+    source: str
+    compiled: Compiled
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """Everything one language's file says, phrases compiled, words folded."""
+
+    language: str
+    path: str
+    phrases: tuple[Phrase, ...] = ()
+    replace: dict[str, str] = field(default_factory=dict)
+    typos: dict[str, str] = field(default_factory=dict)
+    fuzzy_min_length: int = DEFAULT_FUZZY_MIN
+    negation_before: tuple[Compiled, ...] = ()
+    negation_after: tuple[Compiled, ...] = ()
+    lists: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
+    temperature: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.file = str(path)
+        self.problems: list[Problem] = []
+
+    def error(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.file, pos.line, pos.col, message))
+
+    def keys(self, data: YMap, allowed: Iterable[str], what: str) -> None:
+        allowed = sorted(allowed)
+        for key, pos in data.duplicates:
+            self.error(pos, f"'{key}' appears twice in {what}; keep one")
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.error(
+                    data.key_pos[key],
+                    f"unknown key '{key}' in {what}{hint}; allowed: {', '.join(allowed)}",
+                )
+
+    def strings(self, data: YMap, key: str) -> list[tuple[str, Pos]]:
+        """A list of phrases under ``key`` with each one's position."""
+        value = data.get(key)
+        pos = data.value_pos.get(key, data.pos)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [(value, pos)]
+        if not isinstance(value, YList):
+            self.error(pos, f"'{key}' takes a list of phrases, one per line starting with '- '")
+            return []
+        out = []
+        for item, ipos in zip(value, value.item_pos, strict=True):
+            if isinstance(item, int | float) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str):
+                self.error(
+                    ipos,
+                    f"a phrase in '{key}' must be text; put quotes around it"
+                    + (
+                        " (yes/no/on/off without quotes read as true/false)"
+                        if isinstance(item, bool)
+                        else ""
+                    ),
+                )
+                continue
+            out.append((item, ipos))
+        return out
+
+    def phrase(self, source: str, pos: Pos) -> Compiled | None:
+        try:
+            return compile_phrase(source)
+        except PatternError as exc:
+            self.error(Pos(pos.line, pos.col + exc.column - 1), f"phrase '{source}': {exc}")
+            return None
+
+    def phrases(self, data: YMap, key: str) -> tuple[Compiled, ...]:
+        out = (self.phrase(s, p) for s, p in self.strings(data, key))
+        return tuple(c for c in out if c is not None)
+
+    def mapping(self, data: YMap, key: str) -> dict[str, str]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, YMap):
+            self.error(data.value_pos[key], f"'{key}' takes 'written: meant' pairs")
+            return {}
+        for dup, pos in value.duplicates:
+            self.error(pos, f"'{dup}' appears twice in '{key}'; keep one")
+        out = {}
+        for k, v in value.items():
+            if not isinstance(v, str) or not v.strip():
+                self.error(value.value_pos[k], f"'{k}' in '{key}' needs a word after the colon")
+                continue
+            out[k] = v
+        return out
+
+
+def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]:
+    raw = data.get(group)
+    if raw is None:
+        return []
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos[group], f"'{group}' takes 'rule_name:' entries, each a phrase list")
+        return []
+    for key, pos in raw.duplicates:
+        r.error(pos, f"rule '{key}' appears twice in '{group}'; rule names must be unique")
+    out: list[Phrase] = []
+    for name in raw:
+        rule = f"{PREFIX[kind]}.{name}"
+        if not NAME_RE.match(name):
+            r.error(raw.key_pos[name], f"rule name '{name}' must be lower-case letters, digits, _")
+            continue
+        if rule in RESERVED:
+            r.error(raw.key_pos[name], f"rule name '{name}' is reserved for temperature readings")
+            continue
+        items = r.strings(raw, name)
+        if not items:
+            r.error(raw.key_pos[name], f"rule '{name}' has no phrases; list at least one")
+        for source, pos in items:
+            compiled = r.phrase(source, pos)
+            if compiled is not None:
+                out.append(Phrase(rule, kind, source, compiled, r.file, pos.line))
+    return out
+
+
+def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
+    r.keys(data, TOP_KEYS, "a rule file")
+    if "language" in data and data["language"] != language:
+        r.error(
+            data.value_pos["language"],
+            f"language '{data['language']}' does not match the file name '{language}.yaml'",
+        )
+    replace = {fold(k).strip() or k: v for k, v in r.mapping(data, "replace").items()}
+    typos = {}
+    for wrong, right in r.mapping(data, "typos").items():
+        folded = fold(wrong).strip()
+        if " " in folded or "|" in folded or not folded:
+            r.error(data.value_pos["typos"], f"typo '{wrong}' must be one word")
+            continue
+        typos[folded] = fold(right).strip()
+    fuzzy = data.get("fuzzy_min_length", DEFAULT_FUZZY_MIN)
+    if not isinstance(fuzzy, int) or isinstance(fuzzy, bool) or fuzzy < 4:
+        r.error(data.value_pos["fuzzy_min_length"], "fuzzy_min_length takes a whole number >= 4")
+        fuzzy = DEFAULT_FUZZY_MIN
+    negation_before: tuple[Compiled, ...] = ()
+    negation_after: tuple[Compiled, ...] = ()
+    negation = data.get("negation")
+    if isinstance(negation, YMap):
+        r.keys(negation, ("before", "after"), "'negation'")
+        negation_before = r.phrases(negation, "before")
+        negation_after = r.phrases(negation, "after")
+    elif negation is not None:
+        r.error(data.value_pos["negation"], "'negation' takes 'before:' and 'after:' lists")
+    temperature: dict[str, tuple[Compiled, ...]] = {}
+    temp = data.get("temperature")
+    if isinstance(temp, YMap):
+        r.keys(temp, TEMPERATURE_KEYS, "'temperature'")
+        temperature = {key: r.phrases(temp, key) for key in TEMPERATURE_KEYS}
+    elif temp is not None:
+        r.error(data.value_pos["temperature"], "'temperature' takes lists: context, celsius ...")
+    lists = {key: r.phrases(data, key) for key in WORD_LISTS}
+    phrases = [p for group, kind in GROUPS.items() for p in _group(r, data, group, kind)]
+    return RuleFile(
+        language=language,
+        path=r.file,
+        phrases=tuple(phrases),
+        replace=replace,
+        typos=typos,
+        fuzzy_min_length=fuzzy,
+        negation_before=negation_before,
+        negation_after=negation_after,
+        lists=lists,
+        temperature=temperature,
+    )
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    """Read and check one rule file; the language is the file name (``de.yaml`` → ``de``).
+
+    Raises:
+        RuleError: every problem found, each with file, line, column and what to write instead.
+    """
+    r = _Reader(path)
+    language = path.stem
+    if not LANG_RE.match(language):
+        raise RuleError([Problem(r.file, 1, 1, "name a rule file by its language: de.yaml")])
+    try:
+        data: Any = load_with_positions(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(
+            [Problem(r.file, line, col, f"YAML syntax: {problem}; check indentation and quotes")]
+        ) from None
+    except UnicodeDecodeError:
+        raise RuleError(
+            [Problem(r.file, 1, 1, "file is not UTF-8 text; save it as UTF-8")]
+        ) from None
+    if not isinstance(data, YMap):
+        raise RuleError([Problem(r.file, 1, 1, "a rule file is a mapping: signs:, fever: ...")])
+    rules = _read(r, data, language)
+    if r.problems:
+        raise RuleError(r.problems)
+    return rules

@@ -1,0 +1,143 @@
+"""Finding body temperatures in folded text: "he's 38.6", "fiebre de 39", "101 f", not "38 weeks".
+
+A number counts as a temperature when it has a unit (°, C, F, degrees in any language), or a
+decimal in the body range, or the message speaks of fever or temperature, or it is the whole
+message. Numbers in a phone-number-like run, right after a lab name (ANC), right before a
+non-temperature unit (weeks, kg) or in a clause about the weather are never temperatures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.safety.normalize import CLAUSE
+
+CELSIUS = (30.0, 45.0)
+FAHRENHEIT = (86.0, 113.0)
+#: Without a unit: lowest Celsius reading taken (lower needs a unit), and the Fahrenheit range.
+BARE_CELSIUS_MIN = 34.0
+BARE_FAHRENHEIT = (95.0, 113.0)
+#: A whole number without a unit reads as a temperature only from here up (ages sit below).
+BARE_WHOLE_MIN = 36.0
+#: Below this a temperature is a red flag too (CCLG, Christie: may mean sepsis).
+LOW_C = 36.0
+
+_NUMBER = r"(?<= )(?P<num>\d{2,3}(?:[.,]\d{1,2})?) "
+_RUN = re.compile(r"(?<= )\d[\d.,:/]*(?: \d[\d.,:/]*)+(?= )")
+
+
+def _alternation(regexes: Sequence[str]) -> str:
+    return "(?:" + "|".join(regexes) + ")" if regexes else "(?!)"
+
+
+@dataclass(frozen=True, slots=True)
+class TemperatureWords:
+    """Regex sources (compiled phrases) the reader is built from, one list per role."""
+
+    context: Sequence[str] = ()
+    celsius: Sequence[str] = ()
+    fahrenheit: Sequence[str] = ()
+    degrees: Sequence[str] = ()
+    not_before: Sequence[str] = ()
+    not_after: Sequence[str] = ()
+    not_context: Sequence[str] = ()
+
+
+class TemperatureReader:
+    """Reads the body temperatures in a folded message, in °C rounded to one decimal."""
+
+    def __init__(self, words: TemperatureWords) -> None:
+        units = (
+            f"(?:(?P<deg>° )?(?:(?P<c>{_alternation(words.celsius)})"
+            f"|(?P<f>{_alternation(words.fahrenheit)})"
+            f"|(?P<word>{_alternation(words.degrees)}))?)"
+        )
+        self._number = re.compile(_NUMBER + units)
+        self._context = re.compile(f"(?<= ){_alternation(words.context)}")
+        self._not_before = re.compile(f"(?<= ){_alternation(words.not_before)}$")
+        self._not_after = re.compile(_alternation([*words.not_after, "% "]))
+        self._not_context = re.compile(f"(?<= ){_alternation(words.not_context)}")
+
+    def readings(self, text: str, expecting: bool = False) -> list[float]:
+        """Temperatures in ``text`` (folded, see :func:`bot.safety.normalize.fold`).
+
+        Args:
+            text: the folded message.
+            expecting: the conversation just asked for a temperature, so a bare whole
+                number counts.
+        """
+        found = list(self._number.finditer(text))
+        if not found:
+            return []
+        context = expecting or self._context.search(text) is not None
+        runs = [m.span() for m in _RUN.finditer(text) if _phone_like(m.group(0))]
+        out: list[float] = []
+        for m in found:
+            start = m.start("num")
+            if any(a <= start < b for a, b in runs):
+                continue
+            if self._not_before.search(text, 0, start):
+                continue
+            unit = "c" if m.group("c") else "f" if m.group("f") else None
+            if unit is None and (m.group("deg") or m.group("word")):
+                unit = "deg"
+            if unit is None and self._not_after.match(text, m.end()):
+                continue
+            a = text.rfind(f" {CLAUSE} ", 0, start)
+            b = text.find(f" {CLAUSE} ", m.end() - 1)
+            clause = text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
+            if self._not_context.search(clause) and not self._context.search(clause):
+                continue
+            bare = text.replace(f" {CLAUSE}", "").strip() == m.group(0).strip()
+            celsius = _celsius(m.group("num"), unit, context, bare)
+            if celsius is not None:
+                out.append(celsius)
+        return out
+
+
+def _phone_like(run: str) -> bool:
+    groups = run.split(" ")
+    return (
+        len(groups) >= 3
+        or any(sum(ch.isdigit() for ch in g) >= 4 for g in groups)
+        or any(g.startswith("0") and len(g) > 1 and g[1].isdigit() for g in groups)
+    )
+
+
+def _celsius(number: str, unit: str | None, context: bool, bare: bool) -> float | None:
+    """Degrees Celsius for one number, or ``None`` when it is not read as a temperature.
+
+    A whole number under 36 °C needs a fever or temperature word in the message: "it's 32
+    degrees" is the weather.
+    """
+    value = float(number.replace(",", "."))
+    point = max(number.find("."), number.find(","))
+    decimals = len(number) - 1 - point if point >= 0 else 0
+    celsius = _scale(value, unit, decimals, context or bare)
+    if celsius is None or (celsius < LOW_C and not decimals and not context):
+        return None
+    return celsius
+
+
+def _scale(value: float, unit: str | None, decimals: int, context: bool) -> float | None:
+    scale: str | None = None
+    if unit == "f":
+        scale = "F" if FAHRENHEIT[0] <= value <= FAHRENHEIT[1] else None
+    elif unit == "c":
+        scale = "C" if CELSIUS[0] <= value <= CELSIUS[1] else None
+    elif unit == "deg":
+        if CELSIUS[0] <= value <= CELSIUS[1]:
+            scale = "C"
+        elif FAHRENHEIT[0] <= value <= FAHRENHEIT[1]:
+            scale = "F"
+    elif decimals or context:
+        if BARE_CELSIUS_MIN <= value <= CELSIUS[1]:
+            scale = "C" if decimals or value >= BARE_WHOLE_MIN else None
+        elif BARE_FAHRENHEIT[0] <= value <= BARE_FAHRENHEIT[1] and (context or decimals == 1):
+            scale = "F"
+    if scale is None:
+        return None
+    celsius = (value - 32) * 5 / 9 if scale == "F" else value
+    return round(celsius, 1)
