@@ -158,20 +158,24 @@ class _Language:
         return result
 
     def prepare(self, text: str) -> str:
-        """Fold ``text``, mark clause breaks, fix misspellings and drop ignored phrases."""
+        """Fold ``text``, fix misspellings and drop ignored phrases."""
         folded = fold(text, self.replace)
-        if self.clause_breaks is not None:
-            folded = self.clause_breaks.sub(f"{CLAUSE} ", folded)
         folded = " ".join(self.correct(t) for t in folded.split(" "))
         if self.ignore is not None:
             folded = self.ignore.sub("", folded)
         return folded
 
     def window(self, text: str, start: int, words: int) -> str:
-        """Up to ``words`` words before ``start``, within its clause, padded with spaces."""
+        """Up to ``words`` words before ``start`` in its clause (after any clause-break word)."""
         cut = text.rfind(f" {CLAUSE} ", 0, start)
-        before = text[cut + 2 if cut >= 0 else 0 : start].split()
-        return " " + " ".join(before[-words:]) + " "
+        before = text[cut + 2 if cut >= 0 else 0 : start]
+        if self.clause_breaks is not None:
+            last = None
+            for last in self.clause_breaks.finditer(before):
+                pass
+            if last is not None:
+                before = before[last.end() - 1 :]
+        return " " + " ".join(before.split()[-words:]) + " "
 
     def after(self, text: str, end: int) -> str:
         cut = text.find(f" {CLAUSE} ", end - 1)
