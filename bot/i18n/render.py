@@ -167,8 +167,11 @@ def _check_syntax(text: str, path: Path) -> None:
             raise CatalogError(f"{path}:{number}: {what}")
 
 
-def load_catalog(path: Path) -> LocaleCatalog:
+def load_catalog(path: Path, warn: bool = True) -> LocaleCatalog:
     """Read one ``.po`` file into its usable translations.
+
+    A translation whose placeholders differ from the English is left out (logged when
+    ``warn``), so the English is shown instead.
 
     Raises:
         CatalogError: the file is not a readable catalog (the message names file and line).
@@ -202,6 +205,8 @@ def load_catalog(path: Path) -> LocaleCatalog:
             source |= placeholder_names(msgid) or set()
         if not all(placeholders_match(source, f, plural) for f in forms):
             rejected.append(msg.context or "")
+            if not warn:
+                continue
             log.warning(
                 "%s:%s: translation of %s changes its {placeholders}; English is shown instead",
                 path,
