@@ -393,3 +393,90 @@ def test_baby_mild_band_says_the_infant_threshold(engine: Engine) -> None:
 
 def replace_profile(session: Session, profile: dict[str, Any]) -> Session:
     return Session(session.node, session.history, profile, session.updated_at, session.waiting)
+
+
+# -- welcome, settings, about ----------------------------------------------------------------
+
+
+def press(engine: Engine, session: Session, label: str) -> StepResult:
+    """Press the current button labelled ``label``."""
+    for reply in engine.current(session):
+        for choice in reply.choices:
+            if choice.label.source == label:
+                return engine.step(session, Event("choice", choice.token), NOW)
+    raise AssertionError(f"no button {label!r} at {session.node}")
+
+
+def test_welcome_profile_in_order_then_menu(engine: Engine) -> None:
+    result = engine.step(Session(), Event("command", "start"), NOW)
+    assert result.session.node == "welcome/hello"
+    assert any(names_a_number(r) for r in result.replies)  # the emergency number up front
+    for label in ("Carry on", "Yes, keep a record", "Yes, ask me", "My baby (under 3 months)"):
+        result = press(engine, result.session, label)
+    result = press(engine, result.session, "Autoimmune neutropenia (AIN)")
+    assert result.session.node == "settings/ask_threshold"
+    result = engine.step(result.session, Event("text", "37.5"), NOW)
+    assert result.session.node == "settings/ask_phone"
+    result = engine.step(result.session, Event("text", PHONE), NOW)
+    assert result.session.node == engine.dialogs.menu
+    assert result.session.profile == {
+        "consent": True,
+        "profile_flow": "settings",
+        "age_group": "baby",
+        "condition": "ain",
+        "fever_threshold": 37.5,
+        "care_team_phone": PHONE,
+    }
+
+
+def test_welcome_everything_can_be_skipped(engine: Engine) -> None:
+    result = engine.step(Session(), Event("command", "start"), NOW)
+    for label in ("Carry on", "No, thank you", "Yes, ask me", "Skip", "Skip", "Skip", "Skip"):
+        result = press(engine, result.session, label)
+    assert result.session.node == engine.dialogs.menu
+    assert result.session.profile == {"consent": False, "profile_flow": "settings"}
+    skipped = engine.step(Session(), Event("command", "start"), NOW)
+    for label in ("Carry on", "No, thank you", "Not now"):
+        skipped = press(engine, skipped.session, label)
+    assert skipped.session.node == engine.dialogs.menu
+    assert "age_group" not in skipped.session.profile
+
+
+def test_settings_changes_one_answer_and_returns(engine: Engine) -> None:
+    opened = engine.step(
+        Session(node=engine.dialogs.menu, updated_at=NOW), Event("command", "settings"), NOW
+    )
+    assert opened.session.node == "settings/main"
+    result = press(engine, opened.session, "Who I am asking for")
+    result = press(engine, result.session, "My child")
+    assert result.session.node == "settings/main"
+    assert result.session.profile["age_group"] == "child"
+    assert any(r.text.source == "You are asking for a child." for r in result.replies)
+
+
+@pytest.mark.parametrize("command", ["help", "about", "settings"])
+def test_commands_open_their_dialogs(engine: Engine, command: str) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("command", command), NOW)
+    assert result.session.node == engine.dialogs.dialogs[command].start
+
+
+def test_about_says_plainly_that_no_clinician_has_checked_it(engine: Engine) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    about = engine.step(session, Event("command", "about"), NOW)
+    shown = " ".join(r.text.source for r in about.replies)
+    assert "no doctor or nurse has checked this guide yet" in shown.lower()
+    dates = press(engine, about.session, "Review dates")
+    shown = " ".join(r.text.source for r in dates.replies)
+    assert "21 November 2026" in shown and "21 May 2027" in shown
+    for dialog in engine.dialogs.dialogs.values():
+        assert (dialog.review.reviewed, dialog.review.next_review) == ("2026-11-21", "2027-05-21")
+    data = press(engine, about.session, "Your data")
+    assert any("/forget" in r.text.source for r in data.replies)
+
+
+def test_no_text_gives_a_dose(dialogs: DialogSet) -> None:
+    dose = re.compile(r"\d\s*(mg|µg|mcg|ml|micrograms?|milligrams?)\b|/kg|per kilo", re.I)
+    for node in dialogs.nodes.values():
+        for say in node.say:
+            assert not dose.search(say.text.source), (node.id, say.text.source)
