@@ -387,6 +387,12 @@ class FakeBotAPI:
             }
         )
 
+    def make_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Give an update an id without queueing it (for posting to a webhook)."""
+        update = {"update_id": next(self._update_ids), **update}
+        self._fetched.append(update)
+        return update
+
     def redeliver(self, update: dict[str, Any]) -> int:
         """Deliver an already delivered update again, as Telegram does after a restart."""
         return self.push(update, redeliver=True)

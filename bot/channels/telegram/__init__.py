@@ -1,5 +1,11 @@
 """The Telegram channel (python-telegram-bot): the only package that imports ``telegram``."""
 
+import os
+
+# Opt in to PTB's coming timedelta durations now: otherwise every 429 (RetryAfter) raises a
+# deprecation warning inside PTB itself. The channel never reads these durations as numbers.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 from bot.channels.telegram.app import (
     ALLOWED_UPDATES,
     ChannelOptions,

@@ -251,7 +251,13 @@ class TelegramHandlers:
             ) -> Message:
                 return await send_message(chat_id, text, reply_markup=markup)
 
-            sent = await self._call(send, False)
+            try:
+                sent = await self._call(send, False)
+            except (BadRequest, NetworkError) as err:
+                # Not retried (it may have arrived, or cannot be sent): go on with the rest,
+                # so one bad call loses at most this chunk and never doubles it.
+                log.warning("message not confirmed: %s", type(err).__name__)
+                continue
             if markup is not None:
                 with_keyboard.append(sent.message_id)
         return with_keyboard

@@ -1,0 +1,48 @@
+"""Long texts are split at paragraph boundaries below Telegram's limit."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.channels.telegram.text import MESSAGE_LIMIT, split_text, utf16_len
+
+
+def test_short_text_is_one_message() -> None:
+    assert split_text("Hello.\n\nBye.") == ["Hello.\n\nBye."]
+
+
+def test_blank_text_sends_nothing() -> None:
+    assert split_text("  \n ") == []
+
+
+def test_paragraphs_are_kept_whole_when_they_fit() -> None:
+    paragraphs = [f"{i} " + "word " * 150 for i in range(20)]
+    chunks = split_text("\n\n".join(paragraphs), limit=2000)
+    assert all(utf16_len(c) <= 2000 for c in chunks)
+    rejoined = [p for c in chunks for p in c.split("\n\n")]
+    assert rejoined == paragraphs
+
+
+def test_a_paragraph_longer_than_the_limit_is_split_between_words() -> None:
+    words = [f"w{i}" for i in range(3000)]
+    chunks = split_text(" ".join(words), limit=1000)
+    assert len(chunks) > 1
+    assert [w for c in chunks for w in c.split(" ")] == words
+
+
+def test_emoji_count_as_two_units() -> None:
+    text = "🙂" * MESSAGE_LIMIT  # 8192 UTF-16 units, no spaces: cut between characters
+    chunks = split_text(text)
+    assert [utf16_len(c) for c in chunks] == [MESSAGE_LIMIT, MESSAGE_LIMIT]
+    assert "".join(chunks) == text
+
+
+PIECES = st.sampled_from(["a", "é", "🙂", " ", "\n", "\n\n", "مرحبا", "x" * 60])
+
+
+@given(st.lists(PIECES, max_size=200).map("".join))
+def test_chunks_fit_and_lose_no_words(text: str) -> None:
+    chunks = split_text(text, limit=50)
+    assert all(0 < utf16_len(c) <= 50 for c in chunks)
+    assert "".join("".join(chunks).split()) == "".join(text.split())
