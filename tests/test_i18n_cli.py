@@ -185,3 +185,81 @@ def test_real_catalogs_update_cleanly_and_keep_every_translation(tmp_path: Path)
         assert new["placeholder_mismatches"] == []
         assert new["not_in_catalog"] == 0
         assert new["translated"] + new["fuzzy"] >= old["translated"] - old["obsolete"]
+
+
+SAFE_DIALOG = """\
+id: demo
+title: Demo
+review:
+  status: draft
+  reviewed: 2026-11-21
+  next_review: 2027-05-21
+  sources:
+    - title: "A source"
+      url: https://example.org
+start: ask
+nodes:
+  ask:
+    safety: true
+    say: "Call {emergency_number} now."
+    choices:
+      - label: "Again"
+        goto: ask
+"""
+
+
+def test_todo_then_fill_is_the_translator_helper_workflow(tmp_path: Path) -> None:
+    (tmp_path / "dialogs").mkdir()
+    (tmp_path / "dialogs" / "demo.yaml").write_text(SAFE_DIALOG, encoding="utf-8")
+    shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
+    locales = str(tmp_path / "locales")
+    assert run("extract", "--locales-dir", locales, cwd=tmp_path).returncode == 0
+    assert run("init", "de", "--locales-dir", locales, cwd=tmp_path).returncode == 0
+    listed = run("todo", "--locale", "de", "--locales-dir", locales, cwd=tmp_path)
+    items = {i["msgid"]: i for i in json.loads(listed.stdout)}
+    assert set(items) == {"Demo", "Call {emergency_number} now.", "Again"}
+    assert items["Call {emergency_number} now."]["tags"] == ["safety"]
+    assert items["Call {emergency_number} now."]["placeholders"] == ["emergency_number"]
+    assert items["Again"]["tags"] == ["button"]
+
+    answers = tmp_path / "de.json"
+    bad = [
+        {"context": "demo/ask", "msgid": "Call {emergency_number} now.", "translation": "Ruf an."},
+        {"context": "demo/ask", "msgid": "Again", "translation": "Noch einmal " * 5},
+        {"context": "demo/nope", "msgid": "Again", "translation": "Nochmal"},
+    ]
+    answers.write_text(json.dumps(bad), encoding="utf-8")
+    done = run("fill", "--locale", "de", "--locales-dir", locales, str(answers), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "placeholders must be exactly {emergency_number}" in done.stderr
+    assert "at most 40 characters" in done.stderr
+    assert "not in the catalog" in done.stderr
+
+    good = [
+        {"context": "demo/_title", "msgid": "Demo", "translation": "Demo"},
+        {
+            "context": "demo/ask",
+            "msgid": "Call {emergency_number} now.",
+            "translation": "Rufen Sie jetzt {emergency_number} an.",
+        },
+        {"context": "demo/ask", "msgid": "Again", "translation": "Noch einmal"},
+    ]
+    answers.write_text(json.dumps(good), encoding="utf-8")
+    done = run("fill", "--locale", "de", "--locales-dir", locales, str(answers), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "3 applied, 0 refused" in done.stdout
+    listed = run("todo", "--locale", "de", "--locales-dir", locales, cwd=tmp_path)
+    assert json.loads(listed.stdout) == []
+    check = run("check", "--locales-dir", locales, "--strict", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    po = (tmp_path / "locales" / "de" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    assert "X-Medical-Review: not checked by a professional medical translator" in po
+
+
+def test_extract_does_not_rewrite_an_unchanged_template(tmp_path: Path) -> None:
+    root = project(tmp_path, "Hi")
+    locales = str(root / "locales")
+    first = run("extract", "--locales-dir", locales, cwd=root)
+    second = run("extract", "--locales-dir", locales, cwd=root)
+    assert "(written)" in first.stdout
+    assert "(unchanged)" in second.stdout

@@ -48,6 +48,20 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--translator", default="", help='"Name <email>" for Last-Translator')
     p.set_defaults(func=_init)
 
+    p = commands.add_parser("todo", help="JSON list of entries a translator still has to do")
+    common(p)
+    p.add_argument("--locale", required=True, help="language code, e.g. de")
+    p.add_argument("--all", action="store_true", help="every entry, translated ones too")
+    p.add_argument("--context", default="", help="only contexts starting with this, e.g. fever/")
+    p.add_argument("--limit", type=int, default=0, help="at most this many entries")
+    p.set_defaults(func=_todo)
+
+    p = commands.add_parser("fill", help="apply a JSON file of translations to one catalog")
+    common(p)
+    p.add_argument("--locale", required=True, help="language code, e.g. de")
+    p.add_argument("file", type=Path, help='JSON: [{"context", "msgid", "translation"}, ...]')
+    p.set_defaults(func=_fill)
+
     p = commands.add_parser("check", help="per locale: done, fuzzy, placeholders, lengths")
     common(p)
     p.add_argument("--locale", action="append", help="only this locale (repeatable)")
@@ -69,8 +83,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _extract(args: argparse.Namespace) -> int:
     catalog = workflow.extract(args.root, args.mapping)
     out = args.locales_dir / workflow.TEMPLATE
-    workflow.write_template(catalog, out)
-    print(f"{out}: {sum(1 for m in catalog if m.id)} texts")
+    written = workflow.write_template(catalog, out)
+    state = "written" if written else "unchanged"
+    print(f"{out}: {sum(1 for m in catalog if m.id)} texts ({state})")
     return 0
 
 
@@ -98,6 +113,35 @@ def _init(args: argparse.Namespace) -> int:
         return 1
     print(f"{path}: created; translate it in Poedit or Weblate, then run neutroguide i18n check")
     return 0
+
+
+def _todo(args: argparse.Namespace) -> int:
+    try:
+        items = workflow.todo(args.locales_dir, args.locale, args.all)
+    except FileNotFoundError as exc:
+        print(f"{exc}; start the language with `neutroguide i18n init`", file=sys.stderr)
+        return 1
+    items = [i for i in items if i["context"].startswith(args.context)]
+    if args.limit:
+        items = items[: args.limit]
+    print(json.dumps(items, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _fill(args: argparse.Namespace) -> int:
+    try:
+        items = json.loads(args.file.read_text(encoding="utf-8"))
+        done = workflow.fill(args.locales_dir, args.locale, items)
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"cannot read translations: {exc}", file=sys.stderr)
+        return 1
+    for why in done.refused:
+        print(f"refused {why}", file=sys.stderr)
+    print(
+        f"{workflow.po_path(args.locales_dir, args.locale)}: {done.applied} applied, "
+        f"{len(done.refused)} refused"
+    )
+    return 1 if done.refused else 0
 
 
 def _check(args: argparse.Namespace) -> int:

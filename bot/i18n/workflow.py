@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog
@@ -18,7 +20,15 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from bot.i18n.render import REVIEW_HEADER, UNCHECKED_REVIEW, read_headers
+from bot.content.loader import MAX_LABEL
+from bot.i18n.extract import BUTTON_TAG, SAFETY_TAG
+from bot.i18n.render import (
+    REVIEW_HEADER,
+    UNCHECKED_REVIEW,
+    placeholder_names,
+    placeholders_match,
+    read_headers,
+)
 
 PROJECT = "NeutroGuide"
 VERSION = "0.1"
@@ -95,9 +105,24 @@ def _write(path: Path, catalog: Catalog, extra_headers: dict[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_template(catalog: Catalog, path: Path) -> None:
-    """Write the extracted template (``messages.pot``)."""
+def _without_date(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: .*"$', "", text, count=1, flags=re.MULTILINE)
+
+
+def write_template(catalog: Catalog, path: Path) -> bool:
+    """Write the extracted template (``messages.pot``) unless only its date would change.
+
+    Returns:
+        Whether the file was written (several people extracting the same content write
+        nothing, so there is nothing to commit or to conflict on).
+    """
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    new = buffer.getvalue().decode("utf-8")
+    if path.exists() and _without_date(path.read_text(encoding="utf-8")) == _without_date(new):
+        return False
     _write(path, catalog, {})
+    return True
 
 
 def _extra_headers(path: Path) -> dict[str, str]:
@@ -186,3 +211,112 @@ def init(locales_dir: Path, locale: str, translator: str = "") -> Path:
 
 def _set_plural_forms(catalog: Catalog, value: str) -> None:
     catalog.mime_headers = [("Plural-Forms", value)]
+
+
+def _load(locales_dir: Path, locale: str) -> tuple[Path, Catalog]:
+    path = po_path(locales_dir, locale)
+    with path.open("rb") as fh:
+        return path, read_po(fh, locale=locale)
+
+
+def todo(locales_dir: Path, locale: str, everything: bool = False) -> list[dict[str, Any]]:
+    """Entries of ``locale`` that need a translator: untranslated or fuzzy (or all).
+
+    Each item has ``context``, ``msgid`` (and ``msgid_plural`` with ``nplurals``), ``notes``,
+    ``tags`` (``safety``, ``button``, ``fuzzy``), ``placeholders``, the current
+    ``translation`` and, for fuzzy entries, the ``previous`` English.
+    """
+    _, catalog = _load(locales_dir, locale)
+    out: list[dict[str, Any]] = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        done = _translated(msg.string) and not msg.fuzzy
+        if done and not everything:
+            continue
+        ids = [msg.id] if isinstance(msg.id, str) else list(msg.id)
+        tags = [
+            tag
+            for tag, present in (
+                ("safety", any(c.startswith(SAFETY_TAG) for c in msg.auto_comments)),
+                ("button", any(c.startswith(BUTTON_TAG) for c in msg.auto_comments)),
+                ("fuzzy", msg.fuzzy),
+            )
+            if present
+        ]
+        notes = [
+            c for c in msg.auto_comments if not c.startswith((SAFETY_TAG, BUTTON_TAG, "Keep {"))
+        ]
+        names: set[str] = set()
+        for msgid in ids:
+            names |= placeholder_names(msgid) or set()
+        item: dict[str, Any] = {
+            "context": msg.context or "",
+            "msgid": ids[0],
+            "notes": notes,
+            "tags": tags,
+            "placeholders": sorted(names),
+            "translation": msg.string if isinstance(msg.string, str) else list(msg.string or ()),
+        }
+        if len(ids) > 1:
+            item["msgid_plural"] = ids[1]
+            item["nplurals"] = catalog.num_plurals
+        if msg.fuzzy and msg.previous_id:
+            item["previous"] = msg.previous_id[0]
+        out.append(item)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """What ``fill`` did: entries applied and entries refused, with why."""
+
+    applied: int
+    refused: list[str]
+
+
+def fill(locales_dir: Path, locale: str, items: list[dict[str, Any]]) -> Filled:
+    """Apply translations ``[{"context", "msgid", "translation"}]`` to ``locale``'s catalog.
+
+    A translation is refused (and the entry left as it was) when its placeholders differ
+    from the English, a plural has the wrong number of forms, or a button label is longer
+    than the limit. Applied entries lose their fuzzy flag. ``X-`` headers are kept.
+    """
+    path, catalog = _load(locales_dir, locale)
+    extra = _extra_headers(path)
+    applied, refused = 0, []
+    for item in items:
+        context, msgid = str(item.get("context", "")), str(item.get("msgid", ""))
+        where = f"[{context}] {msgid[:40]!r}"
+        msg = catalog.get(msgid, context=context or None)
+        if msg is None:
+            refused.append(f"{where}: not in the catalog (run `neutroguide i18n update`)")
+            continue
+        ids = [msg.id] if isinstance(msg.id, str) else list(msg.id)
+        source: set[str] = set()
+        for one in ids:
+            source |= placeholder_names(one) or set()
+        value = item.get("translation")
+        forms = [value] if isinstance(value, str) else list(value or [])
+        plural = len(ids) > 1
+        if plural and len(forms) != catalog.num_plurals:
+            refused.append(f"{where}: give {catalog.num_plurals} plural forms, not {len(forms)}")
+            continue
+        if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+            refused.append(f"{where}: empty translation")
+            continue
+        bad = [f for f in forms if not placeholders_match(source, f, plural)]
+        if bad:
+            wanted = ", ".join("{" + n + "}" for n in sorted(source)) or "none"
+            refused.append(f"{where}: placeholders must be exactly {wanted}")
+            continue
+        is_button = any(c.startswith(BUTTON_TAG) for c in msg.auto_comments)
+        if is_button and any(len(f) > MAX_LABEL for f in forms):
+            refused.append(f"{where}: a button label has at most {MAX_LABEL} characters")
+            continue
+        msg.string = forms[0] if not plural else tuple(forms)
+        msg.flags.discard("fuzzy")
+        msg.previous_id = []
+        applied += 1
+    _write(path, catalog, extra)
+    return Filled(applied, refused)
