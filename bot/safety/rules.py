@@ -86,6 +86,8 @@ class Phrase:
     compiled: Compiled
     file: str
     line: int
+    #: Written with a leading ``~``: the sign said with a "not" ("atmet nicht schnell").
+    negated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +207,11 @@ def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]
         if not items:
             r.error(raw.key_pos[name], f"rule '{name}' has no phrases; list at least one")
         for source, pos in items:
-            compiled = r.phrase(source, pos)
+            negated = source.lstrip().startswith("~")
+            text = source.lstrip()[1:] if negated else source
+            compiled = r.phrase(text, Pos(pos.line, pos.col + (len(source) - len(text))))
             if compiled is not None:
-                out.append(Phrase(rule, kind, source, compiled, r.file, pos.line))
+                out.append(Phrase(rule, kind, source, compiled, r.file, pos.line, negated))
     return out
 
 

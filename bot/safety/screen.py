@@ -125,6 +125,11 @@ class _Language:
             words += [w for c in f.temperature.get("context", ()) for w in c.words]
             vocab.update(w for w in words if len(w) >= f.fuzzy_min_length and w.isalpha())
         self.vocab = frozenset(vocab)
+        known = {w for f in files for p in f.phrases for w in p.compiled.words}
+        known.update(w for f in files for cs in f.lists.values() for c in cs for w in c.words)
+        known.update(w for f in files for cs in f.temperature.values() for c in cs for w in c.words)
+        #: Words the rules use: never "corrected" into another rule word.
+        self.known = frozenset(known)
         index: dict[str, set[str]] = {}
         for word in vocab:
             for d in _deletes(word):
@@ -139,7 +144,7 @@ class _Language:
             return fixed
         if (
             len(token) < self.fuzzy_min - 1
-            or token in self.vocab
+            or token in self.known
             or token in self.not_typos
             or not token.isalpha()
         ):
@@ -170,11 +175,9 @@ class _Language:
         cut = text.rfind(f" {CLAUSE} ", 0, start)
         before = text[cut + 2 if cut >= 0 else 0 : start]
         if self.clause_breaks is not None:
-            last = None
-            for last in self.clause_breaks.finditer(before):
-                pass
-            if last is not None:
-                before = before[last.end() - 1 :]
+            ends = [m.end() for m in self.clause_breaks.finditer(before)]
+            if ends:
+                before = before[ends[-1] - 1 :]
         return " " + " ".join(before.split()[-words:]) + " "
 
     def after(self, text: str, end: int) -> str:
@@ -286,7 +289,7 @@ class Screener:
             phrase = lang.phrases[int(m.lastgroup[1:])] if m.lastgroup else None
             if phrase is None:  # pragma: no cover - every alternative is a named group
                 continue
-            negated = lang.negated(folded, m.start(), m.end())
+            negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
             if phrase.kind == "distress":
                 if distress is None and not negated and not iffy:
