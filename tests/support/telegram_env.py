@@ -54,8 +54,10 @@ class BotUnderTest:
         settings: Settings,
         options: ChannelOptions = TEST_OPTIONS,
         sock: socket.socket | None = None,
+        conversations: Any = None,
     ) -> None:
         self.fake = fake
+        self._given = conversations
         self.settings = settings
         self.options = options
         self.sock = sock
@@ -95,7 +97,7 @@ class BotUnderTest:
 
     async def start(self) -> BotUnderTest:
         """Open the service, build the Application and wait until it receives updates."""
-        self.conversations = await Conversations.open(self.settings)
+        self.conversations = self._given or await Conversations.open(self.settings)
         application = build_application(self.settings, self.conversations, self.options)
         application.add_handler(TypeHandler(Update, self._mark_handled), group=1)
         started = asyncio.Event()
@@ -125,7 +127,7 @@ class BotUnderTest:
             if self._task is not None:
                 await self._task
         finally:
-            if self.conversations is not None:
+            if self.conversations is not None and self._given is None:
                 await self.conversations.close()
 
     async def __aenter__(self) -> BotUnderTest:

@@ -1,0 +1,82 @@
+"""`neutroguide run`: refuses to start without a token, runs as a process, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.cli.run import RedactFilter
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+
+USER = 424_242_001
+
+
+def test_run_without_token_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("DEPLOYMENT_FILE", str(tmp_path / "none.yaml"))
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_TOKEN" in err
+    assert "neutroguide chat" in err
+
+
+def test_redact_filter_hides_the_token() -> None:
+    token = "123:secret-token"
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "GET /bot%s/getMe", (token,), None)
+    assert RedactFilter(token).filter(record)
+    assert token not in record.getMessage()
+    assert "<token>" in record.getMessage()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+async def test_run_as_a_process_answers_and_stops_on_sigterm(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "DIALOGS_DIR": str(REPO / "dialogs"),
+        "LOCALES_DIR": str(REPO / "locales"),
+        "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
+    }
+    env.pop("WEBHOOK_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        fake.send_text(USER, "/start")
+        await fake.wait_for(lambda: bool(fake.live_keyboards(USER)), within=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            _, stderr = await process.communicate()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "polling" in log
+    assert fake.token not in log
+    assert str(USER) not in log
