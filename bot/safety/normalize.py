@@ -6,8 +6,11 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-#: Marks a clause boundary in folded text; negation and "if" never reach across one.
+#: Marks a sentence boundary in folded text; nothing matches across one.
 CLAUSE = "|"
+#: A comma in folded text: a phrase's "..." gap may cross it, a negation may not.
+COMMA = ","
+_BOUNDARY = re.compile(r" [|,](?= )")
 
 # Letters NFKD does not take apart, Arabic letter variants, local digits and punctuation.
 _TABLE = str.maketrans(
@@ -44,7 +47,8 @@ _MARKS = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06e
 # A decimal written 38'5 (Spain) or 38°5 (France) reads as 38.5.
 _DECIMAL_MARK = re.compile(r"(?<=\d)['°](?=\d)")
 # Punctuation that ends a clause, unless it sits inside a number (38,5 · 10:30 · 12/10).
-_BREAK = re.compile(r"[.,](?!\d)|(?<!\d)[.,]|[!?;\n\r…]+|:(?!\d)|(?<!\d):|/(?!\d)|(?<!\d)/")
+_BREAK = re.compile(r"\.(?!\d)|(?<!\d)\.|[!?;\n\r…]+|:(?!\d)|(?<!\d):|/(?!\d)|(?<!\d)/")
+_COMMAS = re.compile(r",(?!\d)|(?<!\d),")
 _OTHER = re.compile(r"[^\w.,°%:/|]+")
 # Numbers stand apart from letters and units: 38.5c → 38.5 c, 3yo → 3 yo, 38° → 38 °.
 _APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
@@ -63,8 +67,8 @@ def fold(text: str, replace: Mapping[str, str] | None = None) -> str:
     """Fold ``text`` for matching: words separated by single spaces, padded by one each side.
 
     Clause punctuation becomes ``|``; every other symbol and emoji becomes a space, after
-    ``replace`` has turned listed ones (🤒 → fever) into words. ``"He's 38,5!!"`` becomes
-    ``" he s 38.5 | "``.
+    ``replace`` has turned listed ones (🤒 → fever) into words; a comma stays as ``,``.
+    ``"He's 38,5, hot!!"`` becomes ``" he s 38,5 , hot | "``.
     """
     text = fold_chars(text)
     if replace:
@@ -73,7 +77,20 @@ def fold(text: str, replace: Mapping[str, str] | None = None) -> str:
                 text = text.replace(old, f" {new} ")
     text = _DECIMAL_MARK.sub(".", text)
     text = _BREAK.sub(" | ", text)
+    text = _COMMAS.sub(" , ", text)
     text = _OTHER.sub(" ", text)
     text = _APART.sub(" ", text)
     text = _BARS.sub(" |", _SPACES.sub(" ", f" {text} "))
     return _SPACES.sub(" ", text)
+
+
+def clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause (between sentence ends or commas) around ``start``-``end``."""
+    before = [m.end() for m in _BOUNDARY.finditer(text, 0, start)]
+    after = _BOUNDARY.search(text, max(end - 1, 0))
+    return (before[-1] if before else 0), (after.start() + 1 if after else len(text))
+
+
+def bare(text: str) -> str:
+    """Folded text without its punctuation marks: what a whole-message match compares."""
+    return _BOUNDARY.sub("", text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.safety.normalize import CLAUSE, fold
+from bot.safety.normalize import bare, clause, fold
 from bot.safety.patterns import Compiled
 from bot.safety.rules import Phrase, Problem, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
@@ -172,8 +172,7 @@ class _Language:
 
     def window(self, text: str, start: int, words: int) -> str:
         """Up to ``words`` words before ``start`` in its clause (after any clause-break word)."""
-        cut = text.rfind(f" {CLAUSE} ", 0, start)
-        before = text[cut + 2 if cut >= 0 else 0 : start]
+        before = text[clause(text, start, start)[0] : start]
         if self.clause_breaks is not None:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
@@ -181,8 +180,7 @@ class _Language:
         return " " + " ".join(before.split()[-words:]) + " "
 
     def after(self, text: str, end: int) -> str:
-        cut = text.find(f" {CLAUSE} ", end - 1)
-        following = text[end : cut if cut >= 0 else len(text)].split()
+        following = text[end : clause(text, end, end)[1]].split()
         return " ".join(following[:AFTER_WINDOW]) + " "
 
     def negated(self, text: str, start: int, end: int) -> bool:
@@ -271,7 +269,7 @@ class Screener:
         """
         lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
         folded = lang.prepare(text)
-        whole = folded.replace(f" {CLAUSE}", "")
+        whole = bare(folded)
         if lang.stop is not None and lang.stop.match(whole):
             return Screening("stop", "stop", False, "stopped")
         if lang.topics is not None and lang.topics.match(whole):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.safety.normalize import CLAUSE
+from bot.safety.normalize import bare, clause
 
 CELSIUS = (30.0, 45.0)
 FAHRENHEIT = (86.0, 113.0)
@@ -85,13 +85,12 @@ class TemperatureReader:
                 unit = "deg"
             if unit is None and self._not_after.match(text, m.end()):
                 continue
-            a = text.rfind(f" {CLAUSE} ", 0, start)
-            b = text.find(f" {CLAUSE} ", m.end() - 1)
-            clause = text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
-            if self._not_context.search(clause) and not self._context.search(clause):
+            a, b = clause(text, start, m.end())
+            part = text[a:b]
+            if self._not_context.search(part) and not self._context.search(part):
                 continue
-            bare = text.replace(f" {CLAUSE}", "").strip() == m.group(0).strip()
-            celsius = _celsius(m.group("num"), unit, context, bare)
+            alone = bare(text).strip() == m.group(0).strip()
+            celsius = _celsius(m.group("num"), unit, context, alone)
             if celsius is not None:
                 out.append(celsius)
         return out
