@@ -104,6 +104,18 @@ async def test_is_processed(store: SqlStore) -> None:
     assert not await store.is_processed("telegram:10")
 
 
+async def test_prune_processed_forgets_only_old_input_ids(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    assert await store.commit(ALICE, SESSION, [], "old")
+    cutoff = clock.now + 0.5
+    assert await store.commit(ALICE, SESSION, [], "new")
+    assert await store.prune_processed(cutoff) == 1
+    assert not await store.is_processed("old")
+    assert await store.is_processed("new")
+    assert (await store.table_counts())["people"] == 1
+
+
 async def test_commit_without_input_id_always_applies(store: SqlStore) -> None:
     assert await store.commit(ALICE, SESSION, rows("a"), None)
     assert await store.commit(ALICE, SESSION, rows("b"), None)

@@ -240,6 +240,18 @@ class SqlStore:
         async with self._read() as conn:
             return (await conn.execute(query)).first() is not None
 
+    async def prune_processed(self, before: float) -> int:
+        """Forget processed-input ids recorded before ``before`` (Unix time); returns how many.
+
+        Only redeliveries need them: Telegram gives up on an update after about a day, so
+        calling this now and then with ``now - 2 days`` keeps the table small.
+        """
+        async with self._begin() as conn:
+            result = await conn.execute(
+                processed_inputs.delete().where(processed_inputs.c.at < before)
+            )
+        return int(result.rowcount)
+
     async def set_status(self, pseudonym: str, status: Status) -> None:
         """Mark a person active, inactive (blocked the bot) or stopped; unknown people: no-op."""
         _status(status)
