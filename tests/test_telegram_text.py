@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.telegram.text import MESSAGE_LIMIT, split_text, utf16_len
+from bot.channels.telegram.text import MESSAGE_LIMIT, Part, compose, split_text, utf16_len
+from bot.service import Outbound
 
 
 def test_short_text_is_one_message() -> None:
@@ -46,3 +47,26 @@ def test_chunks_fit_and_lose_no_words(text: str) -> None:
     chunks = split_text(text, limit=50)
     assert all(0 < utf16_len(c) <= 50 for c in chunks)
     assert "".join("".join(chunks).split()) == "".join(text.split())
+
+
+def test_a_step_becomes_one_message_with_its_keyboard_at_the_bottom() -> None:
+    parts = compose([Outbound("One."), Outbound("Two."), Outbound("Pick:", (("A", "a.0"),))])
+    assert parts == [Part("One.\n\nTwo.\n\nPick:", (("A", "a.0"),))]
+
+
+def test_urgent_messages_stand_alone() -> None:
+    parts = compose([Outbound("Intro."), Outbound("Call 999 now.", urgent=True), Outbound("Then.")])
+    assert [p.text for p in parts] == ["Intro.", "Call 999 now.", "Then."]
+
+
+def test_a_keyboard_ends_a_message() -> None:
+    parts = compose([Outbound("Pick:", (("A", "a.0"),)), Outbound("Also this.")])
+    assert [(p.text, p.buttons) for p in parts] == [("Pick:", (("A", "a.0"),)), ("Also this.", ())]
+
+
+def test_messages_that_do_not_fit_together_stay_apart_and_long_ones_split() -> None:
+    big = "word " * 700
+    parts = compose([Outbound(big), Outbound(big), Outbound(big * 2, (("A", "a.0"),))])
+    assert all(utf16_len(p.text) <= MESSAGE_LIMIT for p in parts)
+    assert [bool(p.buttons) for p in parts] == [False] * (len(parts) - 1) + [True]
+    assert " ".join(p.text for p in parts).split() == (big * 4).split()

@@ -140,6 +140,7 @@ class AsgiServer:
     def __init__(self, app: Any) -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.bind(("127.0.0.1", 0))
         # Listening before uvicorn starts: early connections wait in the backlog.
         self._sock.listen(2048)

@@ -17,15 +17,17 @@ from bot.channels.telegram.app import (
     webhook_secret,
 )
 from bot.channels.telegram.handlers import RetryPolicy, TelegramHandlers
-from bot.channels.telegram.text import MESSAGE_LIMIT, split_text
+from bot.channels.telegram.text import MESSAGE_LIMIT, Part, compose, split_text
 
 __all__ = [
     "ALLOWED_UPDATES",
     "MESSAGE_LIMIT",
     "ChannelOptions",
+    "Part",
     "RetryPolicy",
     "TelegramHandlers",
     "build_application",
+    "compose",
     "quiet_http_logs",
     "run",
     "serve",

@@ -27,8 +27,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram.text import split_text
-from bot.service import Conversations, Inbound, Outbound, Outcome
+from bot.channels.telegram.text import Part, compose
+from bot.service import Conversations, Inbound, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -230,37 +230,29 @@ class TelegramHandlers:
         live: list[int] = []
         try:
             clearing = asyncio.create_task(self._clear(edit_markup, chat_id, old))
-            for outbound in outcome.messages:
-                live.extend(await self._send(send_message, chat_id, outbound))
+            for part in compose(outcome.messages):
+                live.extend(await self._send(send_message, chat_id, part))
             await clearing
         finally:
             self._remember(chat_id, live)
 
     async def _send(
-        self, send_message: Callable[..., Awaitable[Message]], chat_id: int, outbound: Outbound
+        self, send_message: Callable[..., Awaitable[Message]], chat_id: int, part: Part
     ) -> list[int]:
-        """Send one outbound message (split if long); the ids of messages with a keyboard."""
-        chunks = split_text(outbound.text)
-        keyboard = _keyboard(outbound.buttons)
-        with_keyboard: list[int] = []
-        for number, chunk in enumerate(chunks, start=1):
-            markup = keyboard if number == len(chunks) else None
+        """Send one message; its id if it carries a keyboard."""
+        markup = _keyboard(part.buttons)
 
-            async def send(
-                text: str = chunk, markup: InlineKeyboardMarkup | None = markup
-            ) -> Message:
-                return await send_message(chat_id, text, reply_markup=markup)
+        async def send() -> Message:
+            return await send_message(chat_id, part.text, reply_markup=markup)
 
-            try:
-                sent = await self._call(send, False)
-            except (BadRequest, NetworkError) as err:
-                # Not retried (it may have arrived, or cannot be sent): go on with the rest,
-                # so one bad call loses at most this chunk and never doubles it.
-                log.warning("message not confirmed: %s", type(err).__name__)
-                continue
-            if markup is not None:
-                with_keyboard.append(sent.message_id)
-        return with_keyboard
+        try:
+            sent = await self._call(send, False)
+        except (BadRequest, NetworkError) as err:
+            # Not retried (it may have arrived, or cannot be sent): go on with the rest,
+            # so one bad call loses at most this message and never doubles it.
+            log.warning("message not confirmed: %s", type(err).__name__)
+            return []
+        return [sent.message_id] if markup is not None else []
 
     async def _clear(
         self, edit_markup: Callable[..., Awaitable[object]], chat_id: int, message_ids: list[int]

@@ -1,6 +1,11 @@
-"""Splitting long texts into Telegram-sized messages at paragraph boundaries."""
+"""Laying replies out as Telegram messages: joined when short, split when long."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.service import Outbound
 
 #: Telegram's limit for one message, counted (conservatively) in UTF-16 code units.
 MESSAGE_LIMIT = 4096
@@ -69,3 +74,45 @@ def _hard_cut(text: str, limit: int) -> list[str]:
         size += width
     chunks.append("".join(current))
     return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One Telegram message to send: its text and the buttons under it."""
+
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+
+
+def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Part]:
+    """Lay an outcome's messages out as Telegram messages.
+
+    Consecutive messages are joined into one (as paragraphs) while they fit, so a step is one
+    message with its keyboard at the bottom: easier to read, and well within Telegram's
+    one-message-per-second-per-chat pace. An urgent message always stands alone, so the
+    emergency advice is its own bubble; a message with buttons ends a group. Text longer
+    than ``limit`` is split at paragraph boundaries, the buttons going under the last part.
+
+    Args:
+        messages: the outcome's messages, in order.
+        limit: the most UTF-16 code units per Telegram message.
+
+    Returns:
+        The messages to send, in order.
+    """
+    groups: list[tuple[str, tuple[tuple[str, str], ...], bool]] = []
+    for message in messages:
+        if groups:
+            text, buttons, urgent = groups[-1]
+            joined = f"{text}\n\n{message.text}"
+            if not urgent and not message.urgent and not buttons and utf16_len(joined) <= limit:
+                groups[-1] = (joined, message.buttons, False)
+                continue
+        groups.append((message.text, message.buttons, message.urgent))
+    parts: list[Part] = []
+    for text, buttons, _ in groups:
+        chunks = split_text(text, limit)
+        parts.extend(Part(chunk) for chunk in chunks[:-1])
+        if chunks:
+            parts.append(Part(chunks[-1], buttons))
+    return parts
