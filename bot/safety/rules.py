@@ -160,7 +160,7 @@ class _Reader:
         try:
             return compile_phrase(source)
         except PatternError as exc:
-            self.error(Pos(pos.line, pos.col + exc.column - 1), f"phrase '{source}': {exc}")
+            self.error(pos, f"phrase '{source}' (character {exc.column}): {exc}")
             return None
 
     def phrases(self, data: YMap, key: str) -> tuple[Compiled, ...]:
@@ -208,8 +208,7 @@ def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]
             r.error(raw.key_pos[name], f"rule '{name}' has no phrases; list at least one")
         for source, pos in items:
             negated = source.lstrip().startswith("~")
-            text = source.lstrip()[1:] if negated else source
-            compiled = r.phrase(text, Pos(pos.line, pos.col + (len(source) - len(text))))
+            compiled = r.phrase(source.lstrip()[1:] if negated else source, pos)
             if compiled is not None:
                 out.append(Phrase(rule, kind, source, compiled, r.file, pos.line, negated))
     return out
@@ -266,14 +265,18 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
     )
 
 
-def load_rule_file(path: Path) -> RuleFile:
-    """Read and check one rule file; the language is the file name (``de.yaml`` → ``de``).
+def load_rule_file(path: Path, language: str | None = None) -> RuleFile:
+    """Read and check one rule file.
+
+    Args:
+        path: the file.
+        language: its language; by default the file name (``de.yaml`` → ``de``).
 
     Raises:
         RuleError: every problem found, each with file, line, column and what to write instead.
     """
     r = _Reader(path)
-    language = path.stem
+    language = language or path.stem
     if not LANG_RE.match(language):
         raise RuleError([Problem(r.file, 1, 1, "name a rule file by its language: de.yaml")])
     try:

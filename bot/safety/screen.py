@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.safety.normalize import bare, clause, fold
-from bot.safety.patterns import Compiled
+from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, Problem, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
 
@@ -78,10 +78,31 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+@dataclass(frozen=True, slots=True)
+class _FileMatchers:
+    """The big matchers of one rule file, built once and shared by every language using it."""
+
+    phrases: tuple[Phrase, ...]
+    matcher: WordMatcher
+    context: WordMatcher
+    ignore: WordMatcher
+
+    @classmethod
+    def build(cls, f: RuleFile) -> _FileMatchers:
+        fever = [p.compiled for p in f.phrases if p.kind == "fever"]
+        return cls(
+            f.phrases,
+            WordMatcher([p.compiled for p in f.phrases]),
+            WordMatcher([*f.temperature.get("context", ()), *fever]),
+            WordMatcher(f.lists.get("ignore", ())),
+        )
+
+
 class _Language:
     """One language's rules merged with the English ones, compiled for screening."""
 
-    def __init__(self, files: Sequence[RuleFile]) -> None:
+    def __init__(self, files: Sequence[RuleFile], matchers: Sequence[_FileMatchers]) -> None:
+        self.files = tuple(matchers)
         self.replace = {k: v for f in reversed(files) for k, v in f.replace.items()}
         self.typos = {k: v for f in reversed(files) for k, v in f.typos.items()}
 
@@ -89,26 +110,18 @@ class _Language:
             return [c for f in files for c in f.lists.get(key, ())]
 
         self.clause_breaks = _union(lists("clause_breaks"))
-        self.ignore = _union(lists("ignore"))
         self.hypothetical = _union(lists("hypothetical"))
         self.negation = _union(c for f in files for c in f.negation_before)
         self.negation_after = _union((c for f in files for c in f.negation_after), anchor="")
         self.stop = _whole(lists("stop"))
         self.topics = _whole(lists("topics"))
-        self.phrases: list[Phrase] = [p for f in files for p in f.phrases]
-        self.matcher = re.compile(
-            "(?<= )(?:"
-            + "|".join(f"(?P<p{i}>{p.compiled.regex})" for i, p in enumerate(self.phrases))
-            + ")"
-        )
-        fever_words = [p.compiled.regex for p in self.phrases if p.kind == "fever"]
 
         def temp(key: str) -> list[str]:
             return [c.regex for f in files for c in f.temperature.get(key, ())]
 
         self.reader = TemperatureReader(
             TemperatureWords(
-                context=temp("context") + fever_words,
+                context=tuple(m.context for m in matchers),
                 celsius=temp("celsius"),
                 fahrenheit=temp("fahrenheit"),
                 degrees=temp("degrees"),
@@ -166,9 +179,19 @@ class _Language:
         """Fold ``text``, fix misspellings and drop ignored phrases."""
         folded = fold(text, self.replace)
         folded = " ".join(self.correct(t) for t in folded.split(" "))
-        if self.ignore is not None:
-            folded = self.ignore.sub("", folded)
+        for f in self.files:
+            folded = f.ignore.remove(folded)
         return folded
+
+    def matches(self, text: str) -> list[tuple[int, int, Phrase, re.Match[str]]]:
+        """Every phrase found in ``text``, leftmost first (this language's before English)."""
+        found = [
+            (m.start(), order, f.phrases[index], m)
+            for order, f in enumerate(self.files)
+            for index, m in f.matcher.finditer(text)
+        ]
+        found.sort(key=lambda x: (x[0], x[1]))
+        return found
 
     def window(self, text: str, start: int, words: int) -> str:
         """Up to ``words`` words before ``start`` in its clause (after any clause-break word)."""
@@ -208,8 +231,12 @@ class Screener:
         by_lang = {f.language: f for f in files}
         english = by_lang[SOURCE_LANGUAGE]
         self.languages = tuple(sorted(by_lang))
+        shared = {lang: _FileMatchers.build(f) for lang, f in by_lang.items()}
         self._langs = {
-            lang: _Language([f] if lang == SOURCE_LANGUAGE else [f, english])
+            lang: _Language(
+                [f] if lang == SOURCE_LANGUAGE else [f, english],
+                [shared[lang]] if lang == SOURCE_LANGUAGE else [shared[lang], shared["en"]],
+            )
             for lang, f in by_lang.items()
         }
 
@@ -283,10 +310,7 @@ class Screener:
                 return Screening("urgent", "temperature.low", True, "urgent_fever")
         confirm: Phrase | None = None
         distress: Phrase | None = None
-        for m in lang.matcher.finditer(folded):
-            phrase = lang.phrases[int(m.lastgroup[1:])] if m.lastgroup else None
-            if phrase is None:  # pragma: no cover - every alternative is a named group
-                continue
+        for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
             if phrase.kind == "distress":

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.safety.normalize import bare, clause
+from bot.safety.patterns import WordMatcher
 
 CELSIUS = (30.0, 45.0)
 FAHRENHEIT = (86.0, 113.0)
@@ -25,6 +26,8 @@ BARE_WHOLE_MIN = 36.0
 LOW_C = 36.0
 
 _NUMBER = r"(?<= )(?P<num>\d{2,3}(?:[.,]\d{1,2})?) "
+#: How far before a number (characters) a "not before" word such as ANC is looked for.
+_LOOKBACK = 40
 _RUN = re.compile(r"(?<= )\d[\d.,:/]*(?: \d[\d.,:/]*)+(?= )")
 
 
@@ -34,9 +37,10 @@ def _alternation(regexes: Sequence[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TemperatureWords:
-    """Regex sources (compiled phrases) the reader is built from, one list per role."""
+    """What the reader is built from: regex sources (compiled phrases), one list per role,
+    and the fever and temperature words as a matcher."""
 
-    context: Sequence[str] = ()
+    context: Sequence[WordMatcher] = ()
     celsius: Sequence[str] = ()
     fahrenheit: Sequence[str] = ()
     degrees: Sequence[str] = ()
@@ -55,10 +59,13 @@ class TemperatureReader:
             f"|(?P<word>{_alternation(words.degrees)}))?)"
         )
         self._number = re.compile(_NUMBER + units)
-        self._context = re.compile(f"(?<= ){_alternation(words.context)}")
+        self._contexts = tuple(words.context)
         self._not_before = re.compile(f"(?<= ){_alternation(words.not_before)}$")
         self._not_after = re.compile(_alternation([*words.not_after, "% "]))
         self._not_context = re.compile(f"(?<= ){_alternation(words.not_context)}")
+
+    def _context(self, text: str) -> bool:
+        return any(m.search(text) for m in self._contexts)
 
     def readings(self, text: str, expecting: bool = False) -> list[float]:
         """Temperatures in ``text`` (folded, see :func:`bot.safety.normalize.fold`).
@@ -71,14 +78,14 @@ class TemperatureReader:
         found = list(self._number.finditer(text))
         if not found:
             return []
-        context = expecting or self._context.search(text) is not None
+        context = expecting or self._context(text)
         runs = [m.span() for m in _RUN.finditer(text) if _phone_like(m.group(0))]
         out: list[float] = []
         for m in found:
             start = m.start("num")
             if any(a <= start < b for a, b in runs):
                 continue
-            if self._not_before.search(text, 0, start):
+            if self._not_before.search(text, max(0, start - _LOOKBACK), start):
                 continue
             unit = "c" if m.group("c") else "f" if m.group("f") else None
             if unit is None and (m.group("deg") or m.group("word")):
@@ -87,7 +94,7 @@ class TemperatureReader:
                 continue
             a, b = clause(text, start, m.end())
             part = text[a:b]
-            if self._not_context.search(part) and not self._context.search(part):
+            if self._not_context.search(part) and not self._context(part):
                 continue
             alone = bare(text).strip() == m.group(0).strip()
             celsius = _celsius(m.group("num"), unit, context, alone)
