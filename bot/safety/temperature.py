@@ -20,8 +20,6 @@ FAHRENHEIT = (86.0, 113.0)
 #: Without a unit: lowest Celsius reading taken (lower needs a unit), and the Fahrenheit range.
 BARE_CELSIUS_MIN = 34.0
 BARE_FAHRENHEIT = (95.0, 113.0)
-#: A whole number without a unit reads as a temperature only from here up (ages sit below).
-BARE_WHOLE_MIN = 36.0
 #: Below this a temperature is a red flag too (CCLG, Christie: may mean sepsis).
 LOW_C = 36.0
 
@@ -140,7 +138,7 @@ def _scale(value: float, unit: str | None, decimals: int, context: bool) -> floa
             scale = "F"
     elif decimals or context:
         if BARE_CELSIUS_MIN <= value <= CELSIUS[1]:
-            scale = "C" if decimals or value >= BARE_WHOLE_MIN else None
+            scale = "C"
         elif BARE_FAHRENHEIT[0] <= value <= BARE_FAHRENHEIT[1] and (context or decimals == 1):
             scale = "F"
     if scale is None:
