@@ -80,3 +80,26 @@ async def test_run_as_a_process_answers_and_stops_on_sigterm(
     assert "polling" in log
     assert fake.token not in log
     assert str(USER) not in log
+
+
+def test_deployment_example_names_every_setting() -> None:
+    from bot.config import Deployment, load_deployment
+
+    example = load_deployment(REPO / "deployment.example.yaml", {})
+    text = (REPO / "deployment.example.yaml").read_text(encoding="utf-8")
+    for name in Deployment.__dataclass_fields__:
+        assert f"\n{name}:" in text, name
+    assert isinstance(example, Deployment)
+
+
+def test_procfile_commands_exist() -> None:
+    from bot.cli.main import build_parser
+
+    lines = (REPO / "Procfile").read_text(encoding="utf-8").splitlines()
+    kinds = {line.split(":", 1)[0]: line.split(":", 1)[1].split() for line in lines if line}
+    assert set(kinds) == {"web", "worker", "release"}
+    parser = build_parser()
+    for command in kinds.values():
+        assert command[0] == "neutroguide"
+        args = parser.parse_args(command[1:])
+        assert callable(args.func)

@@ -47,6 +47,8 @@ class ChannelOptions:
         rate_limit_retries: how often a 429 is waited out (``retry_after``) before giving up.
         overall_max_rate: messages per second across all chats (0: no client-side limit).
         concurrency: updates processed at once (across chats; one at a time per chat).
+        connection_pool_size: HTTP connections to the Bot API. Telegram's pace (about 30
+            messages a second) needs few; a large pool costs CPU on every call.
         read_timeout: seconds to wait for Telegram's answer to a call.
         poll_timeout: long-polling timeout for ``getUpdates`` in seconds.
     """
@@ -55,6 +57,7 @@ class ChannelOptions:
     rate_limit_retries: int = 3
     overall_max_rate: float = 30.0
     concurrency: int = 256
+    connection_pool_size: int = 32
     read_timeout: float = 15.0
     poll_timeout: int = 30
 
@@ -102,7 +105,7 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(options.concurrency))
         .read_timeout(options.read_timeout)
         .write_timeout(options.read_timeout)
-        .connection_pool_size(max(16, options.concurrency))
+        .connection_pool_size(options.connection_pool_size)
         .pool_timeout(options.read_timeout)
         .build()
     )
