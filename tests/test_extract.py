@@ -113,6 +113,12 @@ def test_pybabel_extract_with_the_mapping_file(tmp_path: Path) -> None:
     (tmp_path / "dialogs" / "demo.yaml").write_text(DIALOG, encoding="utf-8")
     (tmp_path / "dialogs" / "system.yaml").write_text(SYSTEM, encoding="utf-8")
     (tmp_path / "babel.cfg").write_text((ROOT / "babel.cfg").read_text(), encoding="utf-8")
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "reply.py").write_text(
+        "# TRANSLATORS: shown when the database is down.\n"
+        'print(pgettext("errors/db", "Please try again in a minute."))\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "messages.pot"
     done = subprocess.run(
         [
@@ -124,6 +130,8 @@ def test_pybabel_extract_with_the_mapping_file(tmp_path: Path) -> None:
             "babel.cfg",
             "-o",
             str(out),
+            "-c",
+            "TRANSLATORS:",
             ".",
         ],
         cwd=tmp_path,
@@ -142,6 +150,10 @@ def test_pybabel_extract_with_the_mapping_file(tmp_path: Path) -> None:
     assert plural is not None
     assert plural.pluralizable
     assert plural.id[1] == "{count} messages are still in English."
+    code = template.get("Please try again in a minute.", context="errors/db")
+    assert code is not None
+    assert code.locations == [("bot/reply.py", 2)]
+    assert code.auto_comments == ["TRANSLATORS: shown when the database is down."]
 
 
 def test_real_dialogs_extract_with_every_context_from_the_loader() -> None:
