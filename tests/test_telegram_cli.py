@@ -103,3 +103,26 @@ def test_procfile_commands_exist() -> None:
         assert command[0] == "neutroguide"
         args = parser.parse_args(command[1:])
         assert callable(args.func)
+
+
+def test_run_with_broken_dialogs_says_so_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dialogs = tmp_path / "dialogs"
+    dialogs.mkdir()
+    (dialogs / "broken.yaml").write_text("id: broken\nnodes: [\n", encoding="utf-8")
+    monkeypatch.setenv("TELEGRAM_TOKEN", "1:unused")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DIALOGS_DIR", str(dialogs))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("DEPLOYMENT_FILE", str(tmp_path / "none.yaml"))
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["run"]) == 2
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert "broken.yaml" in err
+    assert "Traceback" not in err

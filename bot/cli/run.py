@@ -70,7 +70,17 @@ def _run(args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(args.log_level, settings.telegram_token)
-    return asyncio.run(_main(settings))
+    from bot.content.loader import ContentError
+    from bot.i18n.render import CatalogError
+    from bot.safety.rules import RuleError
+    from bot.store import StoreError
+
+    try:
+        return asyncio.run(_main(settings))
+    except (ContentError, CatalogError, RuleError, StoreError) as err:
+        # Bad content, catalogs, rules or database: say what and where, not a traceback.
+        print(f"neutroguide run: {err}", file=sys.stderr)
+        return 2
 
 
 async def _main(settings: Settings) -> int:
