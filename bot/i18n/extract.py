@@ -37,10 +37,8 @@ BUTTON_TAG = "BUTTON:"
 #: Suffix of the system key that holds the English plural of another key.
 PLURAL_SUFFIX = "_plural"
 
-SAFETY_COMMENT = (
-    f"{SAFETY_TAG} urgent advice. Translate exactly and plainly; until this entry is "
-    "translated and not fuzzy, people see the English text."
-)
+#: Tag comments are kept under Babel's 76-column wrap so each stays one line.
+SAFETY_COMMENT = f"{SAFETY_TAG} urgent advice; shown in English until translated."
 BUTTON_COMMENT = f"{BUTTON_TAG} a button label; at most {MAX_LABEL} characters."
 
 
@@ -66,7 +64,7 @@ class Entry:
             names |= placeholders(self.plural.source)
         if names:
             listed = ", ".join("{" + n + "}" for n in sorted(names))
-            out.append(f"Keep {listed} exactly as written; the bot fills it in.")
+            out.append(f"Keep {listed} as written.")
         return out
 
 

@@ -222,7 +222,8 @@ def _load(locales_dir: Path, locale: str) -> tuple[Path, Catalog]:
 def todo(locales_dir: Path, locale: str, everything: bool = False) -> list[dict[str, Any]]:
     """Entries of ``locale`` that need a translator: untranslated or fuzzy (or all).
 
-    Each item has ``context``, ``msgid`` (and ``msgid_plural`` with ``nplurals``), ``notes``,
+    Each item has ``context``, ``msgid`` (and ``msgid_plural`` with ``nplurals``), ``notes``
+    (the author's note as one string),
     ``tags`` (``safety``, ``button``, ``fuzzy``), ``placeholders``, the current
     ``translation`` and, for fuzzy entries, the ``previous`` English.
     """
@@ -244,9 +245,9 @@ def todo(locales_dir: Path, locale: str, everything: bool = False) -> list[dict[
             )
             if present
         ]
-        notes = [
+        notes = " ".join(
             c for c in msg.auto_comments if not c.startswith((SAFETY_TAG, BUTTON_TAG, "Keep {"))
-        ]
+        )
         names: set[str] = set()
         for msgid in ids:
             names |= placeholder_names(msgid) or set()
