@@ -145,7 +145,7 @@ class Conversations:
         from bot.safety import Screener as SafetyScreener
         from bot.store import open_store
         from bot.store.pseudonym import Pseudonymizer as KeyedPseudonyms
-        from bot.store.pseudonym import load_or_create_key
+        from bot.store.pseudonym import resolve_key
 
         dialogs = load_dialogs(settings.dialogs_dir)
         deployment = settings.deployment
@@ -154,11 +154,7 @@ class Conversations:
         )
         catalogs = Catalogs.load(settings.locales_dir)
         store = await open_store(settings.database_url)
-        key = (
-            settings.pseudonym_key.encode()
-            if settings.pseudonym_key
-            else load_or_create_key(settings.database_url)
-        )
+        key = resolve_key(settings.pseudonym_key, settings.database_url)
         return cls(
             dialogs, engine, catalogs, store, KeyedPseudonyms(key), settings, SafetyScreener.load()
         )

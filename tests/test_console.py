@@ -34,13 +34,17 @@ def chat(
 
 
 def test_walk_with_numbers_and_typed_input(tmp_path: Path) -> None:
-    result = chat(tmp_path, ["2", "1", "38,5"], "--user", "alice")
+    result = chat(tmp_path, ["2", "1", "37,2", "1", "38,5"], "--user", "alice")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Hello. Who is this for?\n  1. A child\n  2. Skip\n" in out
     assert "Pick one.\n  1. Check\n" in out
     assert "Type a temperature." in out
-    assert "!! Call 999 now." in out  # urgent messages are marked
+    assert "Check again later. Your last reading was 37.2 °C." in out
+    # 38,5 is caught by the safety screen before the dialog: an urgent answer, marked "!!"
+    urgent = out[out.index("\n!! ") :]
+    assert "999" in urgent and "111" in urgent
+    assert "1. Back to where I was" in urgent
 
 
 def test_same_user_resumes_after_restart(tmp_path: Path) -> None:

@@ -34,7 +34,11 @@ from bot.content.model import (
     Source,
     Text,
 )
-from bot.content.system import REQUIRED_SYSTEM_MESSAGES, SYSTEM_PLACEHOLDERS
+from bot.content.system import (
+    CODE_PROFILE_FIELDS,
+    REQUIRED_SYSTEM_MESSAGES,
+    SYSTEM_PLACEHOLDERS,
+)
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
 
 MAX_LABEL = 40
@@ -573,7 +577,7 @@ def load_dialogs(directory: Path | str) -> DialogSet:
         system=system,
         menu=dialogs[MENU_DIALOG].start,
         welcome=dialogs[WELCOME_DIALOG].start,
-        fields=dict(pending.fields),
+        fields={**CODE_PROFILE_FIELDS, **pending.fields},
     )
 
 
@@ -615,7 +619,7 @@ def _check_links(
                 "name a node of this dialog, a dialog id, or 'dialog/node'",
             )
         )
-    known_names = set(pending.fields) | set(PLACEHOLDER_SETTINGS)
+    known_names = set(pending.fields) | set(PLACEHOLDER_SETTINGS) | set(CODE_PROFILE_FIELDS)
     for file, used_names, pos, extra in pending.conditions:
         for name in sorted(used_names - known_names - extra):
             problems.append(

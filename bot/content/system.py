@@ -39,3 +39,11 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
 }
+
+#: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):
+#: always known to the validator, even in a dialog set that never asks for them.
+CODE_PROFILE_FIELDS: dict[str, str] = {
+    "care_team_phone": "text",
+    "fever_threshold": "temperature",
+    "consent": "text",
+}
