@@ -8,6 +8,7 @@ channel. The channel sends what comes back; it holds no dialog logic.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -33,6 +34,11 @@ LANGUAGE_TOKEN = "l."
 BACK_TOKEN = f"{SYSTEM_TOKEN}.back"
 CONFIRM_YES = f"{SYSTEM_TOKEN}.confirm.yes"
 CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
+#: Profile fields typed as temperatures that are settings, not readings of the person.
+_NOT_READINGS = frozenset({"fever_threshold"})
+_BARE_NUMBER = re.compile(
+    r"^\s*[<>~]?\s*\d[\d.,\s\u00a0\u202f']*\s*(?:°\s*[cf]?|[cf]|/?\s*(?:µl|ul|mm3))?\s*$", re.I
+)
 COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
 
 
@@ -85,7 +91,14 @@ class Screening(Protocol):
 class Screener(Protocol):
     """The safety screen (see :mod:`bot.safety`)."""
 
-    def screen(self, text: str, locale: str, threshold_c: float = 38.0) -> Screening | None: ...
+    def screen(
+        self,
+        text: str,
+        locale: str,
+        threshold_c: float = 38.0,
+        *,
+        expecting_temperature: bool = False,
+    ) -> Screening | None: ...
 
 
 class Pseudonymizer(Protocol):
@@ -283,7 +296,18 @@ class Conversations:
         threshold = turn.session.profile.get("fever_threshold")
         if not isinstance(threshold, int | float):
             threshold = self.settings.deployment.fever_threshold
-        found = self.screener.screen(text, turn.locale, float(threshold))
+        node = self.dialogs.node(turn.session.node or "")
+        spec = node.input if node is not None and turn.session.waiting is None else None
+        expecting_temperature = spec is not None and spec.kind == "temperature"
+        if spec is not None and (spec.kind == "number" or spec.save in _NOT_READINGS):
+            # The question asks for a number that is not a body temperature (a blood count,
+            # the family's threshold): a bare number is the answer, not a reading to screen.
+            expecting_temperature = False
+            if _BARE_NUMBER.match(text):
+                text = ""
+        found = self.screener.screen(
+            text, turn.locale, float(threshold), expecting_temperature=expecting_temperature
+        )
         if found is None:
             return False
         turn.rows.append(

@@ -199,3 +199,24 @@ def test_real_dialogs_load_into_engine() -> None:
         pytest.fail(f"dialogs/ does not load: {exc}")
     engine = Engine(dialogs, SETTINGS)
     assert engine.step(Session(), Event("command", "start"), NOW).session.node == dialogs.welcome
+
+
+@pytest.mark.parametrize(
+    ("typed", "opens"),
+    [
+        ("37.2", True),
+        ("fever 37,6", True),
+        ("temperature: 99.1F", True),
+        ("37,4 °C", True),
+        ("38 weeks pregnant", False),
+        ("my child is 3", False),
+        ("cats 37", False),
+    ],
+)
+def test_typed_reading_outside_a_question_opens_the_fever_check(typed: str, opens: bool) -> None:
+    dialogs = load_dialogs(Path(__file__).resolve().parents[1] / "dialogs")
+    engine = Engine(dialogs, SETTINGS)
+    result = engine.step(Session(node=dialogs.menu, updated_at=NOW), Event("text", typed), NOW)
+    assert (result.session.node or "").startswith("fever/") is opens
+    if opens:
+        assert isinstance(result.session.profile.get("last_temperature"), float)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.safety import Screener
 from bot.service import Conversations, Inbound, Outcome
 from bot.store.pseudonym import Pseudonymizer
 from tests.support.content import good_dialogs
@@ -154,3 +156,34 @@ async def test_people_are_served_concurrently_but_one_at_a_time_each(
     )
     assert all(o.messages[0].text == "Hello. Who is this for?" for o in outcomes)
     assert len(service._locks) == 0
+
+
+async def test_screen_reads_context_of_the_question(tmp_path: Path) -> None:
+    """A threshold or blood count typed as a bare number is an answer, not a fever report."""
+    svc = await make_service(tmp_path / "s.db", screener=Screener.load())
+    try:
+
+        async def at(node: str) -> None:
+            pseudonym = Pseudonymizer(TEST_KEY).of("test", USER)
+            loaded = await svc.store.load(pseudonym)
+            assert loaded is not None
+            person, session = loaded
+            await svc.store.commit(person, replace(session, node=node, waiting=None), (), None)
+
+        await svc.handle(Inbound("test", USER, "command", "menu"))
+        await at("settings/ask_threshold")
+        answer = await svc.handle(text(USER, "38"))
+        assert not any(m.urgent for m in answer.messages)
+        await at("blood_count/ask_ul")
+        answer = await svc.handle(text(USER, "40"))
+        assert not any(m.urgent for m in answer.messages)
+        # a sentence about a fever is still screened at the same question
+        await at("blood_count/ask_ul")
+        answer = await svc.handle(text(USER, "he has a fever of 39"))
+        assert any(m.urgent for m in answer.messages)
+        # at the fever check a bare reading over the threshold gets the urgent answer
+        await at("fever/ask")
+        answer = await svc.handle(text(USER, "38"))
+        assert answer.messages[0].urgent
+    finally:
+        await svc.close()

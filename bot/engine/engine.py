@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -40,6 +41,19 @@ def choice_token(node_id: str, index: int) -> str:
     return f"{node_token(node_id)}.{index}"
 
 
+#: Numbers, units and punctuation around a typed reading ("38,5 °C", "101F", "fever: 39").
+_READING_NOISE = re.compile(r"[\d.,:;!?°º()\-]+|(?<![a-z])(?:c|f|degrees?)(?![a-z])")
+
+
+def _reading_entry(dialogs: DialogSet) -> tuple[str | None, frozenset[str]]:
+    for dialog in dialogs.dialogs.values():
+        start = dialogs.nodes[dialog.start]
+        if dialog.keywords and start.input is not None and start.input.kind == "temperature":
+            words = frozenset(w for kw in dialog.keywords for w in kw.split())
+            return start.id, words
+    return None, frozenset()
+
+
 @lru_cache(maxsize=4096)
 def _names(source: str) -> frozenset[str]:
     return frozenset(placeholders(source))
@@ -69,6 +83,9 @@ class Engine:
         self.parser = parser
         self.machine = DialogMachine(dialogs)
         self._sys = dialogs.system
+        #: Where a temperature typed outside any question goes (the fever check's first
+        #: question): the start node of a dialog with keywords that asks for a temperature.
+        self._reading_entry, self._reading_words = _reading_entry(dialogs)
         self._keywords = {kw: d.start for d in dialogs.dialogs.values() for kw in d.keywords}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -309,34 +326,68 @@ class Engine:
             self._enter(self._push(session), nxt, replies, flags), replies, now, flags
         )
 
-    def _text(self, session: Session, event: Event, now: float) -> StepResult:
-        node = self.dialogs.nodes[session.node or self.dialogs.menu]
+    def _answer(
+        self,
+        session: Session,
+        node: Node,
+        text: str,
+        locale: str,
+        now: float,
+        push_from: Session | None = None,
+    ) -> StepResult | None:
+        """Read ``text`` as the answer to ``node``'s input and move on; ``None`` if unreadable."""
+        spec = node.input
+        assert spec is not None
+        parsed = self.parser(spec.kind, text, locale)
+        value = parsed.value
+        if (
+            parsed.problem is None
+            and isinstance(value, float)
+            and (
+                (spec.minimum is not None and value < spec.minimum)
+                or (spec.maximum is not None and value > spec.maximum)
+            )
+        ):
+            parsed = Parsed(None, "range")
+        if parsed.problem is not None:
+            return None
+        profile = dict(session.profile)
+        if spec.save:
+            profile[spec.save] = value
+        answered = replace(self._push(push_from or session), profile=profile)
+        nxt = self.machine.fire(node.id, "answer", self._ns(profile, value))
         replies: list[Reply] = []
         flags: list[tuple[str, str]] = []
+        target = nxt if nxt is not None else self.dialogs.menu
+        return self._result(
+            self._enter(answered, target, replies, flags, value), replies, now, flags
+        )
+
+    def _typed_reading(self, text: str) -> bool:
+        """Whether ``text`` is a temperature reading and nothing else (bar the dialog's words)."""
+        if self._reading_entry is None:
+            return False
+        words = _READING_NOISE.sub(" ", text.casefold()).split()
+        return any(ch.isdigit() for ch in text) and all(w in self._reading_words for w in words)
+
+    def _text(self, session: Session, event: Event, now: float) -> StepResult:
+        node = self.dialogs.nodes[session.node or self.dialogs.menu]
         if node.input is not None:
-            parsed = self.parser(node.input.kind, event.value, event.locale)
-            value = parsed.value
-            if parsed.problem is None and isinstance(value, float):
-                spec = node.input
-                if (spec.minimum is not None and value < spec.minimum) or (
-                    spec.maximum is not None and value > spec.maximum
-                ):
-                    parsed = Parsed(None, "range")
-            if parsed.problem is not None:
-                ask = node.input.invalid or self._sys["input_invalid"]
-                ns = self._ns(session.profile)
-                return self._result(
-                    session, [self.reply(ask, ns), *self.current(session)], now, changed=False
-                )
-            profile = dict(session.profile)
-            if node.input.save:
-                profile[node.input.save] = value
-            answered = replace(self._push(session), profile=profile)
-            nxt = self.machine.fire(node.id, "answer", self._ns(profile, value))
-            target = nxt if nxt is not None else self.dialogs.menu
+            answered = self._answer(session, node, event.value, event.locale, now)
+            if answered is not None:
+                return answered
+            ask = node.input.invalid or self._sys["input_invalid"]
+            ns = self._ns(session.profile)
             return self._result(
-                self._enter(answered, target, replies, flags, value), replies, now, flags
+                session, [self.reply(ask, ns), *self.current(session)], now, changed=False
             )
+        if self._reading_entry is not None and self._typed_reading(event.value):
+            entry = self.dialogs.nodes[self._reading_entry]
+            reading = self._answer(session, entry, event.value, event.locale, now)
+            if reading is not None:
+                return reading
+        replies: list[Reply] = []
+        flags: list[tuple[str, str]] = []
         words = event.value.strip().casefold()
         opened = self._keywords.get(words) or next(
             (start for kw, start in self._keywords.items() if kw in words.split()), None
