@@ -140,7 +140,7 @@ class Conversations:
         self.dialogs = dialogs
         self.engine = engine
         self.catalogs = catalogs
-        self.renderer = Renderer(catalogs)
+        self.renderer = Renderer(catalogs, dialogs)
         self.store = store
         self.pseudonyms = pseudonyms
         self.settings = settings
@@ -184,7 +184,9 @@ class Conversations:
 
     def system_text(self, key: str, language_code: str | None) -> str:
         """A system message in the best locale for ``language_code``."""
-        locale = self.catalogs.negotiate(language_code, self.settings.deployment.default_locale)
+        locale = self.catalogs.negotiate(
+            language_code, self.settings.deployment.default_locale, keep_territory=True
+        )
         return self.renderer.text(self.dialogs.system[key], locale)
 
     def command_menu(self, locale: str) -> list[tuple[str, str]]:
@@ -213,7 +215,7 @@ class Conversations:
                 return await self._handle(pseudonym, inbound)
             person, session = loaded
             locale = person.locale or self.catalogs.negotiate(
-                language_code, self.settings.deployment.default_locale
+                language_code, self.settings.deployment.default_locale, keep_territory=True
             )
             turn = _Turn(self, person, session, locale, self.clock())
             turn.show(self.engine.current(session))
@@ -236,11 +238,12 @@ class Conversations:
         if person.status != "active":
             person = replace(person, status="active")
         locale = person.locale or self.catalogs.negotiate(
-            inbound.language_code, self.settings.deployment.default_locale
+            inbound.language_code, self.settings.deployment.default_locale, keep_territory=True
         )
         turn = _Turn(self, person, session, locale, now)
         turn.log_in(inbound)
         self._dispatch(turn, inbound)
+        self._translation_notice(turn, inbound)
         if turn.forget:
             await self.store.forget(pseudonym)
             return turn.outcome()
@@ -280,6 +283,19 @@ class Conversations:
         turn.apply(result)
         if "choose_language" in result.actions:
             turn.languages(self.catalogs.display_names())
+
+    def _translation_notice(self, turn: _Turn, inbound: Inbound) -> None:
+        """Say once per language (and again in /about) that a translation is unchecked."""
+        if turn.forget or not self.catalogs.unchecked(turn.locale):
+            return
+        notice = f"unchecked-{turn.locale.split('_')[0]}"
+        asked_about = inbound.kind == "command" and inbound.value == "about"
+        if notice in turn.person.notices and not asked_about:
+            return
+        turn.person = replace(turn.person, notices=tuple(sorted({*turn.person.notices, notice})))
+        turn.say_system("translation_unchecked")
+        if not turn.messages[0].urgent:  # urgent answers stay first; otherwise the notice leads
+            turn.messages.insert(0, turn.messages.pop())
 
     def _typed_label(self, turn: _Turn, text: str) -> str | None:
         """The token of a current button whose label the person typed instead of pressing."""

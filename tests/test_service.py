@@ -187,3 +187,31 @@ async def test_screen_reads_context_of_the_question(tmp_path: Path) -> None:
         assert answer.messages[0].urgent
     finally:
         await svc.close()
+
+
+async def test_unchecked_translation_is_said_once_and_again_in_about(tmp_path: Path) -> None:
+    svc = await make_service(tmp_path / "u.db")
+    try:
+        first = await svc.handle(Inbound("test", USER, "command", "start", language_code="de-AT"))
+        notice = svc.renderer.text(svc.dialogs.system["translation_unchecked"], "de")
+        assert notice != svc.dialogs.system["translation_unchecked"].source  # it is translated
+        assert first.messages[0].text == notice
+        menu = await svc.handle(Inbound("test", USER, "command", "menu", language_code="de-AT"))
+        assert all(m.text != notice for m in menu.messages)
+        about = await svc.handle(Inbound("test", USER, "command", "about", language_code="de"))
+        assert any(m.text == notice for m in about.messages)
+        english = await svc.handle(Inbound("test", "77", "command", "start", language_code="en"))
+        assert all("professional medical translator" not in m.text for m in english.messages)
+    finally:
+        await svc.close()
+
+
+async def test_us_english_sees_fahrenheit_beside_celsius(tmp_path: Path) -> None:
+    svc = await make_service(tmp_path / "f.db")
+    try:
+        await svc.handle(Inbound("test", USER, "command", "menu", language_code="en-US"))
+        out = await svc.handle(Inbound("test", USER, "text", "37.2", language_code="en-US"))
+        joined = "\n".join(m.text for m in out.messages)
+        assert "°F" in joined and "°C" in joined
+    finally:
+        await svc.close()
