@@ -21,6 +21,7 @@ from bot.content.model import DialogSet, Text
 from bot.engine import Engine, Event, Reply, ReplyChoice, Session
 from bot.engine.engine import SYSTEM_TOKEN
 from bot.engine.types import EventKind, StepResult
+from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
 from bot.store.protocol import LogRow, Person, Store
@@ -162,10 +163,13 @@ class Conversations:
 
         dialogs = load_dialogs(settings.dialogs_dir)
         deployment = settings.deployment
-        engine = Engine(
-            dialogs, deployment.placeholders(), idle_seconds=deployment.idle_resume_hours * 3600
-        )
         catalogs = Catalogs.load(settings.locales_dir)
+        engine = Engine(
+            dialogs,
+            deployment.placeholders(),
+            idle_seconds=deployment.idle_resume_hours * 3600,
+            keywords=translated_keywords(catalogs, dialogs),
+        )
         store = await open_store(settings.database_url)
         key = resolve_key(settings.pseudonym_key, settings.database_url)
         return cls(

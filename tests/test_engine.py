@@ -220,3 +220,20 @@ def test_typed_reading_outside_a_question_opens_the_fever_check(typed: str, open
     assert (result.session.node or "").startswith("fever/") is opens
     if opens:
         assert isinstance(result.session.profile.get("last_temperature"), float)
+
+
+def test_translated_keywords_open_dialogs_and_english_still_works() -> None:
+    dialogs = load_dialogs(Path(__file__).resolve().parents[1] / "dialogs")
+    keywords = {"de": {"fever": ("fieber", "temperatur"), "food": ("essen",)}}
+    engine = Engine(dialogs, SETTINGS, keywords=keywords)
+    at_menu = Session(node=dialogs.menu, updated_at=NOW)
+
+    def opened(typed: str, locale: str) -> str | None:
+        return engine.step(at_menu, Event("text", typed, locale), NOW).session.node
+
+    assert opened("Mein Kind hat Fieber!", "de") == "fever/ask"
+    assert opened("essen", "de_AT") == dialogs.dialogs["food"].start
+    assert opened("fever", "de") == "fever/ask"  # English works in every language
+    assert opened("Fieber", "fr") == dialogs.menu  # German words only for German
+    reading = engine.step(at_menu, Event("text", "Fieber 37,4", "de"), NOW)
+    assert reading.session.profile.get("last_temperature") == 37.4

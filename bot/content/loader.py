@@ -48,6 +48,11 @@ WELCOME_DIALOG = "welcome"
 SYSTEM_FILE = "system.yaml"
 REVIEW_STATUSES = ("draft", "not-reviewed", "reviewed")
 FLAGS = ("red", "amber")
+KEYWORDS_NOTE = (
+    "Words people may type to open this topic, separated by commas. Give the words people "
+    "would type in your language (common spellings and misspellings welcome); they need not "
+    "match the English one for one."
+)
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 DIALOG_KEYS = {"id", "title", "keywords", "review", "start", "nodes"}
@@ -434,9 +439,21 @@ def _read_dialog(r: _FileReader, data: YMap) -> Dialog | None:
             f"start node '{data['start']}' is not in nodes:"
             f"{_suggest(str(data['start']), raw_nodes)}",
         )
-    keywords = data.get("keywords") or []
+    raw_keywords = data.get("keywords") or []
+    if not isinstance(raw_keywords, list):
+        r.error(data.value_pos["keywords"], "keywords: takes a list of words, e.g. [fever, hot]")
+        raw_keywords = []
+    keywords = tuple(str(k).strip().lower() for k in raw_keywords if str(k).strip())
+    keywords_text = None
+    if keywords:
+        keywords_text = Text(
+            ", ".join(keywords),
+            f"{dialog_id}/_keywords",
+            KEYWORDS_NOTE,
+            data.value_pos["keywords"].line,
+        )
     return Dialog(
-        dialog_id, title, review, start, nodes, tuple(str(k).lower() for k in keywords), r.file
+        dialog_id, title, review, start, nodes, keywords, r.file, keywords_text=keywords_text
     )
 
 

@@ -120,6 +120,9 @@ class Dialog:
     nodes: Mapping[str, Node]
     keywords: tuple[str, ...] = ()
     file: str = ""
+    #: The keywords as one translatable text ("fever, temperature"), so translators can give
+    #: the words people type in their language.
+    keywords_text: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)

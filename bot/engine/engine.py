@@ -45,13 +45,21 @@ def choice_token(node_id: str, index: int) -> str:
 _READING_NOISE = re.compile(r"[\d.,:;!?°º()\-]+|(?<![a-z])(?:c|f|degrees?)(?![a-z])")
 
 
-def _reading_entry(dialogs: DialogSet) -> tuple[str | None, frozenset[str]]:
+def _reading_entry(dialogs: DialogSet) -> tuple[str | None, str | None]:
+    """The fever check's first question and its dialog: where a typed reading is answered."""
     for dialog in dialogs.dialogs.values():
         start = dialogs.nodes[dialog.start]
         if dialog.keywords and start.input is not None and start.input.kind == "temperature":
-            words = frozenset(w for kw in dialog.keywords for w in kw.split())
-            return start.id, words
-    return None, frozenset()
+            return start.id, dialog.id
+    return None, None
+
+
+def _language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w-]*", text.casefold())
 
 
 @lru_cache(maxsize=4096)
@@ -68,6 +76,8 @@ class Engine:
         idle_seconds: after this long without a step, a person mid-dialog is asked whether to
             continue or start again.
         parser: reads typed input; defaults to the locale-aware readers in ``bot.i18n``.
+        keywords: per language, per dialog id, the words that open it in that language
+            (translated by the caller from the catalogs); English comes from the dialogs.
     """
 
     def __init__(
@@ -76,6 +86,7 @@ class Engine:
         settings: Mapping[str, Any],
         idle_seconds: float = 12 * 3600,
         parser: Parser = parse_input,
+        keywords: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
     ) -> None:
         self.dialogs = dialogs
         self.settings = dict(settings)
@@ -85,8 +96,19 @@ class Engine:
         self._sys = dialogs.system
         #: Where a temperature typed outside any question goes (the fever check's first
         #: question): the start node of a dialog with keywords that asks for a temperature.
-        self._reading_entry, self._reading_words = _reading_entry(dialogs)
-        self._keywords = {kw: d.start for d in dialogs.dialogs.values() for kw in d.keywords}
+        self._reading_entry, reading_dialog = _reading_entry(dialogs)
+        english = {d.id: d.keywords for d in dialogs.dialogs.values()}
+        self._keywords: dict[str, dict[str, str]] = {}
+        self._reading_words: dict[str, frozenset[str]] = {}
+        for lang, table in {"en": english, **(keywords or {})}.items():
+            merged = {w: did for did, words in english.items() for w in words}
+            merged.update({w.casefold(): did for did, words in table.items() for w in words})
+            self._keywords[lang] = {
+                w: dialogs.dialogs[did].start for w, did in merged.items() if did in dialogs.dialogs
+            }
+            self._reading_words[lang] = frozenset(
+                part for w, did in merged.items() if did == reading_dialog for part in w.split()
+            )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -363,12 +385,25 @@ class Engine:
             self._enter(answered, target, replies, flags, value), replies, now, flags
         )
 
-    def _typed_reading(self, text: str) -> bool:
+    def _typed_reading(self, text: str, lang: str) -> bool:
         """Whether ``text`` is a temperature reading and nothing else (bar the dialog's words)."""
         if self._reading_entry is None:
             return False
+        allowed = self._reading_words.get(lang) or self._reading_words["en"]
         words = _READING_NOISE.sub(" ", text.casefold()).split()
-        return any(ch.isdigit() for ch in text) and all(w in self._reading_words for w in words)
+        return any(ch.isdigit() for ch in text) and all(w in allowed for w in words)
+
+    def _keyword_target(self, text: str, lang: str) -> str | None:
+        """The start of the dialog a typed keyword opens, in the person's language or English."""
+        table = self._keywords.get(lang) or self._keywords["en"]
+        typed = text.strip().casefold()
+        if typed in table:
+            return table[typed]
+        tokens = _words(typed)
+        for word, start in table.items():
+            if word in tokens or (" " in word and word in typed):
+                return start
+        return None
 
     def _text(self, session: Session, event: Event, now: float) -> StepResult:
         node = self.dialogs.nodes[session.node or self.dialogs.menu]
@@ -381,17 +416,15 @@ class Engine:
             return self._result(
                 session, [self.reply(ask, ns), *self.current(session)], now, changed=False
             )
-        if self._reading_entry is not None and self._typed_reading(event.value):
+        lang = _language(event.locale)
+        if self._reading_entry is not None and self._typed_reading(event.value, lang):
             entry = self.dialogs.nodes[self._reading_entry]
             reading = self._answer(session, entry, event.value, event.locale, now)
             if reading is not None:
                 return reading
         replies: list[Reply] = []
         flags: list[tuple[str, str]] = []
-        words = event.value.strip().casefold()
-        opened = self._keywords.get(words) or next(
-            (start for kw, start in self._keywords.items() if kw in words.split()), None
-        )
+        opened = self._keyword_target(event.value, lang)
         if opened is not None:
             return self._result(
                 self._enter(self._push(session), opened, replies, flags), replies, now, flags

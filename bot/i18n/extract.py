@@ -70,6 +70,8 @@ class Entry:
 
 def _dialog_entries(dialog: Dialog) -> Iterator[Entry]:
     yield Entry(dialog.title)
+    if dialog.keywords_text is not None:
+        yield Entry(dialog.keywords_text)
     for node in dialog.nodes.values():
         for say in node.say:
             yield Entry(say.text)

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.config import Deployment, Settings
 from bot.content.loader import load_dialogs
 from bot.engine import Engine
+from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs
 from bot.service import Conversations, Screener
 from bot.store import open_store
@@ -44,12 +45,18 @@ async def make_service(
         deployment=deployment,
     )
     dialogs = load_dialogs(dialogs_dir)
-    engine = Engine(dialogs, deployment.placeholders(), deployment.idle_resume_hours * 3600)
+    catalogs = Catalogs.load(locales_dir)
+    engine = Engine(
+        dialogs,
+        deployment.placeholders(),
+        deployment.idle_resume_hours * 3600,
+        keywords=translated_keywords(catalogs, dialogs),
+    )
     store = await open_store(settings.database_url)
     return Conversations(
         dialogs,
         engine,
-        Catalogs.load(locales_dir),
+        catalogs,
         store,
         Pseudonymizer(TEST_KEY),
         settings,
