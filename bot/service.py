@@ -398,11 +398,19 @@ class _Turn:
     ) -> None:
         rendered = self.service.renderer.render(reply, self.locale)
         self.messages.append(Outbound(rendered.text, (*rendered.buttons, *extra), urgent))
-        self.rows.append(
-            LogRow(
-                "out", "reply", self.session.node, message_id=message_id(reply.text), at=self.now
+        mid = message_id(reply.text)
+        self.rows.append(LogRow("out", "reply", self.session.node, message_id=mid, at=self.now))
+        if rendered.fallback:  # shown (partly) in English: operators see which text lacks one
+            self.rows.append(
+                LogRow(
+                    "out",
+                    "fallback",
+                    self.session.node,
+                    message_id=mid,
+                    rule=self.locale,
+                    at=self.now,
+                )
             )
-        )
 
     def show(self, replies: Sequence[Reply]) -> None:
         for reply in replies:

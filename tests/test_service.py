@@ -215,3 +215,20 @@ async def test_us_english_sees_fahrenheit_beside_celsius(tmp_path: Path) -> None
         assert "°F" in joined and "°C" in joined
     finally:
         await svc.close()
+
+
+async def test_missing_translation_falls_back_and_is_logged_for_operators(tmp_path: Path) -> None:
+    """The test dialogs have no translations at all: German speakers see English, counted."""
+    svc = await make_service(tmp_path / "g.db", dialogs_dir=good_dialogs(tmp_path / "d"))
+    try:
+        menu = await svc.handle(Inbound("test", USER, "command", "menu", language_code="de"))
+        assert menu.messages[-1].text == "Pick one."
+        assert svc.catalogs.fallbacks["de"] >= 1
+        rows = await svc.store.transcript(Pseudonymizer(TEST_KEY).of("test", USER))
+        fallbacks = [r for r in rows if r.kind == "fallback"]
+        assert fallbacks and fallbacks[0].rule == "de"
+        assert fallbacks[0].message_id is not None
+        assert fallbacks[0].message_id.startswith("menu/main#")
+        assert (await svc.store.stats())["fallbacks"] >= 1
+    finally:
+        await svc.close()
