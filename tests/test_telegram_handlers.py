@@ -140,3 +140,21 @@ def test_backoff_grows_and_is_bounded() -> None:
     assert 0.25 <= delays[0] <= 0.5
     assert all(d <= 2.0 for d in delays)
     assert delays[4] >= 1.0
+
+
+async def test_a_long_notice_is_shortened_so_the_button_is_still_answered(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    notice = "That menu has moved on. " * 20
+    service = ScriptedConversations(
+        lambda i: Outcome((Outbound("step", (("A", "a.0"),)),), stale=True, notice=notice)
+    )
+    bot = await start(fake, tmp_path, service)
+    try:
+        await bot.say(USER, "hi")
+        await bot.press(USER, fake.last_message(USER), "a.0")
+    finally:
+        await bot.stop()
+    shown = fake.answered[fake.last_query_id()]["text"]
+    assert len(shown) == 200
+    assert notice.startswith(shown[:-1])

@@ -640,6 +640,8 @@ class FakeBotAPI:
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
+        if len(str(params.get("text") or "")) > 200:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.answered[query_id] = params
         waiter = self._answer_waiters.pop(query_id, None)
         if waiter is not None and not waiter.done():

@@ -33,6 +33,8 @@ from bot.service import Conversations, Inbound, Outcome
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+#: The longest text ``answerCallbackQuery`` accepts.
+NOTICE_LIMIT = 200
 T = TypeVar("T")
 
 #: Attachments answered with "I read text and buttons", checked in this order.
@@ -270,8 +272,10 @@ class TelegramHandlers:
                 log.info("old keyboard not removed: %s", type(err).__name__)
 
     async def _answer(self, query: CallbackQuery, notice: str | None) -> None:
+        # Telegram refuses a toast over 200 characters, and then the spinner would not stop.
+        text = notice[: NOTICE_LIMIT - 1] + "…" if notice and len(notice) > NOTICE_LIMIT else notice
         try:
-            await self._call(lambda: query.answer(text=notice), True)
+            await self._call(lambda: query.answer(text=text), True)
         except (BadRequest, Forbidden, NetworkError) as err:
             # Too old (e.g. a redelivered update) or unreachable: the spinner times out anyway.
             log.info("callback query not answered: %s", type(err).__name__)
