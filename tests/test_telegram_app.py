@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.channels.telegram import compose
+from bot.channels.telegram import StartupError, compose
 from bot.service import Conversations, Inbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
@@ -461,3 +461,20 @@ async def test_polling_recovers_from_get_updates_errors(
 def conversations(bot: BotUnderTest) -> Conversations:
     assert bot.conversations is not None
     return bot.conversations
+
+
+async def test_a_refused_token_or_unreachable_api_stops_the_start_with_a_reason(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    wrong = make_settings(fake, tmp_path / "bot.db", telegram_token="1:not-the-token")
+    with pytest.raises(StartupError, match="TELEGRAM_TOKEN"):
+        await BotUnderTest(fake, wrong).start()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    closed_port = listener.getsockname()[1]
+    listener.close()
+    nowhere = make_settings(
+        fake, tmp_path / "bot.db", telegram_api_url=f"http://127.0.0.1:{closed_port}"
+    )
+    with pytest.raises(StartupError, match="TELEGRAM_API_URL"):
+        await BotUnderTest(fake, nowhere).start()

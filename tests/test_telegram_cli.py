@@ -126,3 +126,33 @@ def test_run_with_broken_dialogs_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert "broken.yaml" in err
     assert "Traceback" not in err
+
+
+def test_run_against_an_unreachable_api_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    closed_port = listener.getsockname()[1]
+    listener.close()
+    token = "12345:cli-test-token-never-printed"
+    monkeypatch.setenv("TELEGRAM_TOKEN", token)
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{closed_port}")
+    monkeypatch.setenv("DIALOGS_DIR", str(REPO / "dialogs"))
+    monkeypatch.setenv("LOCALES_DIR", str(REPO / "locales"))
+    monkeypatch.setenv("PSEUDONYM_KEY", PSEUDONYM_KEY)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("DEPLOYMENT_FILE", str(tmp_path / "none.yaml"))
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["run"]) == 2
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert "TELEGRAM_API_URL" in err
+    assert token not in err
+    assert "Traceback" not in err

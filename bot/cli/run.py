@@ -70,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(args.log_level, settings.telegram_token)
+    from bot.channels.telegram import StartupError
     from bot.content.loader import ContentError
     from bot.i18n.render import CatalogError
     from bot.safety.rules import RuleError
@@ -77,8 +78,8 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(_main(settings))
-    except (ContentError, CatalogError, RuleError, StoreError) as err:
-        # Bad content, catalogs, rules or database: say what and where, not a traceback.
+    except (ContentError, CatalogError, RuleError, StoreError, StartupError) as err:
+        # Bad token, content, catalogs, rules or database: say what and where, no traceback.
         print(f"neutroguide run: {err}", file=sys.stderr)
         return 2
 

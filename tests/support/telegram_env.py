@@ -116,7 +116,10 @@ class BotUnderTest:
         await asyncio.wait([waiter, self._task], timeout=15, return_when=asyncio.FIRST_COMPLETED)
         if self._task.done():
             waiter.cancel()
-            self._task.result()  # raises what went wrong
+            if self._task.exception() is not None:
+                if self._given is None:
+                    await self.conversations.close()
+                self._task.result()  # raises what went wrong
         assert started.is_set(), "the bot did not start within 15 s"
         return self
 

@@ -9,6 +9,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from bot.channels.telegram.app import (
     ALLOWED_UPDATES,
     ChannelOptions,
+    StartupError,
     build_application,
     quiet_http_logs,
     run,
@@ -25,6 +26,7 @@ __all__ = [
     "ChannelOptions",
     "Part",
     "RetryPolicy",
+    "StartupError",
     "TelegramHandlers",
     "build_application",
     "compose",

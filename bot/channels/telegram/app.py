@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 #: Update kinds the bot asks Telegram for; edited messages and channel posts never come.
 ALLOWED_UPDATES = ["message", "callback_query"]
 DEFAULT_WEBHOOK_PATH = "/telegram"
+
+
+class StartupError(Exception):
+    """The bot cannot start: the message says why and what to check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +195,23 @@ async def serve(
     sock: socket.socket | None = None,
     started: asyncio.Event | None = None,
 ) -> None:
-    """Run a built Application until ``stop`` is set (see :func:`run`)."""
+    """Run a built Application until ``stop`` is set (see :func:`run`).
+
+    Raises:
+        StartupError: Telegram refused the token, or the Bot API could not be reached.
+    """
     options = options or ChannelOptions()
+    try:
+        await _initialize(application)
+    except InvalidToken:
+        raise StartupError(
+            "Telegram refused TELEGRAM_TOKEN (401 Unauthorized); copy it again from @BotFather"
+        ) from None
+    except NetworkError as err:
+        raise StartupError(
+            f"cannot reach the Bot API at {settings.telegram_api_url} ({type(err).__name__}); "
+            "check TELEGRAM_API_URL and the network"
+        ) from None
     async with application:
         await set_commands(application, conversations, settings.deployment.default_locale)
         if settings.webhook_url:
@@ -211,6 +230,14 @@ async def serve(
         await stop.wait()
         await application.updater.stop()
         await application.stop()
+
+
+async def _initialize(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    try:
+        await application.initialize()  # getMe: proves the token and the address
+    except (InvalidToken, NetworkError):
+        await application.bot.shutdown()  # close the HTTP clients it opened
+        raise
 
 
 def _polling_error(error: TelegramError) -> None:
