@@ -237,3 +237,13 @@ def test_translated_keywords_open_dialogs_and_english_still_works() -> None:
     assert opened("Fieber", "fr") == dialogs.menu  # German words only for German
     reading = engine.step(at_menu, Event("text", "Fieber 37,4", "de"), NOW)
     assert reading.session.profile.get("last_temperature") == 37.4
+
+
+def test_keywords_ignore_case_accents_and_arabic_vowel_marks() -> None:
+    dialogs = load_dialogs(Path(__file__).resolve().parents[1] / "dialogs")
+    keywords = {"ar": {"fever": ("حمى",)}, "pl": {"fever": ("gorączka",)}}
+    engine = Engine(dialogs, SETTINGS, keywords=keywords)
+    at_menu = Session(node=dialogs.menu, updated_at=NOW)
+    for typed, locale in [("ابني عنده حمّى", "ar"), ("GORACZKA", "pl"), ("Gorączka!", "pl")]:
+        result = engine.step(at_menu, Event("text", typed, locale), NOW)
+        assert result.session.node == "fever/ask", typed

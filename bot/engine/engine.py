@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -58,8 +59,15 @@ def _language(locale: str) -> str:
     return locale.replace("-", "_").split("_")[0].lower()
 
 
+def _fold(text: str) -> str:
+    """Case- and mark-insensitive form for matching typed words: ``Gorączka`` → ``goraczka``,
+    and Arabic vowel marks (harakat, shadda) dropped so they do not split a word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_][\w-]*", text.casefold())
+    return re.findall(r"[^\W\d_][\w-]*", _fold(text))
 
 
 @lru_cache(maxsize=4096)
@@ -101,8 +109,8 @@ class Engine:
         self._keywords: dict[str, dict[str, str]] = {}
         self._reading_words: dict[str, frozenset[str]] = {}
         for lang, table in {"en": english, **(keywords or {})}.items():
-            merged = {w: did for did, words in english.items() for w in words}
-            merged.update({w.casefold(): did for did, words in table.items() for w in words})
+            merged = {_fold(w): did for did, words in english.items() for w in words}
+            merged.update({_fold(w): did for did, words in table.items() for w in words})
             self._keywords[lang] = {
                 w: dialogs.dialogs[did].start for w, did in merged.items() if did in dialogs.dialogs
             }
@@ -390,13 +398,13 @@ class Engine:
         if self._reading_entry is None:
             return False
         allowed = self._reading_words.get(lang) or self._reading_words["en"]
-        words = _READING_NOISE.sub(" ", text.casefold()).split()
+        words = _READING_NOISE.sub(" ", _fold(text)).split()
         return any(ch.isdigit() for ch in text) and all(w in allowed for w in words)
 
     def _keyword_target(self, text: str, lang: str) -> str | None:
         """The start of the dialog a typed keyword opens, in the person's language or English."""
         table = self._keywords.get(lang) or self._keywords["en"]
-        typed = text.strip().casefold()
+        typed = _fold(text.strip())
         if typed in table:
             return table[typed]
         tokens = _words(typed)
