@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -93,7 +93,30 @@ def extract(root: Path, mapping: Path | None = None) -> Catalog:
     return catalog
 
 
+def _previous_comment(msg: Message) -> str | None:
+    """The previous English kept in ``#|`` lines, which Babel reads as user comments."""
+    lines = [c.lstrip()[1:] for c in msg.user_comments if c.lstrip().startswith("|")]
+    if not lines:
+        return None
+    joined = " ".join(line.strip() for line in lines)
+    joined = joined.split("msgid_plural", 1)[0].split("msgid", 1)[-1]
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', joined)
+    return "".join(parts).replace("\\n", "\n").replace('\\"', '"') or None
+
+
+def _drop_stale_previous(catalog: Catalog) -> None:
+    """Forget the previous English of entries that are no longer fuzzy.
+
+    Babel reads ``#|`` lines as user comments and would write them back as ``# |``
+    comments forever; once a translation is confirmed they only confuse translators.
+    """
+    for msg in catalog:
+        if msg.id and not msg.fuzzy:
+            msg.user_comments = [c for c in msg.user_comments if not c.lstrip().startswith("|")]
+
+
 def _write(path: Path, catalog: Catalog, extra_headers: dict[str, str]) -> None:
+    _drop_stale_previous(catalog)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True)
     text = buffer.getvalue().decode("utf-8")
@@ -262,8 +285,10 @@ def todo(locales_dir: Path, locale: str, everything: bool = False) -> list[dict[
         if len(ids) > 1:
             item["msgid_plural"] = ids[1]
             item["nplurals"] = catalog.num_plurals
-        if msg.fuzzy and msg.previous_id:
-            item["previous"] = msg.previous_id[0]
+        if msg.fuzzy:
+            previous = msg.previous_id[0] if msg.previous_id else _previous_comment(msg)
+            if previous:
+                item["previous"] = previous
         out.append(item)
     return out
 
