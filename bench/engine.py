@@ -42,13 +42,21 @@ def generate(directory: Path, dialogs: int = 10, per_dialog: int = 100) -> int:
     """Write a dialog set of ``dialogs * per_dialog`` nodes (plus menu and welcome)."""
     for path in (ROOT / "dialogs").glob("system*.yaml"):
         shutil.copy(path, directory / path.name)
-    menu = ["id: menu", "title: Menu", REVIEW, "start: main", "nodes:", "  main:",
-            "    say: \"Pick a topic.\"", "    choices:"]
-    menu += [f"      - label: \"Topic {d}\"\n        goto: d{d}" for d in range(dialogs)]
+    menu = [
+        "id: menu",
+        "title: Menu",
+        REVIEW,
+        "start: main",
+        "nodes:",
+        "  main:",
+        '    say: "Pick a topic."',
+        "    choices:",
+    ]
+    menu += [f'      - label: "Topic {d}"\n        goto: d{d}' for d in range(dialogs)]
     (directory / "menu.yaml").write_text("\n".join(menu) + "\n")
     (directory / "welcome.yaml").write_text(
         "id: welcome\ntitle: Welcome\n" + REVIEW + "start: hi\nnodes:\n  hi:\n"
-        "    say: \"Hello {emergency_number}\"\n    set: {age_group: child}\n    goto: menu\n"
+        '    say: "Hello {emergency_number}"\n    set: {age_group: child}\n    goto: menu\n'
     )
     for d in range(dialogs):
         lines = [f"id: d{d}", f"title: Dialog {d}", REVIEW, "start: n0", "nodes:"]
@@ -57,21 +65,21 @@ def generate(directory: Path, dialogs: int = 10, per_dialog: int = 100) -> int:
             lines.append(f"  n{n}:")
             if n % 10 == 5:
                 lines += [
-                    "    say: \"Type a temperature, {age_group}.\"",
+                    '    say: "Type a temperature, {age_group}."',
                     "    input: {kind: temperature, save: last_temperature}",
                     "    branches:",
-                    "      - when: \"value >= fever_threshold or value < 36\"",
+                    '      - when: "value >= fever_threshold or value < 36"',
                     f"        goto: n{other}",
                     f"      - goto: n{nxt}",
                 ]
             else:
                 lines += [
-                    f"    say:\n      - \"Step {n} of dialog {d}.\"\n"
-                    "      - text: \"Only for children.\"\n        when: \"age_group == 'child'\"",
+                    f'    say:\n      - "Step {n} of dialog {d}."\n'
+                    '      - text: "Only for children."\n        when: "age_group == \'child\'"',
                     "    choices:",
-                    f"      - label: \"Next\"\n        goto: n{nxt}",
-                    f"      - label: \"Jump\"\n        goto: n{other}\n        when: \"age_group\"",
-                    "      - label: \"Menu\"\n        goto: menu",
+                    f'      - label: "Next"\n        goto: n{nxt}',
+                    f'      - label: "Jump"\n        goto: n{other}\n        when: "age_group"',
+                    '      - label: "Menu"\n        goto: menu',
                 ]
         (directory / f"d{d}.yaml").write_text("\n".join(lines) + "\n")
     return dialogs * per_dialog
@@ -87,8 +95,11 @@ def walk(engine: Engine, steps: int, seed: int = 7) -> list[int]:
         if node.input is not None:
             event = Event("text", rng.choice(["37.2", "38,4", "101.3 F", "36.6"]))
         else:
-            options = [j for j, c in enumerate(node.choices)
-                       if c.when is None or c.when.test({**SETTINGS, **session.profile})]
+            options = [
+                j
+                for j, c in enumerate(node.choices)
+                if c.when is None or c.when.test({**SETTINGS, **session.profile})
+            ]
             weights = [5 if node.choices[j].label.source != "Menu" else 1 for j in options]
             event = Event("choice", choice_token(node.id, rng.choices(options, weights)[0]))
         start = time.perf_counter_ns()
@@ -115,17 +126,26 @@ def memory_over_sessions(engine: Engine, count: int) -> list[tuple[int, int]]:
     """
     rng = random.Random(3)
     node_ids = [n for n, node in engine.dialogs.nodes.items() if not node.input]
-    stored = [session_to_json(Session(node=rng.choice(node_ids), history=("menu/main",),
-                                      profile={"age_group": "child"}, updated_at=float(i)))
-              for i in range(count)]
+    stored = [
+        session_to_json(
+            Session(
+                node=rng.choice(node_ids),
+                history=("menu/main",),
+                profile={"age_group": "child"},
+                updated_at=float(i),
+            )
+        )
+        for i in range(count)
+    ]
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     points = []
     for i, raw in enumerate(stored, 1):
         session = session_from_json(raw)
-        result = engine.step(session, Event("choice", choice_token(session.node or "", 0)),
-                             float(i))
+        result = engine.step(
+            session, Event("choice", choice_token(session.node or "", 0)), float(i)
+        )
         session_to_json(result.session)  # serialised, as the store would (stored list unchanged)
         if i % (count // 10) == 0:
             gc.collect()
@@ -165,8 +185,9 @@ async def store_memory(engine: Engine, count: int, url: str) -> list[tuple[int, 
     rng = random.Random(5)
     node_ids = [n for n, node in engine.dialogs.nodes.items() if not node.input]
     for i in range(count):
-        await store.commit(Person(f"p{i}"), Session(node=rng.choice(node_ids),
-                                                    updated_at=float(i)), (), None)
+        await store.commit(
+            Person(f"p{i}"), Session(node=rng.choice(node_ids), updated_at=float(i)), (), None
+        )
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -175,8 +196,9 @@ async def store_memory(engine: Engine, count: int, url: str) -> list[tuple[int, 
         loaded = await store.load(f"p{i}")
         assert loaded is not None
         person, session = loaded
-        result = engine.step(session, Event("choice", choice_token(session.node or "", 0)),
-                             float(i))
+        result = engine.step(
+            session, Event("choice", choice_token(session.node or "", 0)), float(i)
+        )
         await store.commit(person, result.session, (), None)
         if (i + 1) % (count // 10) == 0:
             gc.collect()
@@ -199,23 +221,31 @@ def main() -> None:
         t1 = time.perf_counter()
         engine = Engine(dialogs, SETTINGS)
         t2 = time.perf_counter()
-        print(f"dialog set: {len(dialogs.nodes)} nodes ({nodes} generated); "
-              f"load+validate {1000 * (t1 - t0):.0f} ms, build machine {1000 * (t2 - t1):.0f} ms")
+        print(
+            f"dialog set: {len(dialogs.nodes)} nodes ({nodes} generated); "
+            f"load+validate {1000 * (t1 - t0):.0f} ms, build machine {1000 * (t2 - t1):.0f} ms"
+        )
         walk(engine, 2_000)  # warm up
         timings = walk(engine, steps)
         q = statistics.quantiles(timings, n=100)
-        print(f"engine.step over {steps} steps: median {statistics.median(timings) / 1000:.1f} µs, "
-              f"p90 {q[89] / 1000:.1f} µs, p99 {q[98] / 1000:.1f} µs (target: median ≤ 50 µs)")
+        print(
+            f"engine.step over {steps} steps: median {statistics.median(timings) / 1000:.1f} µs, "
+            f"p90 {q[89] / 1000:.1f} µs, p99 {q[98] / 1000:.1f} µs (target: median ≤ 50 µs)"
+        )
         points = memory_over_sessions(engine, sessions)
-        print(f"memory while loading {sessions} sessions one after another (traced bytes "
-              "retained, after gc):")
+        print(
+            f"memory while loading {sessions} sessions one after another (traced bytes "
+            "retained, after gc):"
+        )
         print("  " + ", ".join(f"{n}: {b / 1024:.1f} KiB" for n, b in points))
         growth = (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
         print(f"  growth per session after the first tenth: {growth:.2f} bytes (target: ~0)")
         print(f"  machine models registered: {len(engine.machine.machine.models)}")
         ms, kib = add_model_cost(engine, 200)
-        print(f"for comparison, one model per user: add_model {ms:.2f} ms and {kib:.1f} KiB per "
-              f"model on this {len(dialogs.nodes)}-node machine")
+        print(
+            f"for comparison, one model per user: add_model {ms:.2f} ms and {kib:.1f} KiB per "
+            f"model on this {len(dialogs.nodes)}-node machine"
+        )
         url = f"sqlite:///{tmp}/bench.db"
         store_points = asyncio.run(store_memory(engine, sessions, url))
         if store_points:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.safety.messages import SAFETY_MESSAGES
+
 #: Every key the code may send. The validator reports a key missing from system.yaml.
 REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "not_understood",
@@ -33,6 +35,8 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "cmd_about",
     "cmd_forget",
     "cmd_stop",
+    # the urgent answers and their buttons (bot/safety): a missing one must stop the bot
+    *SAFETY_MESSAGES,
 )
 
 #: Placeholders a system message may use, by key.

@@ -1,0 +1,1 @@
+"""Dialog content: YAML files read into a validated, immutable model."""
