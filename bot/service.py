@@ -234,8 +234,9 @@ class Conversations:
             return await self._handle(pseudonym, inbound)
 
     async def _handle(self, pseudonym: str, inbound: Inbound) -> Outcome:
-        if inbound.input_id is not None and await self.store.is_processed(inbound.input_id):
-            return Outcome((), duplicate=True)
+        # No separate "already processed?" query: commit() records the input id in the same
+        # transaction and refuses a duplicate, so a redelivered input is computed but never
+        # applied or answered (one database round trip fewer per input).
         now = self.clock()
         loaded = await self.store.load(pseudonym)
         person, session = loaded or (Person(pseudonym), Session(updated_at=now))
