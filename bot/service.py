@@ -487,4 +487,9 @@ class _Turn:
         self.show(result.replies)
 
     def outcome(self) -> Outcome:
-        return Outcome(tuple(self.messages), stale=self.stale, locale=self.locale)
+        notice = None
+        if self.stale:  # the tapped button's toast says why nothing happened
+            notice = self.service.renderer.text(
+                self.service.dialogs.system["moved_on"], self.locale
+            )
+        return Outcome(tuple(self.messages), stale=self.stale, notice=notice, locale=self.locale)

@@ -78,6 +78,7 @@ async def test_stale_button_changes_nothing(service: Conversations) -> None:
     stale = await service.handle(press(hello, "A child"))
     assert stale.stale
     assert stale.messages[0].text.startswith("That menu has moved on")
+    assert stale.notice == stale.messages[0].text
     loaded = await service.store.load(Pseudonymizer(TEST_KEY).of("test", USER))
     assert loaded is not None and "age_group" not in loaded[1].profile
 
