@@ -34,6 +34,7 @@ from bot.content.model import (
     Source,
     Text,
 )
+from bot.content.problems import Problem
 from bot.content.system import (
     CODE_PROFILE_FIELDS,
     REQUIRED_SYSTEM_MESSAGES,
@@ -64,19 +65,6 @@ INPUT_KEYS = {"kind", "save", "invalid", "min", "max"}
 BRANCH_KEYS = {"when", "goto"}
 #: Names a branch after typed input may read besides profile and settings.
 INPUT_NAMES = frozenset({"value"})
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One thing wrong with the content, at a place in a file."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 
 class ContentError(Exception):

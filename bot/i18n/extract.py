@@ -20,7 +20,6 @@ import yaml
 
 from bot.content.loader import (
     MAX_LABEL,
-    Problem,
     _FileReader,
     _Pending,
     _read_dialog,
@@ -28,6 +27,7 @@ from bot.content.loader import (
     placeholders,
 )
 from bot.content.model import Dialog, Text
+from bot.content.problems import Problem
 from bot.content.yamlpos import YMap, load_with_positions
 
 #: Translator-comment prefix of texts shown in an emergency (``safety: true`` in the YAML).

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.content.problems import Problem
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
 from bot.safety.normalize import fold
 from bot.safety.patterns import Compiled, PatternError, compile_phrase
@@ -53,19 +54,6 @@ TOP_KEYS = frozenset(
 DEFAULT_FUZZY_MIN = 7
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One thing wrong in a rule file, at a place."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 
 class RuleError(ValueError):

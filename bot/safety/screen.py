@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bot.content.problems import Problem
 from bot.safety.normalize import bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
-from bot.safety.rules import Phrase, Problem, RuleError, RuleFile, load_rule_file
+from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
 
 Kind = Literal["urgent", "confirm", "distress", "stop"]
