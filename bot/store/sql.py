@@ -76,6 +76,11 @@ def _row_to_log(row: sa.Row[Any]) -> LogRow:
     )
 
 
+#: Columns an upsert overwrites (``created_at`` keeps its first value).
+_PERSON_FIELDS = ("locale", "consent", "status", "notices", "updated_at")
+_SESSION_FIELDS = ("node", "history", "profile", "waiting", "updated_at")
+
+
 class SqlStore:
     """The :class:`~bot.store.protocol.Store` on SQLAlchemy: one transaction per handled input.
 
@@ -92,6 +97,37 @@ class SqlStore:
         # An in-memory SQLite database has a single connection: take turns using it.
         self._lock: asyncio.Lock | None = (
             asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
+        )
+        self._prepare_statements()
+
+    def _prepare_statements(self) -> None:
+        """Build the hot-path statements once: executing one with fresh parameters reuses
+        SQLAlchemy's compiled form instead of building and caching a new statement each time
+        (about half of the store's CPU per handled input before)."""
+        claim = self._insert(processed_inputs).on_conflict_do_nothing(
+            index_elements=[processed_inputs.c.input_id]
+        )
+        person = self._insert(people)
+        person = person.on_conflict_do_update(
+            index_elements=[people.c.pseudonym],
+            set_={c: person.excluded[c] for c in _PERSON_FIELDS},
+        )
+        session = self._insert(sessions)
+        session = session.on_conflict_do_update(
+            index_elements=[sessions.c.pseudonym],
+            set_={c: session.excluded[c] for c in _SESSION_FIELDS},
+        )
+        self._claim_stmt, self._person_stmt, self._session_stmt = claim, person, session
+        self._log_stmt = conversation_log.insert()
+        self._load_stmt = (
+            sa.select(people, sessions.c.node, sessions.c.history, sessions.c.profile)
+            .add_columns(
+                sessions.c.waiting,
+                sessions.c.updated_at.label("session_updated_at"),
+                sessions.c.pseudonym.label("session_pseudonym"),
+            )
+            .select_from(people.outerjoin(sessions, sessions.c.pseudonym == people.c.pseudonym))
+            .where(people.c.pseudonym == sa.bindparam("who"))
         )
 
     @classmethod
@@ -122,18 +158,8 @@ class SqlStore:
 
     async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
         """The person and their session, or ``None`` for someone new."""
-        query = (
-            sa.select(people, sessions.c.node, sessions.c.history, sessions.c.profile)
-            .add_columns(
-                sessions.c.waiting,
-                sessions.c.updated_at.label("session_updated_at"),
-                sessions.c.pseudonym.label("session_pseudonym"),
-            )
-            .select_from(people.outerjoin(sessions, sessions.c.pseudonym == people.c.pseudonym))
-            .where(people.c.pseudonym == pseudonym)
-        )
         async with self._read() as conn:
-            row = (await conn.execute(query)).first()
+            row = (await conn.execute(self._load_stmt, {"who": pseudonym})).first()
         if row is None:
             return None
         person = Person(
@@ -173,50 +199,40 @@ class SqlStore:
         now = self._clock()
         async with self._begin() as conn:
             if input_id is not None:
-                claim = (
-                    self._insert(processed_inputs)
-                    .values(input_id=input_id, pseudonym=person.pseudonym, at=now)
-                    .on_conflict_do_nothing(index_elements=[processed_inputs.c.input_id])
-                )
-                if (await conn.execute(claim)).rowcount != 1:
+                claim = {"input_id": input_id, "pseudonym": person.pseudonym, "at": now}
+                if (await conn.execute(self._claim_stmt, claim)).rowcount != 1:
                     await conn.rollback()
                     return False
-            await conn.execute(self._upsert_person(person, now))
-            await conn.execute(self._upsert_session(person.pseudonym, session))
+            await conn.execute(self._person_stmt, self._person_values(person, now))
+            await conn.execute(self._session_stmt, self._session_values(person.pseudonym, session))
             if rows:
                 await conn.execute(
-                    conversation_log.insert(),
-                    [self._log_values(person.pseudonym, row, now) for row in rows],
+                    self._log_stmt, [self._log_values(person.pseudonym, row, now) for row in rows]
                 )
         return True
 
-    def _upsert_person(self, person: Person, now: float) -> Any:
-        values = {
+    @staticmethod
+    def _person_values(person: Person, now: float) -> dict[str, Any]:
+        return {
+            "pseudonym": person.pseudonym,
             "locale": person.locale,
             "consent": person.consent,
             "status": person.status,
             "notices": list(person.notices),
+            "created_at": now,  # kept on update: only _PERSON_FIELDS change
             "updated_at": now,
         }
-        return (
-            self._insert(people)
-            .values(pseudonym=person.pseudonym, created_at=now, **values)
-            .on_conflict_do_update(index_elements=[people.c.pseudonym], set_=values)
-        )
 
-    def _upsert_session(self, pseudonym: str, session: Session) -> Any:
-        values = {
+    @staticmethod
+    def _session_values(pseudonym: str, session: Session) -> dict[str, Any]:
+        return {
+            "pseudonym": pseudonym,
             "node": session.node,
             "history": list(session.history),
             "profile": _json_safe_profile(session.profile),
             "waiting": session.waiting,
             "updated_at": session.updated_at,
         }
-        return (
-            self._insert(sessions)
-            .values(pseudonym=pseudonym, **values)
-            .on_conflict_do_update(index_elements=[sessions.c.pseudonym], set_=values)
-        )
 
     @staticmethod
     def _log_values(pseudonym: str, row: LogRow, now: float) -> dict[str, Any]:
