@@ -1,5 +1,5 @@
-"""Shared fixtures; store fixtures come from the tests.support.db plugin."""
+"""Shared fixtures, from plugins: the store's and Telegram's (tests/support)."""
 
 from __future__ import annotations
 
-pytest_plugins = ["tests.support.db"]
+pytest_plugins = ["tests.support.db", "tests.support.telegram_fixtures"]
