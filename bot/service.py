@@ -74,6 +74,9 @@ class Outcome:
     stale: bool = False
     notice: str | None = None
     locale: str = "en"
+    #: A short notice for the operators' chat (deployment ``operator_chat``) when a red flag
+    #: was raised: the rule, the step and the pseudonym, never the person's words.
+    operator_notice: str | None = None
 
 
 class Screening(Protocol):
@@ -349,7 +352,7 @@ class Conversations:
         elif found.kind == "distress":
             turn.say_system(found.message_key, back=True)
         else:
-            turn.urgent(found.message_key, fever=found.fever)
+            turn.urgent(found.message_key, fever=found.fever, rule=found.rule)
         return True
 
     def _choose_language(self, turn: _Turn, code: str) -> None:
@@ -380,6 +383,7 @@ class _Turn:
         self.messages: list[Outbound] = []
         self.stale = False
         self.forget = False
+        self.red_flags: list[tuple[str, str | None]] = []  # (rule, node) for the operators
 
     def log_in(self, inbound: Inbound) -> None:
         keep_text = inbound.kind == "text" and self.person.consent
@@ -434,7 +438,7 @@ class _Turn:
     def _placeholders(self) -> dict[str, Any]:
         return {**self.service.settings.deployment.placeholders(), **self.session.profile}
 
-    def urgent(self, key: str, fever: bool) -> None:
+    def urgent(self, key: str, fever: bool, rule: str | None = None) -> None:
         system = self.service.dialogs.system
         ns = self._placeholders()
         if not ns.get("care_team_phone") and f"{key}_no_team" in system:
@@ -442,6 +446,7 @@ class _Turn:
         text = system[key]
         reply = self.service.engine.reply(text, ns)
         self._send(self._with_back(reply), urgent=True)
+        self.red_flags.append((rule or key, self.session.node))
         self.rows.append(
             LogRow("out", "flag", self.session.node, flag="red", rule=key, at=self.now)
         )
@@ -483,6 +488,8 @@ class _Turn:
             self.person = replace(self.person, consent=consent)
         for flag, node in result.flags:
             self.rows.append(LogRow("out", "flag", node, flag=flag, at=self.now))
+            if flag == "red":
+                self.red_flags.append((f"dialog.{node}", node))
         self.session = result.session
         self.show(result.replies)
 
@@ -492,4 +499,20 @@ class _Turn:
             notice = self.service.renderer.text(
                 self.service.dialogs.system["moved_on"], self.locale
             )
-        return Outcome(tuple(self.messages), stale=self.stale, notice=notice, locale=self.locale)
+        return Outcome(
+            tuple(self.messages),
+            stale=self.stale,
+            notice=notice,
+            locale=self.locale,
+            operator_notice=self._operator_notice(),
+        )
+
+    def _operator_notice(self) -> str | None:
+        if not self.red_flags:
+            return None
+        rule, node = self.red_flags[0]
+        params = {"rule": rule, "node": node or "-", "pseudonym": self.person.pseudonym}
+        locale = self.service.settings.deployment.default_locale
+        return self.service.renderer.text(
+            self.service.dialogs.system["operator_red_flag"], locale, params
+        )

@@ -25,6 +25,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "language_prompt",
     "language_set",
     "too_long",
+    "operator_red_flag",
     "back_to_menu",
     "cmd_start",
     "cmd_menu",
@@ -42,6 +43,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 #: Placeholders a system message may use, by key.
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
+    "operator_red_flag": frozenset({"rule", "node", "pseudonym"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):

@@ -113,7 +113,9 @@ def build_application(
         .pool_timeout(options.read_timeout)
         .build()
     )
-    handlers = TelegramHandlers(conversations, options.retry)
+    handlers = TelegramHandlers(
+        conversations, options.retry, operator_chat=settings.deployment.operator_chat
+    )
     private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handlers(
         [

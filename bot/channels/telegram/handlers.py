@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ MEDIA_KINDS = (
 )
 
 #: httpx errors raised before a request reached the server: always safe to send again.
+_CHAT_ID = re.compile(r"^-?\d+$")
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -91,6 +93,8 @@ class TelegramHandlers:
         conversations: the service every input goes to.
         retry: how failed calls are retried.
         max_tracked_chats: how many chats' live keyboards are remembered (oldest forgotten).
+        operator_chat: chat id (or @channel) that gets a short notice for each red flag;
+            empty for none.
     """
 
     def __init__(
@@ -98,8 +102,10 @@ class TelegramHandlers:
         conversations: Conversations,
         retry: RetryPolicy = RetryPolicy(),
         max_tracked_chats: int = 100_000,
+        operator_chat: str = "",
     ) -> None:
         self.conversations = conversations
+        self.operator_chat = operator_chat.strip()
         self.retry = retry
         self._max_tracked = max_tracked_chats
         self._keyboards: OrderedDict[int, list[int]] = OrderedDict()
@@ -205,8 +211,22 @@ class TelegramHandlers:
             log.info("the person has blocked the bot; marked inactive")
             await self.conversations.mark_blocked(CHANNEL, str(user.id))
         finally:
+            if outcome.operator_notice and self.operator_chat and not outcome.duplicate:
+                await self._notify_operators(bot.send_message, outcome.operator_notice)
             if query is not None:
                 await self._answer(query, outcome.notice)
+
+    async def _notify_operators(
+        self, send_message: Callable[..., Awaitable[Message]], notice: str
+    ) -> None:
+        """Tell the operators' chat about a red flag; a failure is logged, never raised."""
+        chat: int | str = (
+            int(self.operator_chat) if _CHAT_ID.match(self.operator_chat) else (self.operator_chat)
+        )
+        try:
+            await self._call(lambda: send_message(chat, notice), False)
+        except (BadRequest, Forbidden, NetworkError) as err:
+            log.warning("operator notice not sent: %s", type(err).__name__)
 
     async def _typing(self, send_chat_action: Callable[..., Awaitable[bool]], chat_id: int) -> bool:
         """Send "typing"; True if the person has blocked the bot."""
