@@ -40,6 +40,10 @@ _NOT_READINGS = frozenset({"fever_threshold"})
 _BARE_NUMBER = re.compile(
     r"^\s*[<>~]?\s*\d[\d.,\s\u00a0\u202f']*\s*(?:°\s*[cf]?|[cf]|/?\s*(?:µl|ul|mm3))?\s*$", re.I
 )
+#: Processed-input ids are kept this long (Telegram stops redelivering an update within a
+#: day), and pruned at most this often, so the table does not grow with every input.
+KEEP_PROCESSED_SECONDS = 2 * 24 * 3600
+PRUNE_EVERY_SECONDS = 6 * 3600
 COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
 
 
@@ -151,6 +155,7 @@ class Conversations:
         self.screener = screener
         self.clock = clock
         self._locks = KeyedLock()
+        self._pruned_at = float("-inf")
 
     @classmethod
     async def open(cls, settings: Settings) -> Conversations:
@@ -236,11 +241,17 @@ class Conversations:
         async with self._locks.hold(pseudonym):
             return await self._handle(pseudonym, inbound)
 
+    async def _prune(self, now: float) -> None:
+        if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
+            self._pruned_at = now
+            await self.store.prune_processed(now - KEEP_PROCESSED_SECONDS)
+
     async def _handle(self, pseudonym: str, inbound: Inbound) -> Outcome:
         # No separate "already processed?" query: commit() records the input id in the same
         # transaction and refuses a duplicate, so a redelivered input is computed but never
         # applied or answered (one database round trip fewer per input).
         now = self.clock()
+        await self._prune(now)
         loaded = await self.store.load(pseudonym)
         person, session = loaded or (Person(pseudonym), Session(updated_at=now))
         if person.status != "active":

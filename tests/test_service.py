@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -231,5 +232,20 @@ async def test_missing_translation_falls_back_and_is_logged_for_operators(tmp_pa
         assert fallbacks[0].message_id is not None
         assert fallbacks[0].message_id.startswith("menu/main#")
         assert (await svc.store.stats())["fallbacks"] >= 1
+    finally:
+        await svc.close()
+
+
+async def test_processed_ids_are_pruned_after_two_days(tmp_path: Path) -> None:
+    clock = Clock(time.time())  # the store stamps processed ids with the real clock
+    svc = await make_service(
+        tmp_path / "p.db", dialogs_dir=good_dialogs(tmp_path / "d"), clock=clock
+    )
+    try:
+        await svc.handle(Inbound("test", USER, "command", "menu", input_id="old"))
+        clock.now += 3 * 24 * 3600
+        await svc.handle(Inbound("test", USER, "command", "menu", input_id="new"))
+        assert not await svc.store.is_processed("old")
+        assert await svc.store.is_processed("new")
     finally:
         await svc.close()

@@ -79,6 +79,9 @@ class Store(Protocol):
     async def is_processed(self, input_id: str) -> bool:
         """Whether ``input_id`` was already committed."""
 
+    async def prune_processed(self, before: float) -> int:
+        """Forget processed-input ids recorded before ``before``; returns how many."""
+
     async def set_status(self, pseudonym: str, status: Status) -> None:
         """Mark a person active, inactive (blocked the bot) or stopped."""
 
