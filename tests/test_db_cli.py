@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.store import open_existing_store
 from bot.store.migrate import head_revision
-
-
-def neutroguide(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot <args>`` with ``DATABASE_URL`` set."""
-    env = {k: v for k, v in os.environ.items() if k != "DEPLOYMENT_FILE"}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+from tests.support.cli import neutroguide
 
 
 async def test_upgrade_creates_the_schema_then_has_nothing_to_do(tmp_path: Path) -> None:

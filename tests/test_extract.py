@@ -10,18 +10,15 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from bot.i18n.extract import BUTTON_TAG, SAFETY_TAG, entries_from_text
-from tests.support.content import ROOT
+from tests.support.content import REVIEW_BLOCK, ROOT
 
-DIALOG = """\
+DIALOG = (
+    """\
 id: demo
 title: Demo dialog
-review:
-  status: draft
-  reviewed: 2026-11-21
-  next_review: 2027-05-21
-  sources:
-    - title: "A source"
-      url: https://example.org
+"""
+    + REVIEW_BLOCK
+    + """\
 start: ask
 nodes:
   ask:
@@ -42,6 +39,7 @@ nodes:
       - label: "Back to the menu"
         goto: ask
 """
+)
 
 SYSTEM = """\
 system:

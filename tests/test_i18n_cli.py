@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.support.content import DATA, ROOT
+from tests.support.content import DATA, REVIEW_BLOCK, ROOT
 
 BAD_PO = DATA / "po"
 
@@ -83,16 +83,13 @@ def test_check_without_catalogs_fails(tmp_path: Path) -> None:
     assert "no catalogs" in done.stderr
 
 
-DIALOG = """\
+DIALOG = (
+    """\
 id: demo
 title: Demo
-review:
-  status: draft
-  reviewed: 2026-11-21
-  next_review: 2027-05-21
-  sources:
-    - title: "A source"
-      url: https://example.org
+"""
+    + REVIEW_BLOCK
+    + """\
 start: ask
 nodes:
   ask:
@@ -101,6 +98,7 @@ nodes:
       - label: "Again"
         goto: ask
 """
+)
 
 
 def project(root: Path, say: str) -> Path:
@@ -187,16 +185,13 @@ def test_real_catalogs_update_cleanly_and_keep_every_translation(tmp_path: Path)
         assert new["translated"] + new["fuzzy"] >= old["translated"] - old["obsolete"]
 
 
-SAFE_DIALOG = """\
+SAFE_DIALOG = (
+    """\
 id: demo
 title: Demo
-review:
-  status: draft
-  reviewed: 2026-11-21
-  next_review: 2027-05-21
-  sources:
-    - title: "A source"
-      url: https://example.org
+"""
+    + REVIEW_BLOCK
+    + """\
 start: ask
 nodes:
   ask:
@@ -206,6 +201,7 @@ nodes:
       - label: "Again"
         goto: ask
 """
+)
 
 
 def test_todo_then_fill_is_the_translator_helper_workflow(tmp_path: Path) -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from bot.cli.logs import EXPORT_FIELDS, iso
 from bot.engine.types import Session
 from bot.store import LogRow, Person, open_store
+from tests.support.cli import neutroguide
 
 ALICE = Person(pseudonym="a1" * 16, locale="de", status="active")
 BOB = Person(pseudonym="b2" * 16, locale="en", status="stopped")
@@ -45,22 +43,6 @@ async def database(tmp_path: Path) -> str:
     finally:
         await store.close()
     return url
-
-
-def neutroguide(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot <args>`` with ``DATABASE_URL`` set, as an operator would."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PSEUDONYM_KEY", "DEPLOYMENT_FILE"}}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
 
 
 def test_list_shows_conversations_newest_first(database: str, tmp_path: Path) -> None:

@@ -32,3 +32,15 @@ def expectation(path: Path) -> tuple[str, int]:
         elif raw.startswith("# line:"):
             line = int(raw.split(":", 1)[1])
     return expect, line
+
+
+#: The review block every inline test dialog needs (7 lines), so tests show only what differs.
+REVIEW_BLOCK = """\
+review:
+  status: draft
+  reviewed: 2026-11-21
+  next_review: 2027-05-21
+  sources:
+    - title: "A source"
+      url: https://example.org
+"""
