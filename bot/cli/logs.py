@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack, aclosing
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -172,17 +173,8 @@ def _transcript_row(row: LogRow) -> tuple[str, ...]:
 
 def export_record(pseudonym: str, row: LogRow) -> dict[str, Any]:
     """One export record: :data:`EXPORT_FIELDS`, time as ISO 8601 UTC, absent values ``None``."""
-    return {
-        "pseudonym": pseudonym,
-        "at": iso(row.at),
-        "direction": row.direction,
-        "kind": row.kind,
-        "node": row.node,
-        "message_id": row.message_id,
-        "text": row.text,
-        "flag": row.flag,
-        "rule": row.rule,
-    }
+    fields = {**asdict(row), "pseudonym": pseudonym, "at": iso(row.at)}
+    return {name: fields[name] for name in EXPORT_FIELDS}
 
 
 async def _export(store: SqlStore, args: argparse.Namespace) -> int:
