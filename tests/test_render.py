@@ -84,7 +84,15 @@ def test_empty_translation_falls_back(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "broken",
-    ["Rufen Sie jetzt an.", "Rufen Sie {notruf} an.", "Rufen Sie {emergency_number an."],
+    [
+        "Rufen Sie jetzt an.",
+        "Rufen Sie {notruf} an.",
+        "Rufen Sie {emergency_number an.",
+        # A format spec could erase the number or inflate the message: never applied.
+        "Rufen Sie {emergency_number:.0} an.",
+        "Rufen Sie {emergency_number:>30000000} an.",
+        "Rufen Sie {emergency_number!r} an.",
+    ],
 )
 def test_translation_with_other_placeholders_is_treated_as_missing(
     tmp_path: Path, broken: str

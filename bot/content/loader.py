@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot import placeholders as _placeholders
 from bot.config import PLACEHOLDER_SETTINGS
 from bot.content.conditions import ConditionError, compile_condition
 from bot.content.model import (
@@ -41,6 +41,7 @@ from bot.content.system import (
     SYSTEM_PLACEHOLDERS,
 )
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
+from bot.placeholders import PlaceholderError
 
 MAX_LABEL = 40
 MAX_MESSAGE = 4096
@@ -81,12 +82,12 @@ def _suggest(word: str, known: Iterable[str]) -> str:
 
 
 def placeholders(text: str) -> set[str]:
-    """The ``{name}`` placeholders in ``text``; ``{{`` and ``}}`` are literal braces."""
-    names: set[str] = set()
-    for _, name, _, _ in string.Formatter().parse(text):
-        if name is not None:
-            names.add(name)
-    return names
+    """The ``{name}`` placeholders in ``text``; ``{{`` and ``}}`` are literal braces.
+
+    Raises:
+        PlaceholderError: a broken brace or a placeholder with a format (``{n:.0}``).
+    """
+    return _placeholders.names(text)
 
 
 @dataclass
@@ -144,8 +145,8 @@ class _FileReader:
             )
         try:
             found = frozenset(placeholders(value))
-        except ValueError as exc:
-            self.error(pos, f"broken placeholder ({exc}); write {{name}}, or {{{{ for a brace")
+        except PlaceholderError as exc:
+            self.error(pos, f"placeholder problem: {exc}; write {{name}}, or {{{{ for a brace")
             found = frozenset()
         if found - names:
             self.pending.placeholders.append((self.file, context, pos, found - names))

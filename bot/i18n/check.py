@@ -15,6 +15,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
+from bot import placeholders
 from bot.content.loader import MAX_LABEL, MAX_MESSAGE
 from bot.i18n.extract import BUTTON_TAG, SAFETY_TAG
 from bot.i18n.render import (
@@ -121,9 +122,10 @@ def _check_message(report: LocaleReport, msg: Message) -> None:
         if not form.strip():
             continue
         if not placeholders_match(source, form, plural):
-            found = placeholder_names(form)
-            if found is None:
-                detail = "has a broken brace: write {name} exactly as in the English"
+            try:
+                found = placeholders.names(form)
+            except placeholders.PlaceholderError as exc:
+                detail = f"{exc}: write {{name}} exactly as in the English"
             else:
                 lost = sorted(source - found - ({"count"} if plural else set()))
                 extra = sorted(found - source)

@@ -20,7 +20,6 @@ import datetime as dt
 import gettext
 import logging
 import re
-import string
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
+from bot import placeholders
 from bot.content.model import DialogSet, Text
 from bot.engine.types import Reply
 
@@ -88,11 +88,9 @@ class LocaleCatalog:
 
 
 def placeholder_names(text: str) -> set[str] | None:
-    """The ``{name}`` placeholders of ``text``, or ``None`` when its braces are broken."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return None
+    """The ``{name}`` placeholders of ``text``, or ``None`` when they are broken or not bare
+    (a format spec such as ``{emergency_number:.0}`` could erase the number)."""
+    return placeholders.names_or_none(text)
 
 
 def placeholders_match(source: set[str], translated: str, plural: bool = False) -> bool:
@@ -479,10 +477,7 @@ class Renderer:
         return text.source
 
     def _fill(self, template: str, values: _Values) -> str | None:
-        try:
-            return string.Formatter().vformat(template, (), values)
-        except (IndexError, ValueError, AttributeError, KeyError):
-            return None
+        return placeholders.fill(template, values)
 
     def translate(
         self, text: Text, locale: str, params: Mapping[str, Any] | None = None
