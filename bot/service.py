@@ -29,8 +29,10 @@ from bot.store.protocol import LogRow, Person, Store
 log = logging.getLogger(__name__)
 
 InboundKind = Literal["text", "choice", "command", "media"]
-#: Typed text beyond this many characters is cut before reading (and the person is told).
+#: Typed text beyond this many characters is cut before the dialog reads it (and the person
+#: is told); the safety screen reads the whole message, up to Telegram's limit.
 MAX_INPUT = 2000
+MAX_SCREENED = 4096
 LANGUAGE_TOKEN = "l."
 BACK_TOKEN = f"{SYSTEM_TOKEN}.back"
 CONFIRM_YES = f"{SYSTEM_TOKEN}.confirm.yes"
@@ -289,11 +291,13 @@ class Conversations:
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
         if inbound.kind == "text":
             kind = "text"
+            # A warning sign at the end of a long message still gets the urgent answer: the
+            # screen reads it all before the dialog's part is cut.
+            if self._screen(turn, value[:MAX_SCREENED]):
+                return
             if len(value) > MAX_INPUT:
                 value = value[:MAX_INPUT]
                 turn.say_system("too_long")
-            if self._screen(turn, value):
-                return
             token = self._typed_label(turn, value)
             if token is not None:
                 kind, value = "choice", token

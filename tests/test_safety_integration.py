@@ -167,3 +167,27 @@ async def test_calm_messages_reach_the_dialog(service: Conversations) -> None:
     loaded = await service.store.load(PSEUDONYM)
     assert loaded is not None and loaded[1].node != "fever/ask"
     assert loaded[1].profile.get("last_temperature") == 37.2
+
+
+async def test_a_warning_sign_at_the_end_of_a_long_message_gets_the_urgent_answer(
+    service: Conversations,
+) -> None:
+    await _place(service, "en", "prevention/hands", care_team_phone=CARE_TEAM)
+    chatter = "We went to the park today and then to see her grandmother, who lives nearby. "
+    text = chatter * 29 + "Now she has a fever of 39.5 and is hard to wake."
+    assert len(text) > 2200
+    outcome = await _say(service, text)
+    assert outcome.messages[0].urgent, outcome.messages[0].text
+    assert "112" in outcome.messages[0].text
+    assert not any("too long" in m.text.lower() for m in outcome.messages)
+
+
+async def test_a_long_ordinary_message_is_cut_for_the_dialog_and_the_person_told(
+    service: Conversations,
+) -> None:
+    await _place(service, "en", "prevention/hands", care_team_phone=CARE_TEAM)
+    text = "We went to the park today and then to the shops to buy some bread. " * 60
+    outcome = await _say(service, text)
+    english = service.dialogs.system["too_long"].source
+    assert any(m.text == english for m in outcome.messages), [m.text for m in outcome.messages]
+    assert not any(m.urgent for m in outcome.messages)
