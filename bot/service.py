@@ -83,6 +83,18 @@ class Outcome:
     #: A short notice for the operators' chat (deployment ``operator_chat``) when a red flag
     #: was raised: the rule, the step and the pseudonym, never the person's words.
     operator_notice: str | None = None
+    #: The outbox entry of this turn: the channel passes it to :meth:`Conversations.delivered`
+    #: once every message was confirmed sent. ``None`` when nothing needs confirming.
+    delivery: str | None = None
+    #: ``False`` when the store could not be written and only the urgent answer was given.
+    saved: bool = True
+    #: The stored, never-confirmed answer of an input handled before, sent again.
+    replay: bool = False
+
+
+class Unavailable(Exception):
+    """Handling failed for a passing reason (the store); the channel should let the input be
+    delivered again (webhook: answer 503; polling: do not confirm the update)."""
 
 
 class Screening(Protocol):
@@ -242,6 +254,9 @@ class Conversations:
         pseudonym = self.pseudonyms.of(inbound.channel, inbound.user_id)
         async with self._locks.hold(pseudonym):
             return await self._handle(pseudonym, inbound)
+
+    async def delivered(self, delivery: str) -> None:
+        """Record that every message of the turn ``delivery`` was sent (see the outbox)."""
 
     async def _prune(self, now: float) -> None:
         if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
