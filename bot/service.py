@@ -38,7 +38,7 @@ BACK_TOKEN = f"{SYSTEM_TOKEN}.back"
 CONFIRM_YES = f"{SYSTEM_TOKEN}.confirm.yes"
 CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
 #: Profile fields typed as temperatures that are settings, not readings of the person.
-_NOT_READINGS = frozenset({"fever_threshold"})
+_NOT_READINGS = frozenset({"fever_threshold", "fever_threshold_typed"})
 _BARE_NUMBER = re.compile(
     r"^\s*[<>~]?\s*\d[\d.,\s\u00a0\u202f']*\s*(?:°\s*[cf]?|[cf]|/?\s*(?:µl|ul|mm3))?\s*$", re.I
 )

@@ -28,7 +28,7 @@ PHONE = "0161 555 0100"
 #: Placeholders that name a number to call.
 NUMBERS = ("emergency_number", "urgent_advice_number", "care_team_phone")
 #: Fields saved for display only; leaving them out of the state keeps the walk finite.
-DISPLAY_ONLY = frozenset({"anc", "last_temperature"})
+DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed"})
 
 AGE_GROUPS = (None, "baby", "child", "adult")
 CONDITIONS = (None, "ain", "scn", "lad", "rac2", "cd40l", "was", "unsure")
@@ -94,7 +94,7 @@ def typed_inputs(node: Node) -> list[str]:
                 points.add(bound)
         values = {round(p + d, 1) for p in points for d in (-0.1, 0.0, 0.1)}
         if spec.minimum is not None or spec.maximum is not None:  # a plan's threshold
-            values = {v for v in values if v in (36.9, 37.5, 39.1)}
+            values = {v for v in values if v in (36.9, 38.3, 38.6)}
         return [f"{v:g}" for v in sorted(values)] + ["100.4F", "not a number"]
     values = set()
     for p in points:
@@ -325,6 +325,33 @@ def test_plan_threshold_saved_in_settings_is_used(engine: Engine) -> None:
     assert "fever_threshold" not in refused.session.profile
 
 
+@pytest.mark.parametrize("typed", ["38.4", "38,4", "101.1 F"])
+def test_a_threshold_above_38_is_kept_only_after_a_check(engine: Engine, typed: str) -> None:
+    session = Session(node="settings/ask_threshold", updated_at=NOW)
+    asked = engine.step(session, Event("text", typed), NOW)
+    assert asked.session.node == "settings/check_threshold"
+    assert "fever_threshold" not in asked.session.profile  # not used before it is confirmed
+    question = asked.replies[-1].text.source
+    assert "{fever_threshold_typed}" in question and "38.0" in question
+    again = press(engine, asked.session, "No, let me type it again")
+    assert again.session.node == "settings/ask_threshold"
+    assert "fever_threshold" not in again.session.profile
+    kept = press(engine, asked.session, "Yes, my plan says that")
+    assert kept.session.profile["fever_threshold"] == 38.4
+    result = fever_reading(engine, "38.3", kept.session.profile)
+    assert result.session.node != "fever/call_now"
+    assert fever_reading(engine, "38.4", kept.session.profile).session.node == "fever/call_now"
+
+
+@pytest.mark.parametrize("typed", ["38.6", "39", "102.2F"])
+def test_a_threshold_above_38_5_is_refused(engine: Engine, typed: str) -> None:
+    session = Session(node="settings/ask_threshold", updated_at=NOW)
+    refused = engine.step(session, Event("text", typed), NOW)
+    assert refused.session.node == "settings/ask_threshold"
+    assert "fever_threshold" not in refused.session.profile
+    assert "fever_threshold_typed" not in refused.session.profile
+
+
 # -- blood count ----------------------------------------------------------------------------
 
 
@@ -425,6 +452,7 @@ def test_welcome_profile_in_order_then_menu(engine: Engine) -> None:
         "age_group": "baby",
         "condition": "ain",
         "fever_threshold": 37.5,
+        "fever_threshold_typed": 37.5,
         "care_team_phone": PHONE,
     }
 

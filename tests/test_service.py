@@ -191,6 +191,39 @@ async def test_screen_reads_context_of_the_question(tmp_path: Path) -> None:
         await svc.close()
 
 
+async def test_a_high_threshold_is_checked_before_the_screen_uses_it(tmp_path: Path) -> None:
+    svc = await make_service(tmp_path / "t.db", screener=Screener.load())
+    pseudonym = Pseudonymizer(TEST_KEY).of("test", USER)
+
+    async def at(node: str) -> None:
+        loaded = await svc.store.load(pseudonym)
+        assert loaded is not None
+        person, session = loaded
+        await svc.store.commit(person, replace(session, node=node, waiting=None), (), None)
+
+    try:
+        await svc.handle(Inbound("test", USER, "command", "menu"))
+        await at("settings/ask_threshold")
+        asked = await svc.handle(text(USER, "38.4"))
+        assert not any(m.urgent for m in asked.messages)  # a plan's number, not a reading
+        assert "Does your written plan really say 38.4 °C?" in asked.messages[-1].text
+        await at("fever/ask")
+        before = await svc.handle(text(USER, "38.2"))
+        assert before.messages[0].urgent  # not confirmed yet: the default 38.0 still counts
+        await at("settings/ask_threshold")
+        asked = await svc.handle(text(USER, "101.1F"))
+        kept = await svc.handle(press(asked, "Yes, my plan says that"))
+        assert "I will use 38.4 °C" in kept.messages[0].text
+        await at("fever/ask")
+        below = await svc.handle(text(USER, "38.2"))
+        assert not any(m.urgent for m in below.messages)
+        await at("fever/ask")
+        above = await svc.handle(text(USER, "38.4"))
+        assert above.messages[0].urgent
+    finally:
+        await svc.close()
+
+
 async def test_unchecked_translation_is_said_once_and_again_in_about(tmp_path: Path) -> None:
     svc = await make_service(tmp_path / "u.db")
     try:

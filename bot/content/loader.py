@@ -59,7 +59,19 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 DIALOG_KEYS = {"id", "title", "keywords", "review", "start", "nodes"}
 REVIEW_KEYS = {"status", "reviewed", "next_review", "sources", "reviewer"}
-NODE_KEYS = {"say", "choices", "input", "branches", "goto", "set", "flag", "end", "safety", "note"}
+NODE_KEYS = {
+    "say",
+    "choices",
+    "input",
+    "branches",
+    "goto",
+    "set",
+    "copy",
+    "flag",
+    "end",
+    "safety",
+    "note",
+}
 SAY_KEYS = {"text", "note", "when", "safety"}
 CHOICE_KEYS = {"label", "goto", "when", "note"}
 INPUT_KEYS = {"kind", "save", "invalid", "min", "max"}
@@ -266,6 +278,7 @@ def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> N
             "number" if isinstance(value, int | float) and not isinstance(value, bool) else "text"
         )
         r.pending.fields.setdefault(key, kind)
+    copies = _read_copy(r, data)
     end = bool(data.get("end"))
     if input_spec and not branches:
         r.error(
@@ -289,11 +302,31 @@ def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> N
         input=input_spec,
         branches=tuple(branches),
         set=dict(sets),
+        copy=copies,
         flag=flag if flag in FLAGS else None,
         end=end,
         file=r.file,
         line=pos.line,
     )
+
+
+def _read_copy(r: _FileReader, data: YMap) -> dict[str, str]:
+    """``copy: {field: other_field}``: keep a saved answer only once it is confirmed."""
+    raw = data.get("copy")
+    if raw is None:
+        return {}
+    if not isinstance(raw, YMap) or not all(isinstance(v, str) for v in raw.values()):
+        r.error(data.value_pos["copy"], "copy: takes 'field: other_field' pairs")
+        return {}
+    for key, source in raw.items():
+        for name in (key, source):
+            if not ID_RE.match(name):
+                r.error(
+                    data.value_pos["copy"],
+                    f"profile field '{name}' must be lower-case letters and _",
+                )
+        r.pending.fields.setdefault(key, r.pending.fields.get(source, "text"))
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 def _read_input(r: _FileReader, node_id: str, data: YMap) -> InputSpec | None:

@@ -103,6 +103,9 @@ class Node:
     input: InputSpec | None = None
     branches: tuple[Branch, ...] = ()
     set: Mapping[str, Any] = field(default_factory=dict)
+    #: ``field: other_field``: copy a saved answer into the field the code reads (used to keep
+    #: a typed value only after the person confirmed it).
+    copy: Mapping[str, str] = field(default_factory=dict)
     flag: str | None = None
     end: bool = False
     file: str = ""

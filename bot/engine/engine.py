@@ -170,6 +170,9 @@ class Engine:
             node = self.dialogs.nodes[node_id]
             if node.set:
                 profile.update(node.set)
+            for dest, source in node.copy.items():
+                if source in profile:
+                    profile[dest] = profile[source]
             if node.flag:
                 flags.append((node.flag, node.id))
             replies.extend(self._show(node, profile, value))
