@@ -1,8 +1,14 @@
 """The conversation service: every channel's one door into safety screen, engine and store.
 
-An input travels: pseudonym → per-person lock → duplicate check → load → safety screen →
-engine step → render in the person's language → one store transaction → messages back to the
-channel. The channel sends what comes back; it holds no dialog logic.
+An input travels: pseudonym → per-person lock → load → safety screen → engine step → render
+in the person's language → one store transaction (step, log rows, processed input id and the
+rendered answer in the outbox) → messages back to the channel. The channel sends what comes
+back, then confirms with :meth:`Conversations.delivered`; it holds no dialog logic.
+
+A redelivered input whose answer was never confirmed gets that stored answer again
+(``replay``); once confirmed, a redelivery gets nothing (``duplicate``). Delivery is therefore
+at least once: a process that dies after Telegram accepted a message but before the
+confirmation sends it again on the redelivery. See docs/architecture.md, "Delivery".
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +31,8 @@ from bot.engine.types import EventKind, StepResult
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
-from bot.store.protocol import LogRow, Person, Store
+from bot.store.errors import StoreUnavailable
+from bot.store.protocol import LogRow, Person, Store, Unsent
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +135,38 @@ class Pseudonymizer(Protocol):
     """Keyed pseudonyms for channel user ids."""
 
     def of(self, channel: str, user_id: str) -> str: ...
+
+
+def _payload(outcome: Outcome) -> dict[str, Any]:
+    """What the outbox keeps of an outcome: plain JSON, no channel ids."""
+    return {
+        "messages": [
+            {"text": m.text, "buttons": [list(b) for b in m.buttons], "urgent": m.urgent}
+            for m in outcome.messages
+        ],
+        "stale": outcome.stale,
+        "notice": outcome.notice,
+        "locale": outcome.locale,
+        "operator_notice": outcome.operator_notice,
+    }
+
+
+def _from_payload(payload: Any) -> Outcome:
+    messages = tuple(
+        Outbound(
+            str(m["text"]),
+            tuple((str(label), str(data)) for label, data in m.get("buttons", ())),
+            bool(m.get("urgent", False)),
+        )
+        for m in payload.get("messages", ())
+    )
+    return Outcome(
+        messages,
+        stale=bool(payload.get("stale", False)),
+        notice=payload.get("notice"),
+        locale=str(payload.get("locale") or "en"),
+        operator_notice=payload.get("operator_notice"),
+    )
 
 
 def message_id(text: Text) -> str:
@@ -235,7 +275,10 @@ class Conversations:
         """Where a returning person is (their current step again), or the welcome if new."""
         pseudonym = self.pseudonyms.of(channel, user_id)
         async with self._locks.hold(pseudonym):
-            loaded = await self.store.load(pseudonym)
+            try:
+                loaded = await self.store.load(pseudonym)
+            except StoreUnavailable as exc:
+                raise Unavailable(str(exc)) from exc
             if loaded is None or loaded[1].node is None:
                 inbound = Inbound(channel, user_id, "command", "start", language_code=language_code)
                 return await self._handle(pseudonym, inbound)
@@ -250,13 +293,31 @@ class Conversations:
     # -- the one door ----------------------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> Outcome:
-        """Handle one input; safe to call concurrently, serialised per person."""
+        """Handle one input; safe to call concurrently, serialised per person.
+
+        Raises:
+            Unavailable: the store cannot be used now and the input needs it; the channel
+                should let the input be delivered again. (A message the safety screen flags
+                is answered all the same, with ``saved=False``.)
+        """
         pseudonym = self.pseudonyms.of(inbound.channel, inbound.user_id)
         async with self._locks.hold(pseudonym):
-            return await self._handle(pseudonym, inbound)
+            try:
+                return await self._handle(pseudonym, inbound)
+            except StoreUnavailable as exc:
+                log.warning("input not handled, the store is unavailable: %s", exc)
+                raise Unavailable(str(exc)) from exc
 
     async def delivered(self, delivery: str) -> None:
-        """Record that every message of the turn ``delivery`` was sent (see the outbox)."""
+        """Record that every message of the turn ``delivery`` was sent: its outbox entry goes.
+
+        A failure is logged, not raised: the message is out, and the worst case is that a
+        redelivery of the same input sends it once more.
+        """
+        try:
+            await self.store.delivered(delivery)
+        except StoreUnavailable as exc:
+            log.warning("delivery not recorded: %s", exc)
 
     async def _prune(self, now: float) -> None:
         if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
@@ -266,10 +327,13 @@ class Conversations:
     async def _handle(self, pseudonym: str, inbound: Inbound) -> Outcome:
         # No separate "already processed?" query: commit() records the input id in the same
         # transaction and refuses a duplicate, so a redelivered input is computed but never
-        # applied or answered (one database round trip fewer per input).
+        # applied; it gets the stored answer if that was never confirmed (see _replay).
         now = self.clock()
-        await self._prune(now)
-        loaded = await self.store.load(pseudonym)
+        try:
+            await self._prune(now)
+            loaded = await self.store.load(pseudonym)
+        except StoreUnavailable as exc:
+            return self._without_store(pseudonym, inbound, now, exc)
         person, session = loaded or (Person(pseudonym), Session(updated_at=now))
         if person.status != "active":
             person = replace(person, status="active")
@@ -283,10 +347,48 @@ class Conversations:
         if turn.forget:
             await self.store.forget(pseudonym)
             return turn.outcome()
-        saved = await self.store.commit(turn.person, turn.session, turn.rows, inbound.input_id)
+        outcome = turn.outcome()
+        answer = Unsent(uuid.uuid4().hex, _payload(outcome)) if outcome.messages else None
+        try:
+            saved = await self.store.commit(
+                turn.person, turn.session, turn.rows, inbound.input_id, answer
+            )
+        except StoreUnavailable as exc:
+            return self._unsaved(turn, exc)
         if not saved:
+            assert inbound.input_id is not None  # commit refuses only a known input id
+            return await self._replay(inbound.input_id)
+        return replace(outcome, delivery=answer.id if answer is not None else None)
+
+    async def _replay(self, input_id: str) -> Outcome:
+        """A redelivered input: its stored answer if never confirmed sent, else nothing."""
+        unsent = await self.store.unsent(input_id)
+        if unsent is None:
             return Outcome((), duplicate=True)
-        return turn.outcome()
+        log.info("a redelivered input gets its unconfirmed answer again")
+        return replace(_from_payload(unsent.payload), delivery=unsent.id, replay=True)
+
+    def _without_store(
+        self, pseudonym: str, inbound: Inbound, now: float, error: StoreUnavailable
+    ) -> Outcome:
+        """The store cannot be read: screen typed text with the defaults, answer only that."""
+        locale = self.catalogs.negotiate(
+            inbound.language_code, self.settings.deployment.default_locale, keep_territory=True
+        )
+        turn = _Turn(self, Person(pseudonym), Session(updated_at=now), locale, now)
+        if inbound.kind == "text":
+            self._screen(turn, inbound.value[:MAX_SCREENED])
+        elif inbound.kind == "choice" and inbound.value.startswith(f"{CONFIRM_YES}."):
+            self._dispatch(turn, inbound)
+        return self._unsaved(turn, error)
+
+    def _unsaved(self, turn: _Turn, error: StoreUnavailable) -> Outcome:
+        """Safety over bookkeeping: an urgent answer needs no state, so it goes out unsaved;
+        anything else waits for the input to come again."""
+        if not turn.safety:
+            raise error
+        log.error("the store is unavailable (%s); the safety answer is sent unsaved", error)
+        return replace(turn.outcome(), saved=False)
 
     def _dispatch(self, turn: _Turn, inbound: Inbound) -> None:
         value = inbound.value
@@ -302,6 +404,7 @@ class Conversations:
             return
         if inbound.kind == "choice" and value.startswith(f"{CONFIRM_YES}."):
             turn.urgent(value[len(CONFIRM_YES) + 1 :], fever=False)
+            turn.safety = True
             return
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
         if inbound.kind == "text":
@@ -374,6 +477,8 @@ class Conversations:
                 at=turn.now,
             )
         )
+        # Every answer of the screen but "stop" needs no state: it goes out even unsaved.
+        turn.safety = found.kind != "stop"
         if found.kind == "stop":
             turn.person = replace(turn.person, status="stopped")
             turn.say_system(found.message_key)
@@ -413,6 +518,8 @@ class _Turn:
         self.messages: list[Outbound] = []
         self.stale = False
         self.forget = False
+        #: The safety screen answered (urgent, distress, confirm): sent even if unsaved.
+        self.safety = False
         self.red_flags: list[tuple[str, str | None]] = []  # (rule, node) for the operators
 
     def log_in(self, inbound: Inbound) -> None:

@@ -88,6 +88,26 @@ async def test_a_failing_service_still_answers_the_button_and_the_bot_carries_on
         await bot.stop()
 
 
+async def test_delivery_is_confirmed_only_when_every_message_was_sent(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    def script(inbound: Inbound) -> Outcome:
+        return Outcome((Outbound(f"re {inbound.value}", (("B", "b.0"),)),), delivery=inbound.value)
+
+    service = ScriptedConversations(script)
+    bot = await start(fake, tmp_path, service)
+    try:
+        fake.private_chat(USER)
+        fake.fail("sendMessage", 400, "Bad Request: can't parse entities", chat_id=USER)
+        await bot.say(USER, "lost")
+        assert fake.chat(USER) == []
+        await bot.say(USER, "sent")
+        assert [m.text for m in fake.chat(USER)] == ["re sent"]
+    finally:
+        await bot.stop()
+    assert service.confirmed == ["sent"]  # the lost one stays in the outbox for a redelivery
+
+
 async def test_duplicate_outcome_sends_nothing_but_answers(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:

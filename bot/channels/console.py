@@ -79,9 +79,11 @@ class ConsoleChat:
         self.out.flush()
 
     async def send(self, line: str) -> Outcome:
-        """Handle one typed line and print the answer."""
+        """Handle one typed line, print the answer, then confirm it to the outbox."""
         outcome = await self.service.handle(self._inbound(line))
         self.show(outcome)
+        if outcome.delivery is not None:
+            await self.service.delivered(outcome.delivery)
         return outcome
 
     async def run(self, readline: Callable[[], str], prompt: bool) -> None:

@@ -3,7 +3,7 @@
 Errors::
 
     StoreError                 the database cannot be used as asked
-    ├── StoreUnavailable       cannot connect (server down, wrong URL, unwritable directory)
+    ├── StoreUnavailable       cannot connect or write now (server down, locked, wrong URL)
     └── StoreNotReady          no schema yet, or an older one: run ``neutroguide db upgrade``
 """
 
@@ -16,8 +16,9 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.errors import StoreError, StoreNotReady, StoreUnavailable
 from bot.store.migrate import UpgradeResult, current_revision, head_revision, upgrade
-from bot.store.protocol import Conversation, LogRow, Person, Store
+from bot.store.protocol import Conversation, LogRow, Person, Store, Unsent
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key, resolve_key
 from bot.store.sql import SqlStore, create_engine
 from bot.store.url import display_url, normalize_database_url, sqlite_path
@@ -32,6 +33,7 @@ __all__ = [
     "StoreError",
     "StoreNotReady",
     "StoreUnavailable",
+    "Unsent",
     "UpgradeResult",
     "display_url",
     "load_or_create_key",
@@ -41,18 +43,6 @@ __all__ = [
     "resolve_key",
     "upgrade_database",
 ]
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used as asked; the message says why and what to do."""
-
-
-class StoreUnavailable(StoreError):
-    """Cannot connect to the database."""
-
-
-class StoreNotReady(StoreError):
-    """The database has no NeutroGuide schema, or an older one."""
 
 
 def _check_sqlite_directory(url: str) -> None:

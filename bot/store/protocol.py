@@ -57,6 +57,17 @@ class Conversation:
     locale: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """A turn's answer in the outbox: kept until the channel confirms it was sent.
+
+    ``payload`` is plain JSON data (the service's rendered messages); it holds no channel ids.
+    """
+
+    id: str
+    payload: Mapping[str, Any]
+
+
 class Store(Protocol):
     """Persistence for people, sessions, the conversation log and processed input ids."""
 
@@ -69,24 +80,36 @@ class Store(Protocol):
         session: Session,
         rows: Sequence[LogRow],
         input_id: str | None,
+        answer: Unsent | None = None,
     ) -> bool:
-        """Save person, session and log rows and mark ``input_id`` processed, atomically.
+        """Save person, session, log rows and the outbox entry ``answer`` and mark ``input_id``
+        processed, atomically.
 
         Returns ``False`` (and writes nothing) when ``input_id`` was already processed,
         so a redelivered input is never applied twice.
+
+        Raises:
+            bot.store.errors.StoreUnavailable: the database cannot be written now.
         """
+
+    async def unsent(self, input_id: str) -> Unsent | None:
+        """The outbox entry of an already processed input, if it was never confirmed sent."""
+
+    async def delivered(self, outbox_id: str) -> None:
+        """The answer ``outbox_id`` was sent: remove it from the outbox."""
 
     async def is_processed(self, input_id: str) -> bool:
         """Whether ``input_id`` was already committed."""
 
     async def prune_processed(self, before: float) -> int:
-        """Forget processed-input ids recorded before ``before``; returns how many."""
+        """Forget processed-input ids (and outbox entries) recorded before ``before``;
+        returns how many processed ids."""
 
     async def set_status(self, pseudonym: str, status: Status) -> None:
         """Mark a person active, inactive (blocked the bot) or stopped."""
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: person, session, log rows, processed ids."""
+        """Delete everything about a person: person, session, log rows, processed ids, outbox."""
 
     async def conversations(self, limit: int = 100) -> list[Conversation]:
         """Conversations, most recently active first."""

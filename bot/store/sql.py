@@ -12,12 +12,21 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.engine.types import Session
-from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status
-from bot.store.tables import ALL_TABLES, conversation_log, people, processed_inputs, sessions
+from bot.store.errors import StoreUnavailable
+from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status, Unsent
+from bot.store.tables import (
+    ALL_TABLES,
+    conversation_log,
+    outbox,
+    people,
+    processed_inputs,
+    sessions,
+)
 from bot.store.url import is_memory_sqlite, normalize_database_url
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
@@ -25,6 +34,20 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Log kinds that are messages (in or out), as opposed to events recorded for operators.
 MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply")
 _STATUSES: tuple[Status, ...] = ("active", "inactive", "stopped")
+#: Failures that pass (a locked SQLite file, a PostgreSQL server down or restarting): the
+#: service answers what needs no state and lets the channel deliver the input again.
+_PASSING = (OperationalError, InterfaceError, OSError, TimeoutError)
+
+
+@asynccontextmanager
+async def _passing_as_unavailable() -> AsyncIterator[None]:
+    """Turn a passing database failure into :class:`StoreUnavailable`, naming only its type
+    (a driver's message can quote the statement's parameters, i.e. typed text)."""
+    try:
+        yield
+    except _PASSING as exc:
+        detail = type(getattr(exc, "orig", None) or exc).__name__
+        raise StoreUnavailable(f"the database cannot be used now ({detail})") from exc
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -119,6 +142,7 @@ class SqlStore:
         )
         self._claim_stmt, self._person_stmt, self._session_stmt = claim, person, session
         self._log_stmt = conversation_log.insert()
+        self._outbox_stmt = outbox.insert()
         self._load_stmt = (
             sa.select(people, sessions.c.node, sessions.c.history, sessions.c.profile)
             .add_columns(
@@ -140,12 +164,12 @@ class SqlStore:
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
-        async with self._turn(), self.engine.begin() as conn:
+        async with _passing_as_unavailable(), self._turn(), self.engine.begin() as conn:
             yield conn
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
-        async with self._turn(), self.engine.connect() as conn:
+        async with _passing_as_unavailable(), self._turn(), self.engine.connect() as conn:
             yield conn
 
     def _insert(self, table: sa.Table) -> Any:
@@ -186,8 +210,10 @@ class SqlStore:
         session: Session,
         rows: Sequence[LogRow],
         input_id: str | None,
+        answer: Unsent | None = None,
     ) -> bool:
-        """Save person, session and log rows and mark ``input_id`` processed, atomically.
+        """Save person, session, log rows and the outbox entry ``answer`` and mark ``input_id``
+        processed, atomically.
 
         The processed-input row goes in first: a second delivery of the same input (on this
         or another instance) finds it and changes nothing. Log rows with ``at == 0`` get
@@ -195,6 +221,9 @@ class SqlStore:
 
         Returns:
             ``False`` (nothing written) when ``input_id`` was already processed, else ``True``.
+
+        Raises:
+            StoreUnavailable: the database cannot be written now (locked, unreachable).
         """
         now = self._clock()
         async with self._begin() as conn:
@@ -209,7 +238,33 @@ class SqlStore:
                 await conn.execute(
                     self._log_stmt, [self._log_values(person.pseudonym, row, now) for row in rows]
                 )
+            if answer is not None:
+                entry = {
+                    "id": answer.id,
+                    "input_id": input_id,
+                    "pseudonym": person.pseudonym,
+                    "payload": dict(answer.payload),
+                    "at": now,
+                }
+                await conn.execute(self._outbox_stmt, entry)
         return True
+
+    async def unsent(self, input_id: str) -> Unsent | None:
+        """The outbox entry of an already processed input, if it was never confirmed sent."""
+        query = (
+            sa.select(outbox.c.id, outbox.c.payload)
+            .where(outbox.c.input_id == input_id)
+            .order_by(outbox.c.at)
+            .limit(1)
+        )
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else Unsent(row.id, dict(row.payload))
+
+    async def delivered(self, outbox_id: str) -> None:
+        """The answer ``outbox_id`` was sent: delete it (its text is not kept any longer)."""
+        async with self._begin() as conn:
+            await conn.execute(outbox.delete().where(outbox.c.id == outbox_id))
 
     @staticmethod
     def _person_values(person: Person, now: float) -> dict[str, Any]:
@@ -260,12 +315,14 @@ class SqlStore:
         """Forget processed-input ids recorded before ``before`` (Unix time); returns how many.
 
         Only redeliveries need them: Telegram gives up on an update after about a day, so
-        calling this now and then with ``now - 2 days`` keeps the table small.
+        calling this now and then with ``now - 2 days`` keeps the table small. Outbox entries
+        as old go too: no redelivery will ask for them any more.
         """
         async with self._begin() as conn:
             result = await conn.execute(
                 processed_inputs.delete().where(processed_inputs.c.at < before)
             )
+            await conn.execute(outbox.delete().where(outbox.c.at < before))
         return int(result.rowcount)
 
     async def set_status(self, pseudonym: str, status: Status) -> None:
@@ -279,7 +336,7 @@ class SqlStore:
             )
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: log rows, processed ids, session, person."""
+        """Delete everything about a person: log rows, processed ids, outbox, session, person."""
         async with self._begin() as conn:
             await conn.execute(
                 conversation_log.delete().where(conversation_log.c.pseudonym == pseudonym)
@@ -287,6 +344,7 @@ class SqlStore:
             await conn.execute(
                 processed_inputs.delete().where(processed_inputs.c.pseudonym == pseudonym)
             )
+            await conn.execute(outbox.delete().where(outbox.c.pseudonym == pseudonym))
             await conn.execute(sessions.delete().where(sessions.c.pseudonym == pseudonym))
             await conn.execute(people.delete().where(people.c.pseudonym == pseudonym))
 

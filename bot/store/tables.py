@@ -74,4 +74,19 @@ processed_inputs = sa.Table(
     sa.Index("ix_processed_inputs_at", "at"),
 )
 
-ALL_TABLES = (people, sessions, conversation_log, processed_inputs)
+#: The rendered answer of a turn, written with the step and deleted once the channel confirms
+#: it was sent; a redelivered input whose answer is still here gets it again. No channel ids.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("input_id", sa.String(128), nullable=True),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("payload", sa.JSON(), nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Index("ix_outbox_input_id", "input_id"),
+    sa.Index("ix_outbox_pseudonym", "pseudonym"),
+    sa.Index("ix_outbox_at", "at"),
+)
+
+ALL_TABLES = (people, sessions, conversation_log, processed_inputs, outbox)

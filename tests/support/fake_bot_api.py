@@ -70,6 +70,7 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     chat_id: int | None = None
+    stall: bool = False
 
 
 @dataclass(slots=True)
@@ -212,6 +213,9 @@ class FakeBotAPI:
         self._tasks: set[asyncio.Task[None]] = set()
         self._chat_waiters: dict[int, list[tuple[Callable[[], bool], asyncio.Future[None]]]] = {}
         self._answer_waiters: dict[str, asyncio.Future[None]] = {}
+        #: Calls held by :meth:`stall` (their parameters), not carried out, not answered.
+        self.stalled: list[Call] = []
+        self._release = asyncio.Event()
         routes = [Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         self._server = AsgiServer(Starlette(routes=routes))
 
@@ -227,8 +231,9 @@ class FakeBotAPI:
         await self._server.start()
 
     async def stop(self) -> None:
-        """Wake every long poll, then stop serving."""
+        """Wake every long poll and stalled call, then stop serving."""
         self._closing = True
+        self._release.set()
         await self._notify()
         await self._server.stop()
 
@@ -273,6 +278,11 @@ class FakeBotAPI:
     ) -> None:
         """Carry out the next ``times`` calls of ``method``, but answer only after ``delay``."""
         self._faults.setdefault(method, []).append(Fault(delay=delay, times=times, chat_id=chat_id))
+
+    def stall(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        """Hold the next ``times`` calls of ``method`` without carrying them out or answering
+        (a hung gateway) until :meth:`stop`; they then fail with 502, still not carried out."""
+        self._faults.setdefault(method, []).append(Fault(times=times, chat_id=chat_id, stall=True))
 
     def block(self, user_id: int) -> None:
         """The user blocked the bot: sending to their chat answers 403."""
@@ -517,6 +527,11 @@ class FakeBotAPI:
         fault = self._next_fault(method, params.get("chat_id"))
         status = 200
         try:
+            if fault is not None and fault.stall:
+                self.stalled.append(Call(method, params, 0, time.monotonic()))
+                await self._notify()
+                await self._release.wait()
+                raise _ApiError(502, "Bad Gateway")
             if fault is not None and fault.status != 200:
                 raise _ApiError(fault.status, fault.description, fault.retry_after)
             handler = getattr(self, f"_m_{method.lower()}", None)

@@ -14,10 +14,14 @@ class ScriptedConversations:
         self.script = script or (lambda inbound: Outcome((Outbound(f"echo {inbound.kind}"),)))
         self.inbound: list[Inbound] = []
         self.blocked: list[tuple[str, str]] = []
+        self.confirmed: list[str] = []
 
     async def handle(self, inbound: Inbound) -> Outcome:
         self.inbound.append(inbound)
         return self.script(inbound)
+
+    async def delivered(self, delivery: str) -> None:
+        self.confirmed.append(delivery)
 
     async def mark_blocked(self, channel: str, user_id: str) -> None:
         self.blocked.append((channel, user_id))

@@ -204,9 +204,21 @@ class TelegramHandlers:
             if blocked:
                 raise Blocked
             if not outcome.duplicate and outcome.messages:
+                # Count the messages Telegram confirmed: the outbox entry is confirmed only
+                # when all of them were, so a redelivered update gets a lost one again.
+                confirmed = 0
+
+                async def send_message(*args: object, **kwargs: object) -> Message:
+                    nonlocal confirmed
+                    sent = await bot.send_message(*args, **kwargs)  # type: ignore[arg-type]
+                    confirmed += 1
+                    return sent
+
                 await self._deliver(
-                    bot.send_message, bot.edit_message_reply_markup, chat_id, outcome, pressed
+                    send_message, bot.edit_message_reply_markup, chat_id, outcome, pressed
                 )
+                if outcome.delivery is not None and confirmed == len(compose(outcome.messages)):
+                    await self.conversations.delivered(outcome.delivery)
         except (Blocked, Forbidden):
             log.info("the person has blocked the bot; marked inactive")
             await self.conversations.mark_blocked(CHANNEL, str(user.id))
