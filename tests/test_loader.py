@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import ContentError, load_dialogs
+from bot.content.yamlpos import MAX_NODES, YamlRefused, load_with_positions
 from tests.support.content import BAD, ROOT, expectation, good_dialogs
 
 BAD_FILES = sorted(BAD.glob("*.yaml"))
@@ -108,3 +110,90 @@ def test_validate_cli_lists_problems_and_exits_one(tmp_path: Path) -> None:
     assert "goto_missing.yaml:18:15: goto 'nowhere' leads nowhere" in result.stdout
     assert "dead_end.yaml:14:3: node 'a' is a dead end" in result.stdout
     assert "2 problem(s) found" in result.stderr
+
+
+def _with_bad_file(tmp_path: Path, name: str, text: str | None = None) -> Path:
+    """The small good set plus one hostile file (copied from the bad data, or ``text``)."""
+    directory = good_dialogs(tmp_path / "d")
+    target = directory / name
+    if text is None:
+        shutil.copy(BAD / name, target)
+    else:
+        target.write_text(text, encoding="utf-8")
+    return directory
+
+
+def _oversized() -> str:
+    """A valid dialog file of just over 1 MB (one huge message)."""
+    return f'id: big\ntitle: Big\nstart: a\nnodes:\n  a:\n    say: "{"x" * 1_000_100}"\n'
+
+
+HOSTILE = {
+    # name: (text or None to copy from the bad data, the message, its line)
+    "yaml_bomb.yaml": (None, "yaml_bomb.yaml:4:4: YAML anchor '&a' is not allowed"),
+    "deep_nesting.yaml": (None, "deep_nesting.yaml:4:57: nested more than 50 levels deep"),
+    "big.yaml": (_oversized(), "big.yaml:1:1: file is 1,000,152 bytes; a dialog file may"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_validate_cli_refuses_hostile_file_fast(tmp_path: Path, name: str) -> None:
+    text, expect = HOSTILE[name]
+    directory = _with_bad_file(tmp_path, name, text)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=20,  # the bomb alone took 60 s to a MemoryError before
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert expect in result.stdout
+    assert "1 problem(s) found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_many_nodes_refused(tmp_path: Path) -> None:
+    items = "\n".join(f"  - {i}" for i in range(MAX_NODES + 10))
+    directory = _with_bad_file(tmp_path, "wide.yaml", f"id: wide\nkeywords:\n{items}\n")
+    with pytest.raises(ContentError) as caught:
+        load_dialogs(directory)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("wide.yaml")
+    assert f"more than {MAX_NODES} YAML entries" in problem.message
+    assert problem.line == MAX_NODES - 2  # 5 entries before the list, one item a line
+
+
+def test_alias_refused_with_line() -> None:
+    with pytest.raises(YamlRefused) as caught:
+        load_with_positions("a: &x [1]\nb: 2\n")
+    assert caught.value.pos.line == 1 and "'&x'" in caught.value.message
+    with pytest.raises(YamlRefused) as caught:
+        load_with_positions("a: 1\nb: *x\n")
+    assert caught.value.pos.line == 2 and "'*x'" in caught.value.message
+
+
+@pytest.mark.parametrize("command", ["chat", "run"])
+def test_chat_and_run_refuse_to_start_with_a_bomb(tmp_path: Path, command: str) -> None:
+    directory = _with_bad_file(tmp_path, "yaml_bomb.yaml")
+    env = {k: v for k, v in os.environ.items() if k not in {"PSEUDONYM_KEY", "DEPLOYMENT_FILE"}}
+    env |= {
+        "DIALOGS_DIR": str(directory),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "TELEGRAM_TOKEN": "123:abc",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # never reached: content is checked first
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        input="/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=20,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "yaml_bomb.yaml:4:4: YAML anchor '&a' is not allowed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bot.db").exists() or command == "run"

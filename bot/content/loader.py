@@ -40,10 +40,12 @@ from bot.content.system import (
     REQUIRED_SYSTEM_MESSAGES,
     SYSTEM_PLACEHOLDERS,
 )
-from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
+from bot.content.yamlpos import Pos, YamlRefused, YList, YMap, load_with_positions
 from bot.placeholders import PlaceholderError
 
 MAX_LABEL = 40
+#: Largest dialog file read, in bytes (the largest real one is under 10 kB).
+MAX_FILE_BYTES = 1_000_000
 MAX_MESSAGE = 4096
 MENU_DIALOG = "menu"
 WELCOME_DIALOG = "welcome"
@@ -531,8 +533,19 @@ def load_dialogs(directory: Path | str) -> DialogSet:
     for path in files:
         name = str(path)
         r = _FileReader(name, problems, pending)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            r.error(
+                Pos(1, 1),
+                f"file is {size:,} bytes; a dialog file may have at most {MAX_FILE_BYTES:,}: "
+                "split it into several dialog files",
+            )
+            continue
         try:
             data = load_with_positions(path.read_text(encoding="utf-8"))
+        except YamlRefused as exc:
+            r.error(exc.pos, exc.message)
+            continue
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
