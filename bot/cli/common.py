@@ -7,6 +7,7 @@ import sys
 from bot.config import ConfigError, load_settings
 from bot.content.loader import ContentError
 from bot.service import Conversations
+from bot.store import StoreError
 
 
 async def open_service() -> Conversations | None:
@@ -24,4 +25,7 @@ async def open_service() -> Conversations | None:
         return None
     except ConfigError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
+        return None
+    except StoreError as exc:
+        print(f"Database problem: {exc}", file=sys.stderr)
         return None

@@ -9,6 +9,7 @@ Errors::
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -45,6 +46,10 @@ __all__ = [
 ]
 
 
+#: What SQLite says about a file that is not (or no longer) a database.
+_CORRUPT = re.compile(r"not a database|malformed|file is encrypted", re.I)
+
+
 def _check_sqlite_directory(url: str) -> None:
     """Say plainly that the directory is missing (SQLite only says "unable to open")."""
     path = sqlite_path(url)
@@ -62,6 +67,11 @@ async def _connecting(url: str) -> AsyncIterator[None]:
         yield
     except (DBAPIError, OSError) as exc:
         detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        if sqlite_path(url) is not None and _CORRUPT.search(str(detail)):
+            raise StoreError(
+                f"the database {display_url(url)} is damaged ({detail}): restore it from a "
+                "backup, or move it aside and run 'neutroguide db upgrade' to start a new one"
+            ) from exc
         raise StoreUnavailable(f"cannot open the database {display_url(url)}: {detail}") from exc
 
 
