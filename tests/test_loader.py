@@ -197,3 +197,19 @@ def test_chat_and_run_refuse_to_start_with_a_bomb(tmp_path: Path, command: str) 
     assert "yaml_bomb.yaml:4:4: YAML anchor '&a' is not allowed" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "bot.db").exists() or command == "run"
+
+
+def test_system_files_carry_their_sources(tmp_path: Path) -> None:
+    dialogs = load_dialogs(ROOT / "dialogs")
+    assert set(dialogs.system_reviews) == {"system.yaml", "system_i18n.yaml", "system_safety.yaml"}
+    safety = dialogs.system_reviews["system_safety.yaml"]
+    assert safety.status == "not-reviewed"
+    assert any("NG51" in s.title for s in safety.sources)
+    directory = good_dialogs(tmp_path)
+    text = (directory / "system_i18n.yaml").read_text(encoding="utf-8")
+    start, end = text.index("review:"), text.index("\nsystem:")
+    (directory / "system_i18n.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_dialogs(directory)
+    missing = [p for p in caught.value.problems if "missing 'review:'" in p.message]
+    assert missing and missing[0].file.endswith("system_i18n.yaml"), str(caught.value)

@@ -482,7 +482,7 @@ def _read_dialog(r: _FileReader, data: YMap) -> Dialog | None:
 
 
 def _read_system(r: _FileReader, data: YMap) -> dict[str, Text]:
-    r.check_keys(data, {"system"}, "system file")
+    r.check_keys(data, {"system", "review"}, "system file")
     raw = data.get("system")
     if not isinstance(raw, YMap):
         r.error(data.pos, "system: takes 'key: message' entries")
@@ -526,6 +526,7 @@ def load_dialogs(directory: Path | str) -> DialogSet:
     pending = _Pending()
     dialogs: dict[str, Dialog] = {}
     system: dict[str, Text] = {}
+    system_reviews: dict[str, Review] = {}
     id_pos: dict[str, tuple[str, Pos]] = {}
     files = list(iter_files(directory))
     if not files:
@@ -563,6 +564,8 @@ def load_dialogs(directory: Path | str) -> DialogSet:
             r.error(Pos(1, 1), "a dialog file is a mapping starting with 'id:'")
             continue
         if "system" in data:
+            # system files state facts too (the urgent answers): the same review block
+            system_reviews[Path(name).name] = _read_review(r, data)
             for key, text in _read_system(r, data).items():
                 if key in system:
                     r.error(Pos(text.line, 1), f"system message '{key}' is already defined")
@@ -630,6 +633,7 @@ def load_dialogs(directory: Path | str) -> DialogSet:
         menu=dialogs[MENU_DIALOG].start,
         welcome=dialogs[WELCOME_DIALOG].start,
         fields={**CODE_PROFILE_FIELDS, **pending.fields},
+        system_reviews=system_reviews,
     )
 
 

@@ -139,6 +139,8 @@ class DialogSet:
     welcome: str
     #: Profile fields the dialogs set or save, with their kind (temperature, number, ...).
     fields: Mapping[str, str] = field(default_factory=dict)
+    #: The review block (status, dates, sources) of each system file, by file name.
+    system_reviews: Mapping[str, Review] = field(default_factory=dict)
 
     def node(self, node_id: str) -> Node | None:
         """The node with this qualified id, or ``None`` when it no longer exists."""
