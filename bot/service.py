@@ -45,6 +45,8 @@ LANGUAGE_TOKEN = "l."
 BACK_TOKEN = f"{SYSTEM_TOKEN}.back"
 CONFIRM_YES = f"{SYSTEM_TOKEN}.confirm.yes"
 CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
+#: The urgent answers a confirmed warning sign may lead to (bot/safety/screen.py URGENT_KEYS).
+_URGENT_KEYS = frozenset({"urgent_emergency", "urgent_baby", "urgent_fever", "urgent_sign"})
 #: Profile fields typed as temperatures that are settings, not readings of the person.
 _NOT_READINGS = frozenset({"fever_threshold", "fever_threshold_typed"})
 _BARE_NUMBER = re.compile(
@@ -116,6 +118,8 @@ class Screening(Protocol):
     def fever(self) -> bool: ...
     @property
     def message_key(self) -> str: ...
+    @property
+    def urgent_key(self) -> str: ...
 
 
 class Screener(Protocol):
@@ -128,6 +132,7 @@ class Screener(Protocol):
         threshold_c: float = 38.0,
         *,
         expecting_temperature: bool = False,
+        age_group: str | None = None,
     ) -> Screening | None: ...
 
 
@@ -403,7 +408,8 @@ class Conversations:
             turn.show(self.engine.current(turn.session))
             return
         if inbound.kind == "choice" and value.startswith(f"{CONFIRM_YES}."):
-            turn.urgent(value[len(CONFIRM_YES) + 1 :], fever=False)
+            key = value[len(CONFIRM_YES) + 1 :]
+            turn.urgent(key if key in _URGENT_KEYS else "urgent_sign", fever=False)
             turn.safety = True
             return
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
@@ -462,8 +468,13 @@ class Conversations:
             expecting_temperature = False
             if _BARE_NUMBER.match(text):
                 text = ""
+        age_group = turn.session.profile.get("age_group")
         found = self.screener.screen(
-            text, turn.locale, float(threshold), expecting_temperature=expecting_temperature
+            text,
+            turn.locale,
+            float(threshold),
+            expecting_temperature=expecting_temperature,
+            age_group=age_group if isinstance(age_group, str) else None,
         )
         if found is None:
             return False
@@ -483,7 +494,7 @@ class Conversations:
             turn.person = replace(turn.person, status="stopped")
             turn.say_system(found.message_key)
         elif found.kind == "confirm":
-            turn.confirm(found.message_key, found.rule)
+            turn.confirm(found.message_key, found.urgent_key)
         elif found.kind == "distress":
             turn.say_system(found.message_key, back=True)
         else:
@@ -588,9 +599,11 @@ class _Turn:
             LogRow("out", "flag", self.session.node, flag="red", rule=key, at=self.now)
         )
 
-    def confirm(self, key: str, rule: str) -> None:
+    def confirm(self, key: str, urgent_key: str) -> None:
+        """Ask whether the sign is happening now; Yes sends ``urgent_key`` (the screening's
+        own urgent answer: an emergency stays an emergency)."""
         system = self.service.dialogs.system
-        urgent_key = "urgent_fever" if rule.startswith("temperature") else "urgent_sign"
+        urgent_key = urgent_key if urgent_key in _URGENT_KEYS else "urgent_sign"
         yes = system.get("confirm_yes") or system["forget_yes"]
         no = system.get("confirm_no") or system["forget_no"]
         reply = Reply(

@@ -106,7 +106,7 @@ async def test_without_a_care_team_number_the_answer_still_has_the_lines(
     service: Conversations,
 ) -> None:
     await _place(service, "en", "prevention/hands")
-    text = (await _say(service, "she is very floppy")).messages[0].text
+    text = (await _say(service, "she has shaking chills")).messages[0].text
     assert DEPLOYMENT.urgent_advice_number in text and DEPLOYMENT.emergency_number in text
     assert "{" not in text
 

@@ -66,8 +66,17 @@ def test_urgent_answers_never_grade_or_reassure(dialogs: DialogSet, key: str) ->
 
 def test_every_message_key_the_screen_returns_exists(dialogs: DialogSet) -> None:
     screener = Screener.load()
-    samples = ["38.5", "very floppy", "no fever", "I can't cope", "stop"]
+    samples = ["38.5", "very floppy", "rigors", "no fever", "I can't cope", "stop"]
+    samples.append("my 5 week old feels hot")
     keys = {found.message_key for t in samples if (found := screener.screen(t, "en"))}
-    assert keys == {"urgent_fever", "urgent_sign", "confirm_sign", "distress", "stopped"}
+    assert keys == {
+        "urgent_fever",
+        "urgent_emergency",
+        "urgent_baby",
+        "urgent_sign",
+        "confirm_sign",
+        "distress",
+        "stopped",
+    }
     for key in keys | {f"{k}_no_team" for k in keys if k.startswith("urgent")}:
         assert key in dialogs.system, key

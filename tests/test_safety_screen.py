@@ -129,7 +129,9 @@ def test_confirmed_negated_fever_becomes_the_fever_answer(screener: Screener) ->
     assert found is not None and found.fever
     assert found.confirmed() == Screening("urgent", found.rule, True, "urgent_fever")
     sign = screener.screen("not breathing fast", "en")
-    assert sign is not None and sign.confirmed().message_key == "urgent_sign"
+    assert sign is not None and sign.confirmed().message_key == "urgent_emergency"
+    chills = screener.screen("no shivering", "en")
+    assert chills is not None and chills.confirmed().message_key == "urgent_sign"
 
 
 def test_negation_does_not_reach_past_but(screener: Screener) -> None:

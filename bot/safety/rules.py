@@ -47,10 +47,22 @@ TOP_KEYS = frozenset(
         "fuzzy_min_length",
         "negation",
         "temperature",
+        "numbers",
+        "baby",
         *WORD_LISTS,
         *GROUPS,
     }
 )
+#: Keys of ``baby:``: phrases that say the person is a baby under 3 months. ``always``
+#: phrases say it outright ("newborn"); in the others ``#`` stands for the number of days,
+#: weeks or months ("# weeks old").
+BABY_KEYS = ("always", "days", "weeks", "months")
+#: Keys of ``numbers:``: number words (``words: {thirty eight: 38}``), the words for "and a
+#: half" and for a decimal point, so "treinta y ocho y medio" reads as 38.5.
+NUMBER_KEYS = ("words", "half", "point")
+#: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
+AGE_NUMBER = r"(?P<age>\d{1,3}) "
+_AGE_WORD = "nnumm"
 DEFAULT_FUZZY_MIN = 7
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
@@ -92,6 +104,13 @@ class RuleFile:
     negation_after: tuple[Compiled, ...] = ()
     lists: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
     temperature: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
+    #: Folded number words and the number each stands for ("treinta y ocho": 38).
+    number_words: dict[str, int] = field(default_factory=dict)
+    #: Folded words for "and a half" and for a decimal point.
+    half: tuple[str, ...] = ()
+    point: tuple[str, ...] = ()
+    #: Baby age phrases by key of :data:`BABY_KEYS`; ``#`` compiled to :data:`AGE_NUMBER`.
+    baby: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -173,6 +192,58 @@ class _Reader:
         return out
 
 
+def _baby(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
+    raw = data.get("baby")
+    if raw is None:
+        return {}
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos["baby"], "'baby' takes lists: always, days, weeks, months")
+        return {}
+    r.keys(raw, BABY_KEYS, "'baby'")
+    out: dict[str, tuple[Compiled, ...]] = {}
+    for key in BABY_KEYS:
+        found = []
+        for source, pos in r.strings(raw, key):
+            has_number = "#" in source
+            if has_number == (key == "always"):
+                need = "must not contain '#'" if key == "always" else "needs '#' for the number"
+                r.error(pos, f"baby phrase '{source}' in '{key}' {need}")
+                continue
+            compiled = r.phrase(source.replace("#", f" {_AGE_WORD} "), pos)
+            if compiled is None:
+                continue
+            if has_number:
+                regex = compiled.regex.replace(f"{_AGE_WORD} ", AGE_NUMBER)
+                compiled = Compiled(regex, compiled.words - {_AGE_WORD}, None)
+            found.append(compiled)
+        out[key] = tuple(found)
+    return out
+
+
+def _numbers(r: _Reader, data: YMap) -> tuple[dict[str, int], tuple[str, ...], tuple[str, ...]]:
+    raw = data.get("numbers")
+    if raw is None:
+        return {}, (), ()
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos["numbers"], "'numbers' takes 'words:', 'half:' and 'point:'")
+        return {}, (), ()
+    r.keys(raw, NUMBER_KEYS, "'numbers'")
+    words: dict[str, int] = {}
+    value = raw.get("words")
+    if isinstance(value, YMap):
+        for word, number in value.items():
+            folded = fold(str(word)).strip()
+            if isinstance(number, bool) or not isinstance(number, int) or not folded:
+                r.error(value.value_pos[word], f"number word '{word}' needs a whole number")
+                continue
+            words[folded] = number
+    elif value is not None:
+        r.error(raw.value_pos["words"], "'words' takes 'word: number' pairs")
+    half = tuple(fold(s).strip() for s, _ in r.strings(raw, "half"))
+    point = tuple(fold(s).strip() for s, _ in r.strings(raw, "point"))
+    return words, half, point
+
+
 def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]:
     raw = data.get(group)
     if raw is None:
@@ -238,6 +309,8 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
     elif temp is not None:
         r.error(data.value_pos["temperature"], "'temperature' takes lists: context, celsius ...")
     lists = {key: r.phrases(data, key) for key in WORD_LISTS}
+    number_words, half, point = _numbers(r, data)
+    baby = _baby(r, data)
     phrases = [p for group, kind in GROUPS.items() for p in _group(r, data, group, kind)]
     return RuleFile(
         language=language,
@@ -250,6 +323,10 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
         negation_after=negation_after,
         lists=lists,
         temperature=temperature,
+        number_words=number_words,
+        half=half,
+        point=point,
+        baby=baby,
     )
 
 

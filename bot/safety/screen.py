@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +28,46 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 _MEMO_LIMIT = 20_000
 
+#: Life-threatening signs: "Call {emergency_number} now" first, then the care team (issue 9:
+#: not breathing or breathing very hard or fast, blue or grey lips, a fit, floppy or hard to
+#: wake, confusion or slurred speech, a rash that does not fade, mottled or very pale skin,
+#: severe bleeding).
+EMERGENCY_RULES = frozenset(
+    {
+        "sign.fast_breathing",
+        "sign.blue_skin",
+        "sign.seizure",
+        "sign.floppy",
+        "sign.hard_to_wake",
+        "sign.confusion",
+        "sign.slurred_speech",
+        "sign.rash_not_fading",
+        "sign.mottled_skin",
+        "sign.very_pale",
+        "sign.bleeding",
+    }
+)
+#: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
+BABY_RULES = frozenset({"sign.not_feeding"})
+#: The urgent answers, strongest first: when a message has several signs, the strongest wins.
+URGENT_KEYS = ("urgent_emergency", "urgent_baby", "urgent_fever", "urgent_sign")
+_RANK = {key: len(URGENT_KEYS) - i for i, key in enumerate(URGENT_KEYS)}
+#: A baby under 3 months: any reading at or above this is urgent, whatever threshold is saved.
+BABY_FEVER_C = 38.0
+#: A baby under 3 months, in days, weeks and months said in a message.
+BABY_LIMITS = {"days": 90, "weeks": 12, "months": 2}
+#: The saved ``age_group`` for a baby under 3 months (dialogs/settings.yaml).
+BABY_AGE_GROUP = "baby"
+
+
+def urgent_key(rule: str, *, fever: bool, baby: bool = False) -> str:
+    """The urgent answer for a matched rule: emergency, baby, fever or other sign."""
+    if rule in EMERGENCY_RULES:
+        return "urgent_emergency"
+    if baby and (fever or rule in BABY_RULES):
+        return "urgent_baby"
+    return "urgent_fever" if fever else "urgent_sign"
+
 
 @dataclass(frozen=True, slots=True)
 class Screening:
@@ -41,26 +81,77 @@ class Screening:
         fever: a fever or temperature is involved (the urgent answer adds the advice about
             fever medicine).
         message_key: the system message to send (see :mod:`bot.safety.messages`).
+        urgent_key: for ``urgent`` and ``confirm``, the urgent answer (``urgent_emergency``,
+            ``urgent_baby``, ``urgent_fever`` or ``urgent_sign``); a confirmed ``confirm``
+            sends it.
     """
 
     kind: Kind
     rule: str
     fever: bool
     message_key: str
+    urgent_key: str = field(default="", compare=False)
 
     def confirmed(self) -> Screening:
         """The urgent screening to act on when the person confirms a ``confirm`` one."""
-        key = "urgent_fever" if self.fever else "urgent_sign"
-        return Screening("urgent", self.rule, self.fever, key)
+        key = self.urgent_key or urgent_key(self.rule, fever=self.fever)
+        return Screening("urgent", self.rule, self.fever, key, key)
 
 
-def _screening(kind: Kind, phrase: Phrase) -> Screening:
+def _screening(kind: Kind, phrase: Phrase, baby: bool = False) -> Screening:
     fever = phrase.kind == "fever"
+    key = urgent_key(phrase.rule, fever=fever, baby=baby)
     if kind == "urgent":
-        return Screening("urgent", phrase.rule, fever, "urgent_fever" if fever else "urgent_sign")
+        return Screening("urgent", phrase.rule, fever, key, key)
     if kind == "confirm":
-        return Screening("confirm", phrase.rule, fever, "confirm_sign")
+        return Screening("confirm", phrase.rule, fever, "confirm_sign", key)
     return Screening("distress", phrase.rule, False, "distress")
+
+
+def _urgent(rule: str, fever: bool, key: str) -> Screening:
+    return Screening("urgent", rule, fever, key, key)
+
+
+class _Numbers:
+    """Readings said in words: "treinta y ocho y medio" → 38.5, "39 and a half" → 39.5."""
+
+    def __init__(self, words: dict[str, int], half: Sequence[str], point: Sequence[str]) -> None:
+        self.words = words
+        digits = [w for w, n in words.items() if 0 <= n <= 9]
+
+        def alt(items: Iterable[str]) -> str:
+            found = sorted(items, key=len, reverse=True)
+            return "|".join(re.escape(w) for w in found) if found else "(?!)"
+
+        whole = r"\d{2,3}" + (f"|{alt(words)}" if words else "")
+        digit = r"\d" + (f"|{alt(digits)}" if digits else "")
+        self.rx = re.compile(
+            rf"(?<= )(?P<n>{whole})"
+            rf"(?: (?P<h>{alt(half)})| (?P<p>{alt(point)}) (?P<d>{digit})| (?P<d2>{digit}))?(?= )"
+        )
+
+    def _value(self, word: str) -> int:
+        return int(word) if word.isdigit() else self.words[word]
+
+    def _sub(self, m: re.Match[str]) -> str:
+        n = m.group("n")
+        value = self._value(n)
+        if value < 30:  # ages, counts: no decimals
+            return f"{value}{m.group(0)[len(n) :]}"
+        if m.group("h"):
+            return f"{value}.5"
+        if m.group("p"):
+            return f"{value}.{self._value(m.group('d'))}"
+        d2 = m.group("d2")
+        if d2 is not None:
+            if n.isdigit():  # "38 5" in digits is two numbers
+                return f"{value} {self._value(d2)}"
+            return f"{value}.{self._value(d2)}"
+        return str(value)
+
+    def read(self, folded: str) -> str:
+        """``folded`` with number words as digits."""
+        return self.rx.sub(self._sub, folded)
 
 
 def _union(compiled: Iterable[Compiled], anchor: str = "(?<= )") -> re.Pattern[str] | None:
@@ -131,6 +222,18 @@ class _Language:
                 not_context=temp("not_context"),
             )
         )
+        self.numbers = _Numbers(
+            {k: v for f in reversed(files) for k, v in f.number_words.items()},
+            [h for f in files for h in f.half],
+            [p for f in files for p in f.point],
+        )
+        self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
+        self.baby_ages = tuple(
+            (key, re.compile("(?<= )" + c.regex))
+            for f in files
+            for key in BABY_LIMITS
+            for c in f.baby.get(key, ())
+        )
         self.not_typos = {w for c in lists("not_typos") for w in c.words}
         self.fuzzy_min = min(f.fuzzy_min_length for f in files)
         vocab: set[str] = set()
@@ -193,6 +296,16 @@ class _Language:
         ]
         found.sort(key=lambda x: (x[0], x[1]))
         return found
+
+    def baby(self, numeric: str) -> bool:
+        """The message says the person is a baby under 3 months ("my 6 week old")."""
+        if self.baby_always.search(numeric):
+            return True
+        return any(
+            int(m.group("age")) <= BABY_LIMITS[key]
+            for key, rx in self.baby_ages
+            for m in rx.finditer(numeric)
+        )
 
     def window(self, text: str, start: int, words: int) -> str:
         """Up to ``words`` words before ``start`` in its clause (after any clause-break word)."""
@@ -282,6 +395,7 @@ class Screener:
         threshold_c: float = 38.0,
         *,
         expecting_temperature: bool = False,
+        age_group: str | None = None,
     ) -> Screening | None:
         """Screen one typed message.
 
@@ -291,8 +405,13 @@ class Screener:
             threshold_c: their fever threshold in °C (a reading at or above it is urgent).
             expecting_temperature: the conversation just asked for a temperature, so a bare
                 whole number such as ``38`` is read as one.
+            age_group: the saved age group; ``baby`` (under 3 months) makes any reading at
+                or above 38.0 °C, or "feels hot", the baby answer. An age said in the
+                message ("my 6 week old") counts too.
 
         Returns:
+            ``None`` when nothing needs a special answer, else the :class:`Screening`. With
+            several signs the strongest answer wins: emergency, baby, fever, other sign.
             ``None`` when nothing needs a special answer, else the :class:`Screening`.
         """
         lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
@@ -302,13 +421,23 @@ class Screener:
             return Screening("stop", "stop", False, "stopped")
         if lang.topics is not None and lang.topics.match(whole):
             return None
-        readings = lang.reader.readings(folded, expecting_temperature)
+        numeric = lang.numbers.read(folded)
+        baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
+        readings = lang.reader.readings(numeric, expecting_temperature)
+        best: Screening | None = None
+
+        def offer(found: Screening) -> None:
+            nonlocal best
+            if best is None or _RANK[found.message_key] > _RANK[best.message_key]:
+                best = found
+
         if readings:
-            limit = round(threshold_c, 1)
+            limit = min(round(threshold_c, 1), BABY_FEVER_C) if baby else round(threshold_c, 1)
+            fever_key = "urgent_baby" if baby else "urgent_fever"
             if any(c >= limit for c in readings):
-                return Screening("urgent", "temperature.high", True, "urgent_fever")
-            if any(c < LOW_C for c in readings):
-                return Screening("urgent", "temperature.low", True, "urgent_fever")
+                offer(_urgent("temperature.high", True, fever_key))
+            elif any(c < LOW_C for c in readings):
+                offer(_urgent("temperature.low", True, fever_key))
         confirm: Phrase | None = None
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
@@ -320,11 +449,17 @@ class Screener:
             elif phrase.kind == "fever" and readings:
                 continue  # a reading was given and is under the threshold: the number decides
             elif not negated and not iffy:
-                return _screening("urgent", phrase)
-            elif confirm is None and not (phrase.kind == "fever" and iffy):
+                offer(_screening("urgent", phrase, baby))
+            elif not (phrase.kind == "fever" and iffy) and (
+                confirm is None
+                or _RANK[urgent_key(phrase.rule, fever=phrase.kind == "fever", baby=baby)]
+                > _RANK[urgent_key(confirm.rule, fever=confirm.kind == "fever", baby=baby)]
+            ):
                 confirm = phrase
+        if best is not None:
+            return best
         if confirm is not None:
-            return _screening("confirm", confirm)
+            return _screening("confirm", confirm, baby)
         if distress is not None:
             return _screening("distress", distress)
         return None
