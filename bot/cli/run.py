@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import signal
 import sys
 from typing import Any
@@ -31,33 +32,102 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(func=_run)
 
 
-class RedactFilter(logging.Filter):
-    """Replaces the bot token wherever it appears in a log line (a second line of defence)."""
+#: A Telegram bot token anywhere in a line: ``<bot id>:<35 or so letters, digits, _ and ->``.
+TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+#: Libraries whose records below these levels carry payloads: PTB dumps updates and request
+#: parameters (texts, chat ids, names, the webhook secret), httpx logs URLs with the token,
+#: aiosqlite and SQLAlchemy log SQL parameters. Records from them below INFO are dropped
+#: anyway by :class:`RedactFilter`; these caps also spare the work of formatting them.
+THIRD_PARTY_LEVELS = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "alembic": logging.INFO,
+    "uvicorn": logging.INFO,
+    "asyncio": logging.WARNING,
+    "transitions": logging.WARNING,
+}
+#: Our own loggers: the only ones whose DEBUG records are written.
+OWN_LOGGERS = ("bot", "__main__")
 
-    def __init__(self, secret: str) -> None:
+
+class Redactor:
+    """Removes bot tokens (by shape, and ``token`` exactly) and other secrets from a text."""
+
+    def __init__(self, token: str | None, *secrets: str | None) -> None:
+        tokens = {token, token.partition(":")[2]} if token else set()
+        pairs = [(t, "<token>") for t in tokens if t] + [(s, "<secret>") for s in secrets if s]
+        # Longest first, so a secret that contains another is removed whole.
+        self._pairs = sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every token replaced by ``<token>`` and every secret by ``<secret>``."""
+        text = TOKEN_PATTERN.sub("<token>", text)
+        for secret, mark in self._pairs:
+            text = text.replace(secret, mark)
+        return text
+
+
+class RedactFilter(logging.Filter):
+    """Drops other libraries' records below INFO and redacts secrets from the message."""
+
+    def __init__(self, token: str | None, *secrets: str | None) -> None:
         super().__init__()
-        self._secret = secret
+        self._redact = Redactor(token, *secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without the secret; never drops a record."""
+        """``False`` for a third-party record below INFO; else rewrite the message, keep it."""
+        if record.levelno < logging.INFO and not _is_own(record.name):
+            return False
         message = record.getMessage()
-        if self._secret and self._secret in message:
-            record.msg = message.replace(self._secret, "<token>")
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg = redacted
             record.args = None
         return True
 
 
-def configure_logging(level: str, token: str) -> None:
-    """Plain log lines on stderr, with the token redacted and HTTP request logs quietened."""
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then redacts the whole line, traceback and exception text included."""
+
+    def __init__(self, fmt: str, token: str | None, *secrets: str | None) -> None:
+        super().__init__(fmt)
+        self._redact = Redactor(token, *secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted record without tokens or secrets."""
+        return self._redact(super().format(record))
+
+
+def _is_own(name: str) -> bool:
+    return any(name == own or name.startswith(own + ".") for own in OWN_LOGGERS)
+
+
+def configure_logging(level: str, token: str, *secrets: str | None) -> None:
+    """Plain log lines on stderr that hold no private data at any level.
+
+    Other libraries are capped (see :data:`THIRD_PARTY_LEVELS`) and their DEBUG records
+    dropped; the token (and any token-shaped text), its secret part and ``secrets`` (the
+    webhook secret) are redacted from every line, tracebacks included. SQL parameters are
+    hidden by the store's engine; our own code never logs texts, names or Telegram ids.
+    """
+    hidden = (token, *secrets)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactFilter(token))
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", *hidden)
+    )
+    handler.addFilter(RedactFilter(*hidden))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs request URLs, which hold the token; transitions logs every state change.
-    for name in ("httpx", "httpcore", "transitions"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, cap in THIRD_PARTY_LEVELS.items():
+        logging.getLogger(name).setLevel(max(cap, logging.getLevelName(level)))
+    logging.getLogger(__name__).debug(
+        "logging at %s; other libraries at INFO or above, secrets redacted", level
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -69,8 +139,10 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.telegram_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    configure_logging(args.log_level, settings.telegram_token)
     from bot.channels.telegram import StartupError
+    from bot.channels.telegram.app import webhook_secret
+
+    configure_logging(args.log_level, settings.telegram_token, webhook_secret(settings))
     from bot.content.loader import ContentError
     from bot.i18n.render import CatalogError
     from bot.safety.rules import RuleError

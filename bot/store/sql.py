@@ -65,15 +65,18 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for a ``DATABASE_URL`` (any accepted form), SQLite pragmas installed.
 
+    SQL parameters (typed text, phone numbers) never appear in its errors or logs:
+    ``hide_parameters`` replaces them with a notice.
+
     Args:
         url: the database URL as configured.
     """
     async_url = normalize_database_url(url)
     if is_memory_sqlite(url):
         # One shared connection, or every connection would see its own empty database.
-        engine = create_async_engine(async_url, poolclass=StaticPool)
+        engine = create_async_engine(async_url, poolclass=StaticPool, hide_parameters=True)
     else:
-        engine = create_async_engine(async_url, pool_pre_ping=True)
+        engine = create_async_engine(async_url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
     return engine
