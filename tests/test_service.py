@@ -59,7 +59,9 @@ async def test_redelivered_input_is_not_applied_twice(service: Conversations) ->
     hello = await service.handle(Inbound("test", USER, "command", "start", input_id="u1"))
     first = await service.handle(press(hello, "Skip", input_id="u2"))
     assert not first.duplicate and first.delivery is not None
-    await service.delivered(first.delivery)  # the channel sent it: a redelivery gets nothing
+    unconfirmed = await service.handle(press(hello, "Skip", input_id="u2"))
+    assert unconfirmed.replay and unconfirmed.messages == first.messages
+    await service.delivered(first.delivery)
     again = await service.handle(press(hello, "Skip", input_id="u2"))
     assert again.duplicate and again.messages == ()
     pseudonym = Pseudonymizer(TEST_KEY).of("test", USER)
@@ -71,9 +73,10 @@ async def test_concurrent_duplicates_apply_once(service: Conversations) -> None:
     await service.handle(Inbound("test", USER, "command", "start", input_id="c0"))
     dupes = [Inbound("test", USER, "command", "menu", input_id="c1") for _ in range(5)]
     outcomes = await asyncio.gather(*(service.handle(i) for i in dupes))
-    # applied once; the others see the stored answer (not yet confirmed sent) or nothing
-    assert sum(not o.duplicate and not o.replay for o in outcomes) == 1
-    assert all(o.duplicate or o.replay for o in outcomes[1:])
+    applied = [o for o in outcomes if not o.replay]
+    assert len(applied) == 1 and not applied[0].duplicate
+    # The others replay the same stored answer: it was not confirmed sent yet.
+    assert all(o.replay and o.messages == applied[0].messages for o in outcomes if o.replay)
 
 
 async def test_stale_button_changes_nothing(service: Conversations) -> None:
