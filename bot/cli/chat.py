@@ -22,9 +22,13 @@ def add_parser(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    return chat_in_terminal(args.user, args.lang)
+
+
+def chat_in_terminal(user: str | None, lang: str | None) -> int:
+    """Chat in this terminal as ``user`` (default: the login name); the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    user = args.user or getpass.getuser() or "local"
-    return asyncio.run(_chat(user, args.lang))
+    return asyncio.run(_chat(user or getpass.getuser() or "local", lang))
 
 
 async def _chat(user: str, lang: str | None) -> int:

@@ -17,6 +17,10 @@ NO_TOKEN = (
     "Get a token from @BotFather and set it, e.g.  export TELEGRAM_TOKEN=123456:ABC...\n"
     "To try the dialogs without Telegram, use:  neutroguide chat"
 )
+NO_TOKEN_CHAT = (
+    "TELEGRAM_TOKEN is not set, so the bot runs here in the terminal (Ctrl-D to stop).\n"
+    "To run it on Telegram, get a token from @BotFather and  export TELEGRAM_TOKEN=123456:ABC..."
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -137,7 +141,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"neutroguide run: {err}", file=sys.stderr)
         return 2
     if not settings.telegram_token:
-        print(NO_TOKEN, file=sys.stderr)
+        if sys.stdin.isatty():  # someone trying it out: the terminal chat, same dialogs and store
+            print(NO_TOKEN_CHAT, file=sys.stderr)
+            from bot.cli.chat import chat_in_terminal
+
+            return chat_in_terminal(None, None)
+        print(NO_TOKEN, file=sys.stderr)  # a host (Procfile) without a token: refuse clearly
         return 2
     from bot.channels.telegram import StartupError
     from bot.channels.telegram.app import webhook_secret
