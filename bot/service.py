@@ -336,14 +336,16 @@ class Conversations:
         # The person's turn in the store: in-process first (the KeyedLock the caller holds),
         # then across processes (store.turn: an advisory lock on PostgreSQL), so a process
         # queues its own inputs for one person instead of holding a connection per waiter.
-        now = self.clock()
         async with AsyncExitStack() as stack:
             try:
-                await self._prune(now)
+                await self._prune(self.clock())
                 stored = await stack.enter_async_context(self.store.turn(pseudonym))
+                # Read once the turn is ours: the log's times then follow the order in which
+                # the turns were applied, whichever instance waited longer for the lock.
+                now = self.clock()
                 loaded = await stored.load()
             except StoreUnavailable as exc:
-                return self._without_store(pseudonym, inbound, now, exc)
+                return self._without_store(pseudonym, inbound, self.clock(), exc)
             return await self._step(stored, pseudonym, inbound, loaded, now)
 
     async def _step(
