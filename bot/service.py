@@ -1,6 +1,7 @@
 """The conversation service: every channel's one door into safety screen, engine and store.
 
-An input travels: pseudonym → per-person lock → load → safety screen → engine step → render
+An input travels: pseudonym → per-person lock (in this process, then in the database:
+:meth:`bot.store.protocol.Store.turn`) → load → safety screen → engine step → render
 in the person's language → one store transaction (step, log rows, processed input id and the
 rendered answer in the outbox) → messages back to the channel. The channel sends what comes
 back, then confirms with :meth:`Conversations.delivered`; it holds no dialog logic.
@@ -19,6 +20,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
@@ -32,7 +34,7 @@ from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
 from bot.store.errors import StoreUnavailable
-from bot.store.protocol import LogRow, Person, Store, Unsent
+from bot.store.protocol import LogRow, Person, Store, StoreTurn, Unsent
 
 log = logging.getLogger(__name__)
 
@@ -271,17 +273,18 @@ class Conversations:
     async def set_locale(self, channel: str, user_id: str, locale: str) -> None:
         """Save a language choice for a person (the terminal chat's ``--lang``)."""
         pseudonym = self.pseudonyms.of(channel, user_id)
-        async with self._locks.hold(pseudonym):
-            loaded = await self.store.load(pseudonym)
+        async with self._locks.hold(pseudonym), self.store.turn(pseudonym) as stored:
+            loaded = await stored.load()
             person, session = loaded or (Person(pseudonym), Session())
-            await self.store.commit(replace(person, locale=locale), session, (), None)
+            await stored.commit(replace(person, locale=locale), session, (), None)
 
     async def resume(self, channel: str, user_id: str, language_code: str | None = None) -> Outcome:
         """Where a returning person is (their current step again), or the welcome if new."""
         pseudonym = self.pseudonyms.of(channel, user_id)
         async with self._locks.hold(pseudonym):
             try:
-                loaded = await self.store.load(pseudonym)
+                async with self.store.turn(pseudonym) as stored:
+                    loaded = await stored.load()
             except StoreUnavailable as exc:
                 raise Unavailable(str(exc)) from exc
             if loaded is None or loaded[1].node is None:
@@ -330,15 +333,33 @@ class Conversations:
             await self.store.prune_processed(now - KEEP_PROCESSED_SECONDS)
 
     async def _handle(self, pseudonym: str, inbound: Inbound) -> Outcome:
-        # No separate "already processed?" query: commit() records the input id in the same
-        # transaction and refuses a duplicate, so a redelivered input is computed but never
-        # applied; it gets the stored answer if that was never confirmed (see _replay).
-        now = self.clock()
-        try:
-            await self._prune(now)
-            loaded = await self.store.load(pseudonym)
-        except StoreUnavailable as exc:
-            return self._without_store(pseudonym, inbound, now, exc)
+        # The person's turn in the store: in-process first (the KeyedLock the caller holds),
+        # then across processes (store.turn: an advisory lock on PostgreSQL), so a process
+        # queues its own inputs for one person instead of holding a connection per waiter.
+        async with AsyncExitStack() as stack:
+            try:
+                await self._prune(self.clock())
+                stored = await stack.enter_async_context(self.store.turn(pseudonym))
+                # Read once the turn is ours: the log's times then follow the order in which
+                # the turns were applied, whichever instance waited longer for the lock.
+                now = self.clock()
+                loaded = await stored.load()
+            except StoreUnavailable as exc:
+                return self._without_store(pseudonym, inbound, self.clock(), exc)
+            return await self._step(stored, pseudonym, inbound, loaded, now)
+
+    async def _step(
+        self,
+        stored: StoreTurn,
+        pseudonym: str,
+        inbound: Inbound,
+        loaded: tuple[Person, Session] | None,
+        now: float,
+    ) -> Outcome:
+        # No separate "already processed?" query: commit() records the input id first, in
+        # the same locked transaction, and refuses a duplicate, so a redelivered input is
+        # computed but never applied; it gets the stored answer if that was never
+        # confirmed (see _replay).
         person, session = loaded or (Person(pseudonym), Session(updated_at=now))
         if person.status != "active":
             person = replace(person, status="active")
@@ -350,24 +371,24 @@ class Conversations:
         self._dispatch(turn, inbound)
         self._translation_notice(turn, inbound)
         if turn.forget:
-            await self.store.forget(pseudonym)
+            await stored.forget()
             return turn.outcome()
         outcome = turn.outcome()
         answer = Unsent(uuid.uuid4().hex, _payload(outcome)) if outcome.messages else None
         try:
-            saved = await self.store.commit(
+            saved = await stored.commit(
                 turn.person, turn.session, turn.rows, inbound.input_id, answer
             )
         except StoreUnavailable as exc:
             return self._unsaved(turn, exc)
         if not saved:
             assert inbound.input_id is not None  # commit refuses only a known input id
-            return await self._replay(inbound.input_id)
+            return await self._replay(stored, inbound.input_id)
         return replace(outcome, delivery=answer.id if answer is not None else None)
 
-    async def _replay(self, input_id: str) -> Outcome:
+    async def _replay(self, stored: StoreTurn, input_id: str) -> Outcome:
         """A redelivered input: its stored answer if never confirmed sent, else nothing."""
-        unsent = await self.store.unsent(input_id)
+        unsent = await stored.unsent(input_id)
         if unsent is None:
             return Outcome((), duplicate=True)
         log.info("a redelivered input gets its unconfirmed answer again")

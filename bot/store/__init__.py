@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.errors import StoreError, StoreNotReady, StoreUnavailable
 from bot.store.migrate import UpgradeResult, current_revision, head_revision, upgrade
-from bot.store.protocol import Conversation, LogRow, Person, Store, Unsent
+from bot.store.protocol import Conversation, LogRow, Person, Store, StoreTurn, Unsent
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key, resolve_key
 from bot.store.sql import SqlStore, create_engine
 from bot.store.url import display_url, normalize_database_url, sqlite_path
@@ -33,6 +33,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreNotReady",
+    "StoreTurn",
     "StoreUnavailable",
     "Unsent",
     "UpgradeResult",

@@ -6,6 +6,7 @@ Only ``bot/store`` imports SQLAlchemy. Everything crossing this seam is plain da
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -68,8 +69,45 @@ class Unsent:
     payload: Mapping[str, Any]
 
 
+class StoreTurn(Protocol):
+    """One person's turn in the store (see :meth:`Store.turn`): load, then commit, with no
+    other turn for the same person, in this or another process, in between."""
+
+    async def load(self) -> tuple[Person, Session] | None:
+        """The person and their session, or ``None`` for someone new."""
+
+    async def commit(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None = None,
+    ) -> bool:
+        """As :meth:`Store.commit`; ``False`` when ``input_id`` was already processed (the
+        turn then stays open for :meth:`unsent`). After ``True`` the turn is over."""
+
+    async def unsent(self, input_id: str) -> Unsent | None:
+        """As :meth:`Store.unsent`, seen from inside the turn."""
+
+    async def forget(self) -> None:
+        """Delete everything about the turn's person (as :meth:`Store.forget`)."""
+
+
 class Store(Protocol):
     """Persistence for people, sessions, the conversation log and processed input ids."""
+
+    def turn(self, pseudonym: str) -> AbstractAsyncContextManager[StoreTurn]:
+        """Serialise ``pseudonym``'s turns across every process sharing the database.
+
+        ``async with store.turn(p) as turn:`` then ``turn.load()`` and ``turn.commit(...)``:
+        another turn for ``p`` waits until this one ends. On PostgreSQL that is a
+        transaction-scoped advisory lock; SQLite serves one process, whose in-process lock
+        is enough.
+
+        Raises:
+            bot.store.errors.StoreUnavailable: the database cannot be used now.
+        """
 
     async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
         """The person and their session, or ``None`` for someone new."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
@@ -18,7 +20,16 @@ from sqlalchemy.pool import StaticPool
 
 from bot.engine.types import Session
 from bot.store.errors import StoreUnavailable
-from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status, Unsent
+from bot.store.protocol import (
+    Conversation,
+    Direction,
+    LogKind,
+    LogRow,
+    Person,
+    Status,
+    StoreTurn,
+    Unsent,
+)
 from bot.store.tables import (
     ALL_TABLES,
     conversation_log,
@@ -48,6 +59,17 @@ async def _passing_as_unavailable() -> AsyncIterator[None]:
     except _PASSING as exc:
         detail = type(getattr(exc, "orig", None) or exc).__name__
         raise StoreUnavailable(f"the database cannot be used now ({detail})") from exc
+
+
+def turn_lock_key(pseudonym: str) -> int:
+    """The PostgreSQL advisory-lock key of a person: a signed 64-bit hash of the pseudonym.
+
+    Keyed by a fixed "personalisation" so another application's advisory locks on the same
+    database are unlikely to share keys with ours; two people sharing a key by chance are
+    merely served one after the other.
+    """
+    digest = hashlib.blake2b(pseudonym.encode(), digest_size=8, person=b"neutroguide-turn")
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -110,9 +132,10 @@ _SESSION_FIELDS = ("node", "history", "profile", "waiting", "updated_at")
 class SqlStore:
     """The :class:`~bot.store.protocol.Store` on SQLAlchemy: one transaction per handled input.
 
-    Safe with several bot instances on one PostgreSQL database: upserts use
-    ``INSERT ... ON CONFLICT``, and the processed-input insert decides which instance
-    applies a redelivered input.
+    Safe with several bot instances on one PostgreSQL database: :meth:`turn` serialises a
+    person's turns with an advisory lock, and the processed-input insert inside it decides
+    which instance applies a redelivered input. (:meth:`load` and :meth:`commit` on their
+    own take no lock: for tools and tests, not for handling input.)
     """
 
     def __init__(self, engine: AsyncEngine, clock: Callable[[], float] = time.time) -> None:
@@ -144,6 +167,15 @@ class SqlStore:
             set_={c: session.excluded[c] for c in _SESSION_FIELDS},
         )
         self._claim_stmt, self._person_stmt, self._session_stmt = claim, person, session
+        self._lock_stmt = sa.select(
+            sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger))
+        )
+        self._unsent_stmt = (
+            sa.select(outbox.c.id, outbox.c.payload)
+            .where(outbox.c.input_id == sa.bindparam("input_id"))
+            .order_by(outbox.c.at)
+            .limit(1)
+        )
         self._log_stmt = conversation_log.insert()
         self._outbox_stmt = outbox.insert()
         self._load_stmt = (
@@ -183,10 +215,50 @@ class SqlStore:
             return sqlite.insert(table)
         raise NotImplementedError(f"no upsert for the {self._dialect} dialect")
 
+    @asynccontextmanager
+    async def turn(self, pseudonym: str) -> AsyncIterator[StoreTurn]:
+        """One person's turn: load, then commit, with nobody else's turn for them in between.
+
+        On PostgreSQL the turn is one transaction that starts with
+        ``pg_advisory_xact_lock(turn_lock_key(pseudonym))``: a second instance handling the
+        same person waits there until this transaction ends (commit, rollback or a dropped
+        connection), then loads what this one saved. The lock statement runs on its own,
+        before the load, because under READ COMMITTED (the default, which this relies on)
+        each statement reads a snapshot taken when it starts: a load in the same statement
+        as the lock could read the state from before the wait. The duplicate check (the
+        processed-input insert) is the first write of :meth:`StoreTurn.commit`, inside the
+        same locked transaction, so a redelivery handled by the other instance is refused.
+
+        On SQLite (one process; the service's in-process lock serialises a person) each
+        call is its own transaction, as :meth:`load` and :meth:`commit` are.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached or the lock not taken.
+        """
+        if self._dialect != "postgresql":
+            yield _PlainTurn(self, pseudonym)
+            return
+        async with _passing_as_unavailable():
+            conn = await self.engine.connect()
+        try:
+            async with _passing_as_unavailable():
+                await conn.execute(self._lock_stmt, {"key": turn_lock_key(pseudonym)})
+            yield _LockedTurn(self, conn, pseudonym)
+        finally:
+            # Rolls back whatever was not committed, which releases the lock; a connection
+            # that died has nothing left to release (the server ended its transaction).
+            with contextlib.suppress(*_PASSING):
+                await conn.close()
+
     async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
         """The person and their session, or ``None`` for someone new."""
         async with self._read() as conn:
-            row = (await conn.execute(self._load_stmt, {"who": pseudonym})).first()
+            return await self._load_on(conn, pseudonym)
+
+    async def _load_on(
+        self, conn: AsyncConnection, pseudonym: str
+    ) -> tuple[Person, Session] | None:
+        row = (await conn.execute(self._load_stmt, {"who": pseudonym})).first()
         if row is None:
             return None
         person = Person(
@@ -228,40 +300,52 @@ class SqlStore:
         Raises:
             StoreUnavailable: the database cannot be written now (locked, unreachable).
         """
-        now = self._clock()
         async with self._begin() as conn:
-            if input_id is not None:
-                claim = {"input_id": input_id, "pseudonym": person.pseudonym, "at": now}
-                if (await conn.execute(self._claim_stmt, claim)).rowcount != 1:
-                    await conn.rollback()
-                    return False
-            await conn.execute(self._person_stmt, self._person_values(person, now))
-            await conn.execute(self._session_stmt, self._session_values(person.pseudonym, session))
-            if rows:
-                await conn.execute(
-                    self._log_stmt, [self._log_values(person.pseudonym, row, now) for row in rows]
-                )
-            if answer is not None:
-                entry = {
-                    "id": answer.id,
-                    "input_id": input_id,
-                    "pseudonym": person.pseudonym,
-                    "payload": dict(answer.payload),
-                    "at": now,
-                }
-                await conn.execute(self._outbox_stmt, entry)
+            if not await self._write_on(conn, person, session, rows, input_id, answer):
+                await conn.rollback()
+                return False
+        return True
+
+    async def _write_on(
+        self,
+        conn: AsyncConnection,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None,
+    ) -> bool:
+        """The statements of :meth:`commit` on ``conn``; ``False`` (nothing written) when
+        ``input_id`` was already processed. The caller commits."""
+        now = self._clock()
+        if input_id is not None:
+            claim = {"input_id": input_id, "pseudonym": person.pseudonym, "at": now}
+            if (await conn.execute(self._claim_stmt, claim)).rowcount != 1:
+                return False
+        await conn.execute(self._person_stmt, self._person_values(person, now))
+        await conn.execute(self._session_stmt, self._session_values(person.pseudonym, session))
+        if rows:
+            await conn.execute(
+                self._log_stmt, [self._log_values(person.pseudonym, row, now) for row in rows]
+            )
+        if answer is not None:
+            entry = {
+                "id": answer.id,
+                "input_id": input_id,
+                "pseudonym": person.pseudonym,
+                "payload": dict(answer.payload),
+                "at": now,
+            }
+            await conn.execute(self._outbox_stmt, entry)
         return True
 
     async def unsent(self, input_id: str) -> Unsent | None:
         """The outbox entry of an already processed input, if it was never confirmed sent."""
-        query = (
-            sa.select(outbox.c.id, outbox.c.payload)
-            .where(outbox.c.input_id == input_id)
-            .order_by(outbox.c.at)
-            .limit(1)
-        )
         async with self._read() as conn:
-            row = (await conn.execute(query)).first()
+            return await self._unsent_on(conn, input_id)
+
+    async def _unsent_on(self, conn: AsyncConnection, input_id: str) -> Unsent | None:
+        row = (await conn.execute(self._unsent_stmt, {"input_id": input_id})).first()
         return None if row is None else Unsent(row.id, dict(row.payload))
 
     async def delivered(self, outbox_id: str) -> None:
@@ -483,6 +567,80 @@ class SqlStore:
     async def close(self) -> None:
         """Release connections."""
         await self.engine.dispose()
+
+
+class _PlainTurn:
+    """A turn on SQLite: each call is its own transaction (one process; the service's
+    in-process lock keeps a person's turns apart)."""
+
+    def __init__(self, store: SqlStore, pseudonym: str) -> None:
+        self._store = store
+        self._pseudonym = pseudonym
+
+    async def load(self) -> tuple[Person, Session] | None:
+        return await self._store.load(self._pseudonym)
+
+    async def commit(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None = None,
+    ) -> bool:
+        return await self._store.commit(person, session, rows, input_id, answer)
+
+    async def unsent(self, input_id: str) -> Unsent | None:
+        return await self._store.unsent(input_id)
+
+    async def forget(self) -> None:
+        await self._store.forget(self._pseudonym)
+
+
+class _LockedTurn:
+    """A turn on PostgreSQL: one transaction holding the person's advisory lock."""
+
+    def __init__(self, store: SqlStore, conn: AsyncConnection, pseudonym: str) -> None:
+        self._store = store
+        self._conn = conn
+        self._pseudonym = pseudonym
+        self._over = False
+
+    def _open(self) -> AsyncConnection:
+        if self._over:  # the lock went with the commit: a further read or write is unguarded
+            raise RuntimeError("this turn was committed; start another one")
+        return self._conn
+
+    async def load(self) -> tuple[Person, Session] | None:
+        async with _passing_as_unavailable():
+            return await self._store._load_on(self._open(), self._pseudonym)
+
+    async def commit(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None = None,
+    ) -> bool:
+        conn = self._open()
+        async with _passing_as_unavailable():
+            if not await self._store._write_on(conn, person, session, rows, input_id, answer):
+                return False  # nothing written; the transaction (and lock) stay for unsent()
+            await conn.commit()
+        self._over = True
+        return True
+
+    async def unsent(self, input_id: str) -> Unsent | None:
+        async with _passing_as_unavailable():
+            return await self._store._unsent_on(self._open(), input_id)
+
+    async def forget(self) -> None:
+        # On a second connection while this one holds the lock (it holds no row locks, so
+        # the deletes do not wait for it): the person's next input, on any instance, waits
+        # for the lock and finds nothing left.
+        self._open()
+        await self._store.forget(self._pseudonym)
 
 
 def _json_safe_profile(profile: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,11 +35,13 @@ async def make_service(
     screener: Screener | None = None,
     clock: Callable[[], float] | None = None,
     deployment: Deployment | None = None,
+    database_url: str | None = None,
 ) -> Conversations:
-    """A service over real dialogs, catalogs and a SQLite store at ``db``."""
+    """A service over real dialogs, catalogs and a SQLite store at ``db`` (or at
+    ``database_url``, e.g. a PostgreSQL test database)."""
     deployment = deployment or Deployment()
     settings = Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=database_url or f"sqlite:///{db}",
         dialogs_dir=dialogs_dir,
         locales_dir=locales_dir,
         deployment=deployment,
