@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
@@ -29,6 +30,8 @@ from bot.store.tables import (
 )
 from bot.store.url import is_memory_sqlite, normalize_database_url
 
+log = logging.getLogger(__name__)
+
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Log kinds that are messages (in or out), as opposed to events recorded for operators.
@@ -51,9 +54,12 @@ async def _passing_as_unavailable() -> AsyncIterator[None]:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers work while one writer writes; busy_timeout makes writers queue."""
+    """WAL lets readers work while one writer writes; busy_timeout makes writers queue;
+    secure_delete overwrites deleted rows with zeros, so /forget leaves no text in the pages
+    (set explicitly: whether it is on by default depends on how SQLite was compiled)."""
     cursor = dbapi_connection.cursor()
     try:
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -339,17 +345,39 @@ class SqlStore:
             )
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: log rows, processed ids, outbox, session, person."""
+        """Delete everything about a person: log rows, processed ids, outbox, session, person.
+
+        On SQLite the deleted rows are overwritten with zeros (``secure_delete``) and the WAL
+        is checkpointed and truncated, so no database file keeps their text afterwards.
+        """
         async with self._begin() as conn:
-            await conn.execute(
-                conversation_log.delete().where(conversation_log.c.pseudonym == pseudonym)
-            )
-            await conn.execute(
-                processed_inputs.delete().where(processed_inputs.c.pseudonym == pseudonym)
-            )
-            await conn.execute(outbox.delete().where(outbox.c.pseudonym == pseudonym))
-            await conn.execute(sessions.delete().where(sessions.c.pseudonym == pseudonym))
-            await conn.execute(people.delete().where(people.c.pseudonym == pseudonym))
+            await self._delete_people(conn, [pseudonym])
+        await self.scrub()
+
+    @staticmethod
+    async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
+        for table in (conversation_log, processed_inputs, outbox, sessions, people):
+            await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
+
+    async def scrub(self) -> bool:
+        """After an erasure on SQLite: copy the WAL into the database and truncate it to zero
+        bytes (``wal_checkpoint(TRUNCATE)``), so the WAL no longer holds deleted rows.
+
+        Returns:
+            ``True`` when done (always, on PostgreSQL and in-memory SQLite: nothing to do);
+            ``False`` when a reader kept the checkpoint from finishing (logged; the next
+            erasure or purge tries again).
+        """
+        if self._dialect != "sqlite" or self._lock is not None:
+            return True
+        async with _passing_as_unavailable(), self.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            busy, _frames, _copied = (
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            ).one()
+        if busy:
+            log.warning("the WAL could not be truncated after an erasure: a reader was busy")
+        return not busy
 
     async def conversations(self, limit: int = 100) -> list[Conversation]:
         """Conversations, most recently active first (ties: pseudonym order)."""
