@@ -372,9 +372,8 @@ class SqlStore:
             return True
         async with _passing_as_unavailable(), self.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            busy, _frames, _copied = (
-                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            ).one()
+            # One row: busy (a reader kept it from finishing), WAL frames, frames copied.
+            busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
         if busy:
             log.warning("the WAL could not be truncated after an erasure: a reader was busy")
         return not busy
