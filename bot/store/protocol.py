@@ -68,6 +68,14 @@ class Unsent:
     payload: Mapping[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """What a retention purge removed: old log rows, and people with no activity left."""
+
+    log_rows: int = 0
+    people: int = 0
+
+
 class Store(Protocol):
     """Persistence for people, sessions, the conversation log and processed input ids."""
 

@@ -19,7 +19,16 @@ from sqlalchemy.pool import StaticPool
 
 from bot.engine.types import Session
 from bot.store.errors import StoreUnavailable
-from bot.store.protocol import Conversation, Direction, LogKind, LogRow, Person, Status, Unsent
+from bot.store.protocol import (
+    Conversation,
+    Direction,
+    LogKind,
+    LogRow,
+    Person,
+    Purged,
+    Status,
+    Unsent,
+)
 from bot.store.tables import (
     ALL_TABLES,
     conversation_log,
@@ -34,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Rows deleted per transaction by :meth:`SqlStore.purge`, so a long first purge on a big log
+#: never holds the SQLite write lock long enough to make the running bot's turns wait.
+PURGE_BATCH = 500
 #: Log kinds that are messages (in or out), as opposed to events recorded for operators.
 MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply")
 _STATUSES: tuple[Status, ...] = ("active", "inactive", "stopped")
@@ -358,6 +370,60 @@ class SqlStore:
     async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
         for table in (conversation_log, processed_inputs, outbox, sessions, people):
             await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
+
+    async def purge(self, before: float, *, batch: int = PURGE_BATCH) -> Purged:
+        """Retention: delete log rows older than ``before`` (Unix time), and everything about
+        people with no activity since then (their person, session, processed ids, outbox).
+
+        People active since ``before`` keep their person record and session (where they are
+        in a dialog, their settings); only their older log rows go. "Activity" is any handled
+        input: it stamps the person's ``updated_at`` and writes log rows. Works in batches of
+        ``batch`` rows, one transaction each; on SQLite the WAL is truncated afterwards, as
+        after a /forget.
+
+        Returns:
+            How many log rows and people were removed.
+        """
+        log_rows = people_gone = 0
+        log = conversation_log
+        while True:
+            old = sa.select(log.c.id).where(log.c.at < before).limit(batch)
+            async with self._begin() as conn:
+                deleted = (await conn.execute(log.delete().where(log.c.id.in_(old)))).rowcount
+            log_rows += int(deleted)
+            if deleted < batch:
+                break
+        recent = sa.select(log.c.id).where(
+            log.c.pseudonym == people.c.pseudonym, log.c.at >= before
+        )
+        while True:
+            # The idle test is in the DELETE itself: a person who writes while this runs is
+            # either deleted before their turn commits (and recreated by it) or kept.
+            idle = (
+                sa.select(people.c.pseudonym)
+                .where(people.c.updated_at < before, ~sa.exists(recent))
+                .limit(batch)
+            )
+            async with self._begin() as conn:
+                gone = (
+                    (
+                        await conn.execute(
+                            people.delete()
+                            .where(people.c.pseudonym.in_(idle))
+                            .returning(people.c.pseudonym)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                if gone:
+                    await self._delete_people(conn, gone)
+            people_gone += len(gone)
+            if len(gone) < batch:
+                break
+        if log_rows or people_gone:
+            await self.scrub()
+        return Purged(log_rows=log_rows, people=people_gone)
 
     async def scrub(self) -> bool:
         """After an erasure on SQLite: copy the WAL into the database and truncate it to zero
