@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
 import pytest
 
+from bot.cli.logs import parse_age
+from bot.config import ConfigError, load_deployment
 from bot.engine.types import Session
-from bot.store import LogRow, Person, SqlStore, Unsent
+from bot.store import LogRow, Person, SqlStore, Unsent, open_store
 from bot.store.protocol import Purged
+from bot.store.retention import purge_daily
+from tests.support.cli import neutroguide
+from tests.support.content import ROOT
+from tests.support.dbfiles import files_holding
 
 DAY = 86_400.0
 NOW = 1_800_000_000.0
@@ -68,3 +80,113 @@ async def test_purge_keeps_everything_newer(store: SqlStore, clock: SetClock) ->
     await _turn(store, clock, "recent", 10, "ten days ago")
     assert await store.purge(NOW - 90 * DAY) == Purged()
     assert len(await store.transcript("recent")) == 2
+
+
+# -- the command and the setting ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90d", 90 * DAY), ("12h", 12 * 3600.0), ("1.5d", 1.5 * DAY), (" 7D ", 7 * DAY)],
+)
+def test_ages_in_days_or_hours(text: str, seconds: float) -> None:
+    assert parse_age(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["90", "0d", "-1d", "90m", "d", "ninety days", ""])
+def test_other_ages_are_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="e.g. 90d or 12h"):
+        parse_age(text)
+
+
+def test_retention_setting(tmp_path: Path) -> None:
+    file = tmp_path / "deployment.yaml"
+    assert load_deployment(None, {}).retention_days == 0  # default: keep until /forget
+    file.write_text("retention_days: 90\n", encoding="utf-8")
+    assert load_deployment(file, {}).retention_days == 90.0
+    assert load_deployment(file, {"RETENTION_DAYS": "30"}).retention_days == 30.0
+    for bad in ("-1", "soon", "inf"):
+        with pytest.raises(ConfigError, match="retention_days|RETENTION_DAYS"):
+            load_deployment(file, {"RETENTION_DAYS": bad})
+
+
+def test_the_example_deployment_file_names_the_setting() -> None:
+    example = load_deployment(ROOT / "deployment.example.yaml", {})
+    assert "retention_days" in (ROOT / "deployment.example.yaml").read_text(encoding="utf-8")
+    assert example.retention_days == 0
+
+
+async def _old_and_new(db: Path) -> None:
+    """Two people: one last seen 100 days ago (2 log rows), one now (2 log rows)."""
+    clock = SetClock()
+    store = await open_store(f"sqlite:///{db}", clock=clock)
+    try:
+        now = time.time()  # the command purges relative to the real time
+        for who, days_ago in (("idle", 100.0), ("recent", 0.0)):
+            clock.now = now - days_ago * DAY
+            person = Person(who, consent=True)
+            rows = [LogRow("in", "text", text=f"{who} words"), LogRow("out", "reply")]
+            assert await store.commit(person, Session(updated_at=clock.now), rows, who)
+    finally:
+        await store.close()
+
+
+async def test_logs_purge_on_a_real_file(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    await _old_and_new(db)
+    result = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "90d", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 conversation log row(s) older than " in result.stdout
+    assert "and 1 person(s) with no activity since then." in result.stdout
+    assert files_holding(db, "idle words") == []  # gone from the bytes too
+    assert files_holding(db, "recent words")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT pseudonym FROM people").fetchall() == [("recent",)]
+    again = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "12h", cwd=tmp_path)
+    assert "Removed 0 conversation log row(s)" in again.stdout
+
+
+def test_logs_purge_needs_an_age_it_can_read(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    result = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "90", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'90' is not an age; write days or hours, e.g. 90d or 12h" in result.stderr
+    assert not db.exists()
+
+
+# -- the running bot ---------------------------------------------------------------------
+
+
+async def test_daily_purge_runs_at_once_and_stops(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    await _old_and_new(db)
+    stop = asyncio.Event()
+    seen: list[Purged] = []
+
+    def done(purged: Purged) -> None:
+        seen.append(purged)
+        stop.set()
+
+    async with asyncio.timeout(30):
+        await purge_daily(f"sqlite:///{db}", 90, stop, on_purge=done)
+    assert seen == [Purged(log_rows=2, people=1)]
+
+
+async def test_a_failed_purge_is_logged_and_tried_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stop = asyncio.Event()
+    rounds: list[float] = []
+
+    def clock() -> float:
+        rounds.append(NOW)
+        if len(rounds) == 2:
+            stop.set()  # the second round is the last
+        return NOW
+
+    missing = f"sqlite:///{tmp_path / 'missing.db'}"
+    async with asyncio.timeout(30):
+        await purge_daily(missing, 90, stop, every=0, clock=clock)
+    failures = [r for r in caplog.records if "the purge failed" in r.getMessage()]
+    assert len(rounds) == 2 and len(failures) == 2
+    assert all(r.levelname == "WARNING" for r in failures)
