@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import sqlite3
+import sys
 import time
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,8 @@ from bot.store.retention import purge_daily
 from tests.support.cli import neutroguide
 from tests.support.content import ROOT
 from tests.support.dbfiles import files_holding
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram_env import PSEUDONYM_KEY, REPO
 
 DAY = 86_400.0
 NOW = 1_800_000_000.0
@@ -95,7 +101,7 @@ def test_ages_in_days_or_hours(text: str, seconds: float) -> None:
 
 @pytest.mark.parametrize("text", ["90", "0d", "-1d", "90m", "d", "ninety days", ""])
 def test_other_ages_are_refused(text: str) -> None:
-    with pytest.raises(argparse.ArgumentTypeError, match="e.g. 90d or 12h"):
+    with pytest.raises(argparse.ArgumentTypeError, match=r"e\.g\. 90d or 12h"):
         parse_age(text)
 
 
@@ -106,7 +112,7 @@ def test_retention_setting(tmp_path: Path) -> None:
     assert load_deployment(file, {}).retention_days == 90.0
     assert load_deployment(file, {"RETENTION_DAYS": "30"}).retention_days == 30.0
     for bad in ("-1", "soon", "inf"):
-        with pytest.raises(ConfigError, match="retention_days|RETENTION_DAYS"):
+        with pytest.raises(ConfigError, match=r"retention_days|RETENTION_DAYS"):
             load_deployment(file, {"RETENTION_DAYS": bad})
 
 
@@ -190,3 +196,41 @@ async def test_a_failed_purge_is_logged_and_tried_again(
     failures = [r for r in caplog.records if "the purge failed" in r.getMessage()]
     assert len(rounds) == 2 and len(failures) == 2
     assert all(r.levelname == "WARNING" for r in failures)
+
+
+@pytest.mark.slow  # the real bot as a process
+async def test_neutroguide_run_purges_with_retention_days(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    await _old_and_new(db)
+    (tmp_path / "deployment.yaml").write_text("retention_days: 90\n", encoding="utf-8")
+    async with FakeBotAPI() as fake:
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "WEBHOOK_URL"},
+            "TELEGRAM_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.url,
+            "DATABASE_URL": f"sqlite:///{db}",
+            "PSEUDONYM_KEY": PSEUDONYM_KEY,
+            "DIALOGS_DIR": str(REPO / "dialogs"),
+            "LOCALES_DIR": str(REPO / "locales"),
+            "DEPLOYMENT_FILE": str(tmp_path / "deployment.yaml"),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path, stderr=PIPE
+        )
+        assert process.stderr is not None
+        log = ""
+        try:
+            async with asyncio.timeout(60):
+                while "retention: " not in log:
+                    line = await process.stderr.readline()
+                    assert line, log  # the bot ended before it purged
+                    log += line.decode()
+            with sqlite3.connect(db) as conn:  # while the bot runs
+                assert conn.execute("SELECT pseudonym FROM people").fetchall() == [("recent",)]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                log += (await process.stderr.read()).decode()
+                await process.wait()
+    assert "removed 2 conversation log row(s) and 1 person(s) older than 90 day(s)" in log, log
+    assert process.returncode == 0, log
