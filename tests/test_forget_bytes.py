@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import select
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.engine.types import Session
 from bot.service import Conversations, Inbound, Outcome
-from bot.store import LogRow, Person, SqlStore, open_store
+from bot.store import LogRow, Person, SqlStore, open_store, sql
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key
 from tests.support.content import ROOT
 from tests.support.dbfiles import database_files, files_holding
@@ -197,3 +200,29 @@ def test_forget_in_the_terminal_chat_erases_every_file(tmp_path: Path) -> None:
     finally:
         proc.communicate(b"", timeout=60)
     assert proc.returncode == 0
+
+
+async def test_a_busy_reader_delays_the_truncation_and_the_next_erasure_finishes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sql, "SQLITE_BUSY_TIMEOUT_MS", 200)  # give up on the reader quickly
+    db = tmp_path / "store.db"
+    store = await open_store(f"sqlite:///{db}")
+    gone, later = "a" * 32, "c" * 32
+    try:
+        await _write(store, gone, GONE_TEXT, GONE_PHONE, turns=3)
+        await _write(store, later, KEPT_TEXT, KEPT_PHONE, turns=1)
+        reader = sqlite3.connect(db)  # e.g. `logs export` reading while the person forgets
+        try:
+            reader.execute("BEGIN")
+            assert reader.execute("SELECT count(*) FROM conversation_log").fetchone() == (4,)
+            await store.forget(gone)  # does not raise: the rows are deleted all the same
+            assert await store.load(gone) is None
+            assert any("could not be truncated" in r.getMessage() for r in caplog.records)
+            assert db.with_name("store.db-wal").stat().st_size > 0
+        finally:
+            reader.close()
+        await store.forget(later)
+        _everywhere_or_nowhere(db, [GONE_TEXT, GONE_PHONE, gone, KEPT_TEXT, later], [])
+    finally:
+        await store.close()

@@ -429,17 +429,24 @@ class SqlStore:
         """After an erasure on SQLite: copy the WAL into the database and truncate it to zero
         bytes (``wal_checkpoint(TRUNCATE)``), so the WAL no longer holds deleted rows.
 
+        Never raises: the rows are already deleted, and the erasure must not look failed.
+
         Returns:
             ``True`` when done (always, on PostgreSQL and in-memory SQLite: nothing to do);
-            ``False`` when a reader kept the checkpoint from finishing (logged; the next
-            erasure or purge tries again).
+            ``False`` when a reader or writer kept the checkpoint from finishing within the
+            busy timeout (logged as a WARNING; the next erasure or purge tries again).
         """
         if self._dialect != "sqlite" or self._lock is not None:
             return True
-        async with _passing_as_unavailable(), self.engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            # One row: busy (a reader kept it from finishing), WAL frames, frames copied.
-            busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
+        try:
+            async with _passing_as_unavailable(), self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                # One row: busy (a reader kept it from finishing), WAL frames, frames copied.
+                result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = bool(result.one()[0])
+        except StoreUnavailable as exc:
+            log.warning("the WAL could not be truncated after an erasure: %s", exc)
+            return False
         if busy:
             log.warning("the WAL could not be truncated after an erasure: a reader was busy")
         return not busy
