@@ -42,6 +42,7 @@ async def test_a_new_database_and_its_wal_files_are_owner_only(tmp_path: Path) -
         await store.close()
 
 
+@pytest.mark.slow  # real subprocesses
 def test_db_upgrade_creates_the_file_owner_only(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     result = neutroguide(f"sqlite:///{db}", "db", "upgrade", cwd=tmp_path)

@@ -175,6 +175,7 @@ def _chat_turns(chat: _Terminal, text: str, phone: str) -> None:
     assert "did not understand" in chat.say(text, menu)
 
 
+@pytest.mark.slow  # real subprocesses
 def test_forget_in_the_terminal_chat_erases_every_file(tmp_path: Path) -> None:
     """The CLI path: a real `neutroguide chat` process, /forget confirmed, files read while it
     still runs."""

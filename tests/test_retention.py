@@ -137,6 +137,7 @@ async def _old_and_new(db: Path) -> None:
         await store.close()
 
 
+@pytest.mark.slow  # real subprocesses
 async def test_logs_purge_on_a_real_file(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     await _old_and_new(db)
@@ -152,6 +153,7 @@ async def test_logs_purge_on_a_real_file(tmp_path: Path) -> None:
     assert "Removed 0 conversation log row(s)" in again.stdout
 
 
+@pytest.mark.slow  # real subprocesses
 def test_logs_purge_needs_an_age_it_can_read(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     result = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "90", cwd=tmp_path)
