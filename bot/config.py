@@ -1,12 +1,13 @@
 """Settings: environment variables and the deployment file (``deployment.yaml``).
 
 Deployment settings (emergency number, urgent advice line, default fever threshold, default
-locale, operator chat) come from the deployment file and can each be overridden by an
+locale, operator chat, log retention) come from the deployment file and can each be overridden by an
 upper-case environment variable of the same name, e.g. ``EMERGENCY_NUMBER``.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class Deployment:
     default_locale: str = "en"
     operator_chat: str = ""
     idle_resume_hours: float = 12.0
+    #: Conversation logs older than this many days are purged once a day by the running bot
+    #: (``neutroguide logs purge``); 0: kept until the person sends /forget.
+    retention_days: float = 0.0
 
     def placeholders(self) -> dict[str, Any]:
         """The values dialogs may use, by placeholder name."""
@@ -99,6 +103,11 @@ def load_deployment(path: Path | None, env: Mapping[str, str]) -> Deployment:
         if name.upper() in env:
             values[name] = env[name.upper()]
     coerced = {n: _coerce(n, v, getattr(defaults, n)) for n, v in values.items()}
+    retention = coerced.get("retention_days", defaults.retention_days)
+    if not math.isfinite(retention) or retention < 0:
+        raise ConfigError(
+            f"retention_days must be a number of days (0: keep logs), got {retention!r}"
+        )
     return Deployment(**coerced)
 
 

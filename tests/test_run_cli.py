@@ -1,4 +1,4 @@
-"""`neutroguide run` with no Telegram token: the terminal chat for a person, a refusal for a host."""
+"""`neutroguide run` with no Telegram token: a terminal chat for a person, a refusal for a host."""
 
 from __future__ import annotations
 

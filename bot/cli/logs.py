@@ -1,4 +1,5 @@
-"""`neutroguide logs`: review conversations by pseudonym, read one transcript, export the log."""
+"""`neutroguide logs`: review conversations by pseudonym, read one transcript, export the log,
+purge what is older than the retention policy."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import asyncio
 import csv
 import json
 import os
+import re
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack, aclosing
 from dataclasses import asdict
@@ -30,12 +33,15 @@ EXPORT_FIELDS = (
     "flag",
     "rule",
 )
+#: ``--older-than``: a whole or decimal number of days (``d``) or hours (``h``).
+AGE_PATTERN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([dh])\s*", re.I)
+_UNIT_SECONDS = {"d": 86_400.0, "h": 3_600.0}
 #: Longest text shown in a ``logs show`` table cell; ``export`` has the full text.
 TEXT_WIDTH = 60
 
 
 def add_parser(sub: Any) -> None:
-    """Register `logs list`, `logs show`, `logs export` and `logs stats`."""
+    """Register `logs list`, `logs show`, `logs export`, `logs stats` and `logs purge`."""
     parser = sub.add_parser(
         "logs",
         help="review conversations (by pseudonym) and export the log",
@@ -59,6 +65,23 @@ def add_parser(sub: Any) -> None:
 
     stats = commands.add_parser("stats", help="counts: people, messages, flags, unanswered")
     stats.set_defaults(func=_sync(_stats))
+
+    purge = commands.add_parser(
+        "purge",
+        help="delete log rows older than an age, and people with no activity since",
+        description="Delete conversation log rows older than AGE, and everything about people "
+        "who have not written since then. People active since keep their place and settings. "
+        "See docs/operators.md, 'How long conversation logs are kept'.",
+    )
+    purge.add_argument(
+        "--older-than",
+        required=True,
+        type=parse_age,
+        metavar="AGE",
+        dest="older_than",
+        help="e.g. 90d (days) or 12h (hours)",
+    )
+    purge.set_defaults(func=_sync(_purge))
 
 
 def _sync(command: Any) -> Any:
@@ -84,6 +107,21 @@ async def _with_store(command: Any, url: str, args: argparse.Namespace) -> int:
         return int(await command(store, args))
     finally:
         await store.close()
+
+
+def parse_age(text: str) -> float:
+    """``"90d"`` or ``"12h"`` as seconds (argparse type for ``--older-than``).
+
+    Raises:
+        argparse.ArgumentTypeError: not a positive number followed by ``d`` or ``h``.
+    """
+    match = AGE_PATTERN.fullmatch(text)
+    seconds = float(match[1]) * _UNIT_SECONDS[match[2].lower()] if match else 0.0
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an age; write days or hours, e.g. 90d or 12h"
+        )
+    return seconds
 
 
 def iso(at: float) -> str:
@@ -217,4 +255,14 @@ async def _stats(store: SqlStore, args: argparse.Namespace) -> int:
         ("flags", format_flags(stats["flags"])),
     ]
     print(table(("WHAT", "COUNT"), rows))
+    return 0
+
+
+async def _purge(store: SqlStore, args: argparse.Namespace) -> int:
+    before = time.time() - args.older_than
+    purged = await store.purge(before)
+    print(
+        f"Removed {purged.log_rows} conversation log row(s) older than {iso(before)}, "
+        f"and {purged.people} person(s) with no activity since then."
+    )
     return 0

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.errors import StoreError, StoreNotReady, StoreUnavailable
+from bot.store.files import prepare_sqlite_file
 from bot.store.migrate import UpgradeResult, current_revision, head_revision, upgrade
 from bot.store.protocol import Conversation, LogRow, Person, Store, StoreTurn, Unsent
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key, resolve_key
@@ -51,16 +52,6 @@ __all__ = [
 _CORRUPT = re.compile(r"not a database|malformed|file is encrypted", re.I)
 
 
-def _check_sqlite_directory(url: str) -> None:
-    """Say plainly that the directory is missing (SQLite only says "unable to open")."""
-    path = sqlite_path(url)
-    if path is not None and not path.absolute().parent.is_dir():
-        raise StoreUnavailable(
-            f"cannot open the database {display_url(url)}: "
-            f"the directory {path.absolute().parent} does not exist"
-        )
-
-
 @asynccontextmanager
 async def _connecting(url: str) -> AsyncIterator[None]:
     """Turn driver connection failures into :class:`StoreUnavailable` naming the database."""
@@ -81,8 +72,9 @@ async def upgrade_database(url: str, revision: str = "head") -> UpgradeResult:
 
     Raises:
         StoreUnavailable: the database cannot be reached or created.
+        StoreError: the SQLite file exists but is empty (0 bytes), or is damaged.
     """
-    _check_sqlite_directory(url)
+    prepare_sqlite_file(url, create=True)
     engine = create_engine(url)
     try:
         async with _connecting(url):
@@ -98,12 +90,7 @@ async def open_existing_store(url: str, *, clock: Callable[[], float] = time.tim
         StoreNotReady: there is no database yet, or its schema is not the current one.
         StoreUnavailable: the database cannot be reached.
     """
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise StoreNotReady(
-            f"there is no database file at {path} (DATABASE_URL={display_url(url)}); "
-            "check DATABASE_URL, or run `neutroguide db upgrade` to create it"
-        )
+    prepare_sqlite_file(url, create=False)
     engine = create_engine(url)
     try:
         await _check_current(engine, url)
@@ -141,8 +128,9 @@ async def open_store(url: str, *, clock: Callable[[], float] = time.time) -> Sql
 
     Raises:
         StoreUnavailable: the database cannot be reached or created.
+        StoreError: the SQLite file exists but is empty (0 bytes), or is damaged.
     """
-    _check_sqlite_directory(url)
+    prepare_sqlite_file(url, create=True)
     engine = create_engine(url)
     try:
         async with _connecting(url):

@@ -94,6 +94,14 @@ class StoreTurn(Protocol):
         """Delete everything about the turn's person (as :meth:`Store.forget`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """What a retention purge removed: old log rows, and people with no activity left."""
+
+    log_rows: int = 0
+    people: int = 0
+
+
 class Store(Protocol):
     """Persistence for people, sessions, the conversation log and processed input ids."""
 

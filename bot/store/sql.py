@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from bot.store.protocol import (
     LogKind,
     LogRow,
     Person,
+    Purged,
     Status,
     StoreTurn,
     Unsent,
@@ -40,8 +42,13 @@ from bot.store.tables import (
 )
 from bot.store.url import is_memory_sqlite, normalize_database_url
 
+log = logging.getLogger(__name__)
+
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Rows deleted per transaction by :meth:`SqlStore.purge`, so a long first purge on a big log
+#: never holds the SQLite write lock long enough to make the running bot's turns wait.
+PURGE_BATCH = 500
 #: Log kinds that are messages (in or out), as opposed to events recorded for operators.
 MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply")
 _STATUSES: tuple[Status, ...] = ("active", "inactive", "stopped")
@@ -73,9 +80,12 @@ def turn_lock_key(pseudonym: str) -> int:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers work while one writer writes; busy_timeout makes writers queue."""
+    """WAL lets readers work while one writer writes; busy_timeout makes writers queue;
+    secure_delete overwrites deleted rows with zeros, so /forget leaves no text in the pages
+    (set explicitly: whether it is on by default depends on how SQLite was compiled)."""
     cursor = dbapi_connection.cursor()
     try:
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -423,17 +433,99 @@ class SqlStore:
             )
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: log rows, processed ids, outbox, session, person."""
+        """Delete everything about a person: log rows, processed ids, outbox, session, person.
+
+        On SQLite the deleted rows are overwritten with zeros (``secure_delete``) and the WAL
+        is checkpointed and truncated, so no database file keeps their text afterwards.
+        """
         async with self._begin() as conn:
-            await conn.execute(
-                conversation_log.delete().where(conversation_log.c.pseudonym == pseudonym)
+            await self._delete_people(conn, [pseudonym])
+        await self.scrub()
+
+    @staticmethod
+    async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
+        for table in (conversation_log, processed_inputs, outbox, sessions, people):
+            await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
+
+    async def purge(self, before: float, *, batch: int = PURGE_BATCH) -> Purged:
+        """Retention: delete log rows older than ``before`` (Unix time), and everything about
+        people with no activity since then (their person, session, processed ids, outbox).
+
+        People active since ``before`` keep their person record and session (where they are
+        in a dialog, their settings); only their older log rows go. "Activity" is any handled
+        input: it stamps the person's ``updated_at`` and writes log rows. Works in batches of
+        ``batch`` rows, one transaction each; on SQLite the WAL is truncated afterwards, as
+        after a /forget.
+
+        Returns:
+            How many log rows and people were removed.
+        """
+        log_rows = people_gone = 0
+        log = conversation_log
+        while True:
+            old = sa.select(log.c.id).where(log.c.at < before).limit(batch)
+            async with self._begin() as conn:
+                deleted = (await conn.execute(log.delete().where(log.c.id.in_(old)))).rowcount
+            log_rows += int(deleted)
+            if deleted < batch:
+                break
+        recent = sa.select(log.c.id).where(
+            log.c.pseudonym == people.c.pseudonym, log.c.at >= before
+        )
+        while True:
+            # The idle test is in the DELETE itself: a person who writes while this runs is
+            # either deleted before their turn commits (and recreated by it) or kept.
+            idle = (
+                sa.select(people.c.pseudonym)
+                .where(people.c.updated_at < before, ~sa.exists(recent))
+                .limit(batch)
             )
-            await conn.execute(
-                processed_inputs.delete().where(processed_inputs.c.pseudonym == pseudonym)
-            )
-            await conn.execute(outbox.delete().where(outbox.c.pseudonym == pseudonym))
-            await conn.execute(sessions.delete().where(sessions.c.pseudonym == pseudonym))
-            await conn.execute(people.delete().where(people.c.pseudonym == pseudonym))
+            async with self._begin() as conn:
+                gone = (
+                    (
+                        await conn.execute(
+                            people.delete()
+                            .where(people.c.pseudonym.in_(idle))
+                            .returning(people.c.pseudonym)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                if gone:
+                    await self._delete_people(conn, gone)
+            people_gone += len(gone)
+            if len(gone) < batch:
+                break
+        if log_rows or people_gone:
+            await self.scrub()
+        return Purged(log_rows=log_rows, people=people_gone)
+
+    async def scrub(self) -> bool:
+        """After an erasure on SQLite: copy the WAL into the database and truncate it to zero
+        bytes (``wal_checkpoint(TRUNCATE)``), so the WAL no longer holds deleted rows.
+
+        Never raises: the rows are already deleted, and the erasure must not look failed.
+
+        Returns:
+            ``True`` when done (always, on PostgreSQL and in-memory SQLite: nothing to do);
+            ``False`` when a reader or writer kept the checkpoint from finishing within the
+            busy timeout (logged as a WARNING; the next erasure or purge tries again).
+        """
+        if self._dialect != "sqlite" or self._lock is not None:
+            return True
+        try:
+            async with _passing_as_unavailable(), self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                # One row: busy (a reader kept it from finishing), WAL frames, frames copied.
+                result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = bool(result.one()[0])
+        except StoreUnavailable as exc:
+            log.warning("the WAL could not be truncated after an erasure: %s", exc)
+            return False
+        if busy:
+            log.warning("the WAL could not be truncated after an erasure: a reader was busy")
+        return not busy
 
     async def conversations(self, limit: int = 100) -> list[Conversation]:
         """Conversations, most recently active first (ties: pseudonym order)."""
