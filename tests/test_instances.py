@@ -33,8 +33,6 @@ from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.service import TEST_KEY, make_service
 from tests.support.telegram_env import PSEUDONYM_KEY, REPO
 
-pytestmark = pytest.mark.postgres
-
 ALICE = Person("p-alice", locale="en")
 BOB = Person("p-bob", locale="en")
 
@@ -76,6 +74,45 @@ async def _wait_for_lock_waiter(url: str, pseudonym: str, within: float = 10.0) 
         await conn.close()
 
 
+async def test_a_turn_loads_commits_refuses_a_known_input_and_forgets(store: SqlStore) -> None:
+    """The contract on both backends (SQLite: plain transactions; PostgreSQL: locked)."""
+    answer = Unsent("b" * 32, {"messages": [{"text": "hi"}]})
+    async with store.turn(ALICE.pseudonym) as turn:
+        assert await turn.load() is None
+        assert await turn.commit(ALICE, Session(node="a"), [LogRow("in", "text")], "k-1", answer)
+    async with store.turn(ALICE.pseudonym) as turn:
+        assert await turn.load() == (ALICE, Session(node="a"))
+        assert not await turn.commit(ALICE, Session(node="b"), [], "k-1")
+        assert await turn.unsent("k-1") == answer
+    async with store.turn(ALICE.pseudonym) as turn:
+        await turn.forget()
+    async with store.turn(ALICE.pseudonym) as turn:
+        assert await turn.load() is None
+    assert set((await store.table_counts()).values()) == {0}
+
+
+@pytest.mark.postgres
+async def test_a_forgetting_turn_does_not_wait_for_itself(
+    two_stores: tuple[SqlStore, SqlStore], database: str
+) -> None:
+    one, two = two_stores
+    async with one.turn(ALICE.pseudonym) as turn:
+        await turn.commit(ALICE, Session(node="a"), [LogRow("in", "text")], "f-1")
+    async with one.turn(ALICE.pseudonym) as forgetting:
+        assert await forgetting.load() is not None
+
+        async def next_input() -> tuple[Person, Session] | None:
+            async with two.turn(ALICE.pseudonym) as turn:
+                return await turn.load()
+
+        waiting = asyncio.create_task(next_input())
+        await _wait_for_lock_waiter(database, ALICE.pseudonym)
+        async with asyncio.timeout(10):
+            await forgetting.forget()  # deletes on another connection while the lock is held
+    assert await waiting is None  # the next input, on the other instance, finds nothing
+
+
+@pytest.mark.postgres
 async def test_two_turns_for_one_person_take_turns(
     two_stores: tuple[SqlStore, SqlStore], database: str
 ) -> None:
@@ -104,6 +141,7 @@ async def test_two_turns_for_one_person_take_turns(
     assert [r.kind for r in await one.transcript(ALICE.pseudonym)] == ["command", "text"]
 
 
+@pytest.mark.postgres
 async def test_a_redelivery_to_the_other_instance_changes_nothing(
     two_stores: tuple[SqlStore, SqlStore],
 ) -> None:
@@ -122,6 +160,7 @@ async def test_a_redelivery_to_the_other_instance_changes_nothing(
     assert loaded is not None and loaded[1].node == "a"
 
 
+@pytest.mark.postgres
 async def test_a_committed_turn_cannot_be_used_again(
     two_stores: tuple[SqlStore, SqlStore],
 ) -> None:
@@ -132,6 +171,7 @@ async def test_a_committed_turn_cannot_be_used_again(
             await turn.load()
 
 
+@pytest.mark.postgres
 async def test_a_failed_turn_releases_the_lock(two_stores: tuple[SqlStore, SqlStore]) -> None:
     one, two = two_stores
     with pytest.raises(ZeroDivisionError):
@@ -156,6 +196,7 @@ def _chain_breaks(rows: list[LogRow]) -> list[int]:
     return breaks
 
 
+@pytest.mark.postgres
 @pytest.mark.slow
 async def test_two_services_on_one_database_apply_each_input_once_in_turn(
     database: str, tmp_path: Path
@@ -279,6 +320,7 @@ async def _person(store: SqlStore, url: str, chat: int) -> tuple[Any, ...]:
     return replace(loaded[1], updated_at=0.0), rows, processed
 
 
+@pytest.mark.postgres
 @pytest.mark.slow
 async def test_two_webhook_processes_keep_each_persons_turns_whole(
     database: str, tmp_path: Path
