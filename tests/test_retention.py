@@ -65,6 +65,9 @@ async def test_purge_removes_old_rows_and_idle_people_only(
     await _turn(store, clock, "back", 1, "yesterday")
     await _turn(store, clock, "new", 0.5, "today")
     clock.now = NOW
+    before = await store.table_counts()
+    assert await store.purgeable(NOW - 90 * DAY) == Purged(log_rows=10, people=1)
+    assert await store.table_counts() == before  # counting removes nothing
     purged = await store.purge(NOW - 90 * DAY, batch=2)  # small batches: the loops run
     assert purged == Purged(log_rows=10, people=1)  # idle: 6 rows; back: 4 of 6
     assert await store.load("idle") is None
@@ -141,6 +144,13 @@ async def _old_and_new(db: Path) -> None:
 async def test_logs_purge_on_a_real_file(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     await _old_and_new(db)
+    dry = neutroguide(
+        f"sqlite:///{db}", "logs", "purge", "--older-than", "90d", "--dry-run", cwd=tmp_path
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "Would remove 2 conversation log row(s)" in dry.stdout
+    assert "and 1 person(s) with no activity since then (dry run" in dry.stdout
+    assert files_holding(db, "idle words")  # still there
     result = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "90d", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Removed 2 conversation log row(s) older than " in result.stdout

@@ -81,6 +81,7 @@ def add_parser(sub: Any) -> None:
         dest="older_than",
         help="e.g. 90d (days) or 12h (hours)",
     )
+    purge.add_argument("--dry-run", action="store_true", help="only say how much would be removed")
     purge.set_defaults(func=_sync(_purge))
 
 
@@ -260,6 +261,14 @@ async def _stats(store: SqlStore, args: argparse.Namespace) -> int:
 
 async def _purge(store: SqlStore, args: argparse.Namespace) -> int:
     before = time.time() - args.older_than
+    if args.dry_run:
+        would = await store.purgeable(before)
+        print(
+            f"Would remove {would.log_rows} conversation log row(s) older than {iso(before)}, "
+            f"and {would.people} person(s) with no activity since then (dry run: nothing "
+            "removed)."
+        )
+        return 0
     purged = await store.purge(before)
     print(
         f"Removed {purged.log_rows} conversation log row(s) older than {iso(before)}, "

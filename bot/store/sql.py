@@ -462,6 +462,7 @@ class SqlStore:
         """
         log_rows = people_gone = 0
         log = conversation_log
+        idle_people = self._idle(before)
         while True:
             old = sa.select(log.c.id).where(log.c.at < before).limit(batch)
             async with self._begin() as conn:
@@ -469,17 +470,10 @@ class SqlStore:
             log_rows += int(deleted)
             if deleted < batch:
                 break
-        recent = sa.select(log.c.id).where(
-            log.c.pseudonym == people.c.pseudonym, log.c.at >= before
-        )
         while True:
             # The idle test is in the DELETE itself: a person who writes while this runs is
             # either deleted before their turn commits (and recreated by it) or kept.
-            idle = (
-                sa.select(people.c.pseudonym)
-                .where(people.c.updated_at < before, ~sa.exists(recent))
-                .limit(batch)
-            )
+            idle = sa.select(people.c.pseudonym).where(*idle_people).limit(batch)
             async with self._begin() as conn:
                 gone = (
                     (
@@ -500,6 +494,27 @@ class SqlStore:
         if log_rows or people_gone:
             await self.scrub()
         return Purged(log_rows=log_rows, people=people_gone)
+
+    @staticmethod
+    def _idle(before: float) -> tuple[sa.ColumnElement[bool], ...]:
+        """Conditions on ``people``: no handled input and no log row since ``before``."""
+        log = conversation_log
+        recent = sa.select(log.c.id).where(
+            log.c.pseudonym == people.c.pseudonym, log.c.at >= before
+        )
+        return (people.c.updated_at < before, ~sa.exists(recent))
+
+    async def purgeable(self, before: float) -> Purged:
+        """What :meth:`purge` with ``before`` would remove now, deleting nothing."""
+        log = conversation_log
+        async with self._read() as conn:
+            rows = await conn.scalar(
+                sa.select(sa.func.count()).select_from(log).where(log.c.at < before)
+            )
+            idle = await conn.scalar(
+                sa.select(sa.func.count()).select_from(people).where(*self._idle(before))
+            )
+        return Purged(log_rows=int(rows or 0), people=int(idle or 0))
 
     async def scrub(self) -> bool:
         """After an erasure on SQLite: copy the WAL into the database and truncate it to zero
