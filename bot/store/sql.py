@@ -480,6 +480,37 @@ class SqlStore:
                 counts[table.name] = int((await conn.execute(query)).scalar_one())
         return counts
 
+    async def ping(self, within: float) -> None:
+        """Prove the database can be written now, changing nothing (the health check).
+
+        A ``DELETE`` that matches no row takes the write lock (SQLite) or needs a writable
+        primary (PostgreSQL); the transaction is rolled back. SQLite's busy timeout is cut
+        to ``within`` for this connection while it runs, and the whole call is bounded too.
+
+        Raises:
+            StoreUnavailable: down, locked, unreadable or damaged (the type only is named).
+        """
+        probe = processed_inputs.delete().where(sa.false())
+        sqlite_db = self._dialect == "sqlite"
+        try:
+            async with asyncio.timeout(within + 1.0), self._read() as conn:
+                try:
+                    if sqlite_db:
+                        await conn.exec_driver_sql(f"PRAGMA busy_timeout={int(within * 1000)}")
+                    await conn.execute(probe)
+                    await conn.rollback()
+                    if sqlite_db:
+                        await conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                except BaseException:
+                    # It may still have the short busy timeout: never hand it out again.
+                    await conn.invalidate()
+                    raise
+        except StoreUnavailable:
+            raise
+        except (sa.exc.DBAPIError, TimeoutError, OSError) as exc:
+            detail = type(getattr(exc, "orig", None) or exc).__name__
+            raise StoreUnavailable(f"the database cannot be used now ({detail})") from exc
+
     async def close(self) -> None:
         """Release connections."""
         await self.engine.dispose()
