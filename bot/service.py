@@ -56,6 +56,8 @@ _BARE_NUMBER = re.compile(
 #: day), and pruned at most this often, so the table does not grow with every input.
 KEEP_PROCESSED_SECONDS = 2 * 24 * 3600
 PRUNE_EVERY_SECONDS = 6 * 3600
+#: Characters no database can store: U+0000 (PostgreSQL) and lone surrogates (any driver).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: Seconds the health check may take before the store counts as unavailable.
 HEALTH_TIMEOUT = 3.0
 COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
@@ -176,16 +178,17 @@ def _from_payload(payload: Any) -> Outcome:
     )
 
 
-def _without_nul(inbound: Inbound) -> Inbound:
-    """U+0000 replaced by U+FFFD: PostgreSQL refuses it in text and JSON, so an input holding
-    one could never be stored (and would fail on every redelivery)."""
-    if "\x00" not in inbound.value + inbound.argument + (inbound.language_code or ""):
+def _storable(inbound: Inbound) -> Inbound:
+    """U+0000 and lone surrogates replaced by U+FFFD: PostgreSQL refuses U+0000 in text and
+    JSON, and no database driver can encode a lone surrogate (JSON may carry one as an
+    escape), so such an input could never be stored and would fail on every redelivery."""
+    if not _UNSTORABLE.search(inbound.value + inbound.argument + (inbound.language_code or "")):
         return inbound
     return replace(
         inbound,
-        value=inbound.value.replace("\x00", "\ufffd"),
-        argument=inbound.argument.replace("\x00", "\ufffd"),
-        language_code=(inbound.language_code or "").replace("\x00", "") or None,
+        value=_UNSTORABLE.sub("\ufffd", inbound.value),
+        argument=_UNSTORABLE.sub("\ufffd", inbound.argument),
+        language_code=_UNSTORABLE.sub("", inbound.language_code or "") or None,
     )
 
 
@@ -321,7 +324,7 @@ class Conversations:
                 is answered all the same, with ``saved=False``.)
         """
         pseudonym = self.pseudonyms.of(inbound.channel, inbound.user_id)
-        inbound = _without_nul(inbound)
+        inbound = _storable(inbound)
         async with self._locks.hold(pseudonym):
             try:
                 return await self._handle(pseudonym, inbound)
