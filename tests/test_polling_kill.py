@@ -21,6 +21,7 @@ from bot.channels.telegram import compose
 from bot.service import Conversations, Inbound
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import PSEUDONYM_KEY, REPO, make_settings
+from tests.support.waiting import wait_until
 
 CHATS = [737_373_000 + n for n in range(6)]
 COMMANDS = ["start", "menu", "help", "about", "settings", "menu", "back", "help", "about", "menu"]
@@ -124,8 +125,8 @@ async def test_kill_9_during_a_burst_then_restart_answers_every_update_once_in_o
 
         second = await start_bot(env, tmp_path, log)
         try:
-            await fake.wait_for(lambda: processed_now(db) == total, within=120)
-            await fake.wait_for(lambda: state(db)[1] == 0, within=60)  # every answer confirmed
+            await wait_until(lambda: processed_now(db) == total, within=120)
+            await wait_until(lambda: state(db)[1] == 0, within=60)  # every answer confirmed
         finally:
             second.send_signal(signal.SIGTERM)
             async with asyncio.timeout(30):
