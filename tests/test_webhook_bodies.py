@@ -318,3 +318,27 @@ async def test_unstorable_characters_are_replaced_not_fatal(
     body = json.dumps(update).encode()  # ensure_ascii: the lone surrogate travels escaped
     assert (await post_update(running.settings.webhook_url, body)).status_code == 200
     assert len(fake.chat(USER)) > before
+
+
+@pytest.mark.postgres
+async def test_postgresql_stores_a_message_with_u0000_once_replaced(tmp_path: Path) -> None:
+    from bot.service import Inbound
+    from bot.store import SqlStore, open_store
+    from tests.support.db import postgres_database
+    from tests.support.service import make_service
+
+    service = await make_service(tmp_path / "unused.db")
+    try:
+        async with postgres_database() as url:
+            await service.store.close()
+            service.store = await open_store(url)
+            await service.handle(Inbound("telegram", "42", "command", "start", input_id="t:1"))
+            # Forged button data is logged as the message id: the text column PostgreSQL checks.
+            outcome = await service.handle(
+                Inbound("telegram", "42", "choice", "zz\x00.1", input_id="t:2")
+            )
+            assert outcome.saved and outcome.messages
+            assert isinstance(service.store, SqlStore)
+            assert (await service.store.table_counts())["processed_inputs"] == 2
+    finally:
+        await service.close()
