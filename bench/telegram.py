@@ -31,7 +31,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.channels.telegram import ChannelOptions, build_application
+from bot.channels.telegram import ChannelOptions, build_application, serve
 from bot.service import Conversations, Outbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import make_settings
@@ -137,7 +137,7 @@ async def neutroguide(
         conversations = await Conversations.open(settings)
     # No client-side 30 msg/s cap here: the fake server is not Telegram, and the echo bot
     # has none either. 429 handling (retry_after) stays on.
-    options = ChannelOptions(overall_max_rate=0)
+    options = ChannelOptions(overall_max_rate=0, poll_timeout=5)
     application = build_application(settings, conversations, options)
     rng = random.Random(42)
 
@@ -159,18 +159,20 @@ async def neutroguide(
         fake.press(user, message, data)
         await fake.expect_answer(fake.last_query_id())
 
+    stop, started = asyncio.Event(), asyncio.Event()
+    # The bot's own receiving path (bot.channels.telegram.polling), as `neutroguide run` runs it.
+    serving = asyncio.create_task(
+        serve(application, conversations, settings, stop, options, started=started)
+    )
     try:
-        async with application:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(timeout=5)
-            # Warm-up (not measured): every user opens the bot once.
-            await asyncio.gather(*(menu(FIRST_USER + n) for n in range(users)))
-            name = "channel only" if scripted else "NeutroGuide"
-            result = await closed_loop(name, users, seconds, step)
-            await application.updater.stop()
-            await application.stop()
+        await started.wait()
+        # Warm-up (not measured): every user opens the bot once.
+        await asyncio.gather(*(menu(FIRST_USER + n) for n in range(users)))
+        name = "channel only" if scripted else "NeutroGuide"
+        result = await closed_loop(name, users, seconds, step)
     finally:
+        stop.set()
+        await serving
         await conversations.close()
     return result
 

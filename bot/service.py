@@ -33,7 +33,7 @@ from bot.engine.types import EventKind, StepResult
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
-from bot.store.errors import StoreUnavailable
+from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.protocol import LogRow, Person, Store, StoreTurn, Unsent
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,10 @@ _BARE_NUMBER = re.compile(
 #: day), and pruned at most this often, so the table does not grow with every input.
 KEEP_PROCESSED_SECONDS = 2 * 24 * 3600
 PRUNE_EVERY_SECONDS = 6 * 3600
+#: Characters no database can store: U+0000 (PostgreSQL) and lone surrogates (any driver).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Seconds the health check may take before the store counts as unavailable.
+HEALTH_TIMEOUT = 3.0
 COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
 
 
@@ -173,6 +177,20 @@ def _from_payload(payload: Any) -> Outcome:
         notice=payload.get("notice"),
         locale=str(payload.get("locale") or "en"),
         operator_notice=payload.get("operator_notice"),
+    )
+
+
+def _storable(inbound: Inbound) -> Inbound:
+    """U+0000 and lone surrogates replaced by U+FFFD: PostgreSQL refuses U+0000 in text and
+    JSON, and no database driver can encode a lone surrogate (JSON may carry one as an
+    escape), so such an input could never be stored and would fail on every redelivery."""
+    if not _UNSTORABLE.search(inbound.value + inbound.argument + (inbound.language_code or "")):
+        return inbound
+    return replace(
+        inbound,
+        value=_UNSTORABLE.sub("\ufffd", inbound.value),
+        argument=_UNSTORABLE.sub("\ufffd", inbound.argument),
+        language_code=_UNSTORABLE.sub("", inbound.language_code or "") or None,
     )
 
 
@@ -309,12 +327,23 @@ class Conversations:
                 is answered all the same, with ``saved=False``.)
         """
         pseudonym = self.pseudonyms.of(inbound.channel, inbound.user_id)
+        inbound = _storable(inbound)
         async with self._locks.hold(pseudonym):
             try:
                 return await self._handle(pseudonym, inbound)
             except StoreUnavailable as exc:
                 log.warning("input not handled, the store is unavailable: %s", exc)
                 raise Unavailable(str(exc)) from exc
+
+    async def healthy(self, within: float = HEALTH_TIMEOUT) -> bool:
+        """Whether the store can be written now (the ``/healthz`` answer); a failure is
+        logged by type, never raised."""
+        try:
+            await self.store.ping(within)
+        except StoreError as exc:
+            log.warning("health check: %s", exc)
+            return False
+        return True
 
     async def delivered(self, delivery: str) -> None:
         """Record that every message of the turn ``delivery`` was sent: its outbox entry goes.

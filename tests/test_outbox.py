@@ -26,6 +26,7 @@ from bot.store.protocol import LogRow, Person, Unsent
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.service import make_service
 from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+from tests.support.waiting import wait_until
 
 USER = "5151"
 FEVER = "my son has 39.5"
@@ -238,7 +239,7 @@ async def test_kill_9_between_commit_and_send_answers_once_after_restart(tmp_pat
             fake.redeliver(fake.update_by_id(update_id))
             await fake.wait_for(lambda: len(fake.chat(chat)) >= 1, within=60)
             # Once confirmed, a further redelivery is a plain duplicate: nothing more is sent.
-            await fake.wait_for(lambda: _rows(db)[2] == 0, within=30)
+            await wait_until(lambda: _rows(db)[2] == 0, within=30)
             fake.redeliver(fake.update_by_id(update_id))
             fake.send_text(chat, "/menu")  # handled after the redelivery (one chat, in order)
             await fake.wait_for(lambda: len(fake.chat(chat)) >= 2, within=60)

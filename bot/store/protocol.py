@@ -169,5 +169,13 @@ class Store(Protocol):
     async def stats(self) -> dict[str, Any]:
         """Counts for operators: people, flags by kind, unanswered, fallbacks."""
 
+    async def ping(self, within: float) -> None:
+        """Prove the database can be written now: take and release a write lock, changing
+        nothing, within about ``within`` seconds.
+
+        Raises:
+            bot.store.errors.StoreUnavailable: it cannot (down, locked, unreadable, damaged).
+        """
+
     async def close(self) -> None:
         """Release connections."""

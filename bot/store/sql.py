@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from bot.engine.types import Session
 from bot.store.errors import StoreUnavailable
@@ -157,6 +157,7 @@ class SqlStore:
         self._lock: asyncio.Lock | None = (
             asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
         )
+        self._prober: AsyncEngine | None = None  # see ping()
         self._prepare_statements()
 
     def _prepare_statements(self) -> None:
@@ -671,8 +672,48 @@ class SqlStore:
                 counts[table.name] = int((await conn.execute(query)).scalar_one())
         return counts
 
+    async def ping(self, within: float) -> None:
+        """Prove the database can be written now, changing nothing (the health check).
+
+        A ``DELETE`` that matches no row takes the write lock (SQLite) or needs a writable
+        primary (PostgreSQL); it is rolled back. A SQLite file is probed on a new connection
+        (busy timeout ``within``), so a file replaced, removed or damaged under the running
+        bot is noticed, not hidden by a pooled connection's cache. The call is bounded too.
+
+        Raises:
+            StoreUnavailable: down, locked, unreadable or damaged (the type only is named).
+        """
+        probe = processed_inputs.delete().where(sa.false())
+        try:
+            async with asyncio.timeout(within + 1.0):
+                if self._dialect == "sqlite" and self._lock is None:
+                    async with self._probe_engine().connect() as conn:
+                        await conn.exec_driver_sql(f"PRAGMA busy_timeout={int(within * 1000)}")
+                        await conn.execute(probe)
+                        await conn.rollback()
+                else:
+                    async with self._read() as conn:
+                        await conn.execute(probe)
+                        await conn.rollback()
+        except StoreUnavailable:
+            raise
+        except (sa.exc.DBAPIError, TimeoutError, OSError) as exc:
+            detail = type(getattr(exc, "orig", None) or exc).__name__
+            raise StoreUnavailable(f"the database cannot be used now ({detail})") from exc
+
+    def _probe_engine(self) -> AsyncEngine:
+        """An engine without a pool on the same SQLite file, for :meth:`ping`."""
+        if self._prober is None:
+            self._prober = create_async_engine(
+                self.engine.url, poolclass=NullPool, hide_parameters=True
+            )
+            event.listen(self._prober.sync_engine, "connect", _sqlite_on_connect)
+        return self._prober
+
     async def close(self) -> None:
         """Release connections."""
+        if self._prober is not None:
+            await self._prober.dispose()
         await self.engine.dispose()
 
 

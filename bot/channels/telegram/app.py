@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -26,10 +26,12 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.handlers import RetryPolicy, TelegramHandlers
+from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.processor import PerChatUpdateProcessor
+from bot.channels.telegram.receiving import NotHandled, UnreadableUpdate, UpdateRunner, read_update
 from bot.config import Settings
 from bot.service import Conversations
-from bot.web import MalformedUpdate, create_app
+from bot.web import MalformedUpdate, TryLater, create_app
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(options.concurrency))
+        .updater(None)  # polling is bot.channels.telegram.polling: it confirms after handling
         .read_timeout(options.read_timeout)
         .write_timeout(options.read_timeout)
         .connection_pool_size(options.connection_pool_size)
@@ -214,24 +217,21 @@ async def serve(
             f"cannot reach the Bot API at {settings.telegram_api_url} ({type(err).__name__}); "
             "check TELEGRAM_API_URL and the network"
         ) from None
+    runner = UpdateRunner(application)
     async with application:
         await set_commands(application, conversations, settings.deployment.default_locale)
         if settings.webhook_url:
-            await _serve_webhook(application, settings, stop, sock, started)
+            await _serve_webhook(runner, conversations, settings, stop, sock, started)
             return
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            timeout=options.poll_timeout,
-            allowed_updates=ALLOWED_UPDATES,
-            error_callback=_polling_error,
+        poller = Poller(
+            application,
+            runner,
+            ALLOWED_UPDATES,
+            poll_timeout=options.poll_timeout,
+            read_timeout=options.read_timeout,
+            retry=options.retry,
         )
-        log.info("polling for updates")
-        if started is not None:
-            started.set()
-        await stop.wait()
-        await application.updater.stop()
-        await application.stop()
+        await poller.run(stop, started)
 
 
 async def _initialize(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -242,33 +242,35 @@ async def _initialize(application: Application[Any, Any, Any, Any, Any, Any]) ->
         raise
 
 
-def _polling_error(error: TelegramError) -> None:
-    log.warning("getUpdates failed: %s; retrying", type(error).__name__)
-
-
 async def _serve_webhook(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    runner: UpdateRunner,
+    conversations: Conversations,
     settings: Settings,
     stop: asyncio.Event,
     sock: socket.socket | None,
     started: asyncio.Event | None,
 ) -> None:
     assert settings.webhook_url is not None
+    application = runner.application
     secret = webhook_secret(settings)
     path = urlsplit(settings.webhook_url).path or DEFAULT_WEBHOOK_PATH
 
     async def on_update(data: Mapping[str, Any]) -> None:
         try:
-            update = Update.de_json(dict(data), application.bot)
-        except (KeyError, TypeError, ValueError) as err:
-            raise MalformedUpdate(type(err).__name__) from None
+            update = read_update(data, application.bot)
+        except UnreadableUpdate as err:
+            raise MalformedUpdate(str(err)) from None
         # Processed before answering: if the process dies mid-update, Telegram redelivers it
-        # and the update id keeps it from being applied twice.
-        await application.update_processor.process_update(
-            update, application.process_update(update)
-        )
+        # and the update id keeps it from being applied twice. A passing failure answers
+        # 503, so Telegram delivers it again; a poison update is logged and answered 200.
+        try:
+            await application.update_processor.process_update(update, runner.run(update))
+        except NotHandled as err:
+            raise TryLater(str(err)) from None
 
-    app = create_app(webhook_path=path, secret=secret, on_update=on_update)
+    app = create_app(
+        webhook_path=path, secret=secret, on_update=on_update, is_ready=conversations.healthy
+    )
     config = uvicorn.Config(
         app,
         host="0.0.0.0",
