@@ -69,7 +69,10 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int
+    #: When the answer was sent (``time.monotonic()``).
     at: float
+    #: When the request arrived, so a test can tell one call started after another ended.
+    received: float = 0.0
 
 
 @dataclass(slots=True)
@@ -573,6 +576,7 @@ class FakeBotAPI:
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
+        received = time.monotonic()
         if request.path_params["token"] != self.token:
             return self._error(401, "Unauthorized")
         body = await request.body()
@@ -586,7 +590,7 @@ class FakeBotAPI:
         status = 200
         try:
             if fault is not None and fault.stall:
-                self.stalled.append(Call(method, params, 0, time.monotonic()))
+                self.stalled.append(Call(method, params, 0, time.monotonic(), received))
                 release = self._release
                 await self._notify()
                 await release.wait()
@@ -606,7 +610,7 @@ class FakeBotAPI:
         except _ApiError as err:
             status = err.status
             response = self._error(err.status, err.description, err.retry_after, err.html)
-        self.calls.append(Call(method, params, status, time.monotonic()))
+        self.calls.append(Call(method, params, status, time.monotonic(), received))
         await self._notify()
         return response
 

@@ -6,7 +6,8 @@ A Bot API call that fails is sorted into one of three kinds (see :func:`failure_
   rate limiter could not wait out, or the connection never got through. Retried with
   backoff; a message that still fails makes the whole answer :class:`Undelivered`.
 - ``ambiguous``: the request went out and no answer came (read/write timeout, connection
-  dropped). The message most likely arrived, so it is not sent again here.
+  dropped). The message most likely arrived, so it is not sent again here -- unless it is
+  urgent advice, where a second copy is a small price against a lost one.
 - anything else (400, 403, ...) is final and never retried.
 
 Old keyboards are removed only after every message of the new answer was confirmed, so a
@@ -150,11 +151,12 @@ class Retrying:
     def __init__(self, policy: RetryPolicy) -> None:
         self.policy = policy
 
-    async def __call__(self, op: Callable[[], Awaitable[T]], idempotent: bool) -> T:
+    async def __call__(self, op: Callable[[], Awaitable[T]], repeat_ok: bool) -> T:
         """Run one Bot API call with bounded retries.
 
         Passing failures are retried with backoff. An ``ambiguous`` failure is retried only
-        when ``idempotent``: a message that may have arrived is not sent a second time here.
+        when ``repeat_ok`` (idempotent calls, urgent advice): an ordinary message that may
+        have arrived is not sent a second time here.
         Final failures are raised at once, and so is a 429: the rate limiter below has already
         waited it out as often as it may (:class:`CappedRateLimiter`).
         """
@@ -164,7 +166,7 @@ class Retrying:
                 return await op()
             except TelegramError as err:
                 kind = failure_kind(err)
-                retry = kind == "passing" or (kind == "ambiguous" and idempotent)
+                retry = kind == "passing" or (kind == "ambiguous" and repeat_ok)
                 limited = isinstance(err, (RetryAfter, RetryAfterTooLong))
                 if attempt == attempts or not retry or limited:
                     raise
@@ -265,12 +267,12 @@ class Sender:
             return await self._send_message(chat_id, part.text, reply_markup=markup)
 
         try:
-            return await self._retrying(send, False)
+            return await self._retrying(send, part.urgent)
         except Forbidden:
             raise
         except TelegramError as err:
             kind = failure_kind(err)
-            if kind == "passing":
+            if kind == "passing" or (kind == "ambiguous" and part.urgent):
                 log.warning("message not sent after every retry: %s", type(err).__name__)
                 raise Undelivered(type(err).__name__) from err
             # Refused for good (400), or it may have arrived (a timeout): not sent again here,
