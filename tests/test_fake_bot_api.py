@@ -149,3 +149,49 @@ async def test_redelivered_update_comes_back_despite_the_offset(fake: FakeBotAPI
     fake.redeliver(fake.update_by_id(update_id))
     batch = (await call(fake, "getUpdates", offset=update_id + 1, timeout=0)).json()["result"]
     assert [u["update_id"] for u in batch] == [update_id]
+
+
+async def test_gateway_502_is_an_html_page_and_nothing_is_sent(fake: FakeBotAPI) -> None:
+    fake.private_chat(7)
+    fake.fail_html("sendMessage", 502, times=2, chat_id=7)
+    for _ in range(2):
+        response = await call(fake, "sendMessage", chat_id=7, text="hello")
+        assert response.status_code == 502
+        assert response.headers["content-type"].startswith("text/html")
+        assert "<title>502 Bad Gateway</title>" in response.text
+    assert (await call(fake, "sendMessage", chat_id=7, text="hello")).status_code == 200
+    assert [m.text for m in fake.chat(7)] == ["hello"]
+    assert [c.status for c in fake.calls_to("sendMessage")] == [502, 502, 200]
+
+
+async def test_a_fault_after_carrying_out_the_call_still_sends_the_message(
+    fake: FakeBotAPI,
+) -> None:
+    fake.private_chat(8)
+    fake.fail("sendMessage", 500, carry_out=True)
+    response = await call(fake, "sendMessage", chat_id=8, text="maybe")
+    assert response.status_code == 500 and response.json()["ok"] is False
+    assert [m.text for m in fake.chat(8)] == ["maybe"]
+
+
+async def test_stalled_calls_hang_until_released(fake: FakeBotAPI) -> None:
+    fake.private_chat(9)
+    fake.stall("sendMessage", chat_id=9)
+    hung = asyncio.create_task(call(fake, "sendMessage", chat_id=9, text="stuck"))
+    await fake.wait_for(lambda: len(fake.stalled) == 1)
+    assert not hung.done() and fake.chat(9) == []
+    await fake.release()
+    response = await hung
+    assert response.status_code == 502 and fake.chat(9) == []
+    # Released once: the next call goes through.
+    assert (await call(fake, "sendMessage", chat_id=9, text="now")).status_code == 200
+    call_record = fake.calls_to("sendMessage")[0]
+    assert call_record.received <= call_record.at
+
+
+async def test_unused_faults_can_be_cleared(fake: FakeBotAPI) -> None:
+    fake.private_chat(10)
+    fake.fail_html("sendMessage", 503, times=100)
+    assert (await call(fake, "sendMessage", chat_id=10, text="a")).status_code == 503
+    fake.clear_faults("sendMessage")
+    assert (await call(fake, "sendMessage", chat_id=10, text="b")).status_code == 200

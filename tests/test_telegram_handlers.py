@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from telegram.error import NetworkError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.channels.telegram.handlers import RetryPolicy, _surely_unsent
+from bot.channels.telegram.delivery import RetryPolicy, failure_kind
 from bot.channels.telegram.text import MESSAGE_LIMIT
 from bot.service import Inbound, Outbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
@@ -137,21 +137,37 @@ async def test_notice_is_shown_on_the_button(fake: FakeBotAPI, tmp_path: Path) -
     assert fake.answered[fake.last_query_id()]["text"] == "moved on"
 
 
-def test_only_provably_unsent_failures_allow_sending_again() -> None:
-    def caused(err: NetworkError, cause: BaseException) -> NetworkError:
+def test_failures_are_sorted_into_passing_ambiguous_and_final() -> None:
+    def caused(err: TelegramError, cause: BaseException) -> TelegramError:
         err.__cause__ = cause
         return err
 
     request = httpx.Request("POST", "http://127.0.0.1/")
-    assert _surely_unsent(NetworkError("Bad Gateway"))  # a 5xx status: not carried out
-    assert _surely_unsent(caused(TimedOut(), httpx.ConnectTimeout("x", request=request)))
-    assert _surely_unsent(caused(TimedOut(), httpx.PoolTimeout("x", request=request)))
-    assert _surely_unsent(caused(NetworkError("x"), httpx.ConnectError("x", request=request)))
-    assert not _surely_unsent(caused(TimedOut(), httpx.ReadTimeout("x", request=request)))
-    assert not _surely_unsent(
-        caused(NetworkError("x"), httpx.RemoteProtocolError("x", request=request))
+    html = caused(NetworkError("Bad Gateway (502)"), TelegramError("Invalid server response"))
+    # Telegram answered with an error status: not carried out, send again.
+    assert failure_kind(NetworkError("Bad Gateway")) == "passing"  # a 5xx with a JSON body
+    assert failure_kind(html) == "passing"  # the gateway's HTML page
+    assert failure_kind(RetryAfter(3)) == "passing"
+    # The request never got through.
+    assert failure_kind(caused(TimedOut(), httpx.ConnectTimeout("x", request=request))) == (
+        "passing"
     )
-    assert not _surely_unsent(TimedOut())
+    assert failure_kind(caused(TimedOut(), httpx.PoolTimeout("x", request=request))) == "passing"
+    assert failure_kind(caused(NetworkError("x"), httpx.ConnectError("x", request=request))) == (
+        "passing"
+    )
+    # It went out and no answer came: it may have arrived.
+    assert failure_kind(caused(TimedOut(), httpx.ReadTimeout("x", request=request))) == (
+        "ambiguous"
+    )
+    assert failure_kind(
+        caused(NetworkError("x"), httpx.RemoteProtocolError("x", request=request))
+    ) == ("ambiguous")
+    assert failure_kind(TimedOut()) == "ambiguous"
+    # Refused for good.
+    assert failure_kind(BadRequest("Bad Request: message is too long")) == "final"
+    assert failure_kind(caused(BadRequest("Bad Request (400)"), TelegramError("x"))) == "final"
+    assert failure_kind(Forbidden("Forbidden: bot was blocked by the user")) == "final"
 
 
 def test_backoff_grows_and_is_bounded() -> None:

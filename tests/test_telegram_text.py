@@ -57,6 +57,7 @@ def test_a_step_becomes_one_message_with_its_keyboard_at_the_bottom() -> None:
 def test_urgent_messages_stand_alone() -> None:
     parts = compose([Outbound("Intro."), Outbound("Call 999 now.", urgent=True), Outbound("Then.")])
     assert [p.text for p in parts] == ["Intro.", "Call 999 now.", "Then."]
+    assert [p.urgent for p in parts] == [False, True, False]
 
 
 def test_a_keyboard_ends_a_message() -> None:

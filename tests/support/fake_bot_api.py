@@ -3,8 +3,12 @@
 It speaks the same URL layout as a self-hosted Bot API server (``{url}/bot<token>/<method>``),
 keeps the state the bot can observe (messages per chat with their keyboards, answered callback
 queries, commands, the webhook), records every call with the HTTP status it answered, queues
-updates for ``getUpdates`` (offsets and long polling), and injects faults on demand: 429 with
-``retry_after``, 5xx, 403 "bot was blocked by the user" and slow responses.
+updates for ``getUpdates`` (offsets and long polling), and injects faults on demand, per method
+and optionally per chat: 429 with ``retry_after``, 5xx with a JSON body or with the HTML page
+Telegram's gateway really returns (:meth:`FakeBotAPI.fail_html`), 403 "bot was blocked by the
+user", slow responses, and hung calls (:meth:`FakeBotAPI.stall`, let go by
+:meth:`FakeBotAPI.release`). A fault can also come *after* the call was carried out
+(``carry_out=True``): the message is in the chat, the bot is told it failed.
 
 Everything runs in the caller's event loop; tests wait on :meth:`FakeBotAPI.wait_for`, which
 wakes on every recorded call, never on a sleep.
@@ -20,6 +24,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -34,6 +39,13 @@ DEFAULT_TOKEN = "4242424242:AAFakeTokenForTests_do-not-log-me"
 BOT_ID = 4242424242
 BOT_USERNAME = "neutroguide_test_bot"
 MESSAGE_LIMIT = 4096
+
+#: What Telegram's nginx gateway answers when the Bot API backend is down (text/html).
+GATEWAY_PAGE = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
 
 #: Parameters PTB sends as plain strings (everything else is JSON-encoded).
 _STRING_PARAMS = frozenset(
@@ -57,7 +69,10 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int
+    #: When the answer was sent (``time.monotonic()``).
     at: float
+    #: When the request arrived, so a test can tell one call started after another ended.
+    received: float = 0.0
 
 
 @dataclass(slots=True)
@@ -71,6 +86,10 @@ class Fault:
     times: int = 1
     chat_id: int | None = None
     stall: bool = False
+    #: Answer with the gateway's HTML page instead of a Bot API JSON error.
+    html: bool = False
+    #: Carry the call out first, then answer with the error (the bot cannot know it worked).
+    carry_out: bool = False
 
 
 @dataclass(slots=True)
@@ -115,11 +134,18 @@ class _Queued:
 
 
 class _ApiError(Exception):
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        html: bool = False,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.html = html
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -255,8 +281,14 @@ class FakeBotAPI:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        html: bool = False,
+        carry_out: bool = False,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (to ``chat_id`` if given) with an error."""
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id`` if given) with an error.
+
+        ``html``: the body is the gateway's HTML page, not JSON. ``carry_out``: the call is
+        carried out before the error is answered.
+        """
         text = description or {
             429: f"Too Many Requests: retry after {retry_after}",
             500: "Internal Server Error",
@@ -270,8 +302,23 @@ class FakeBotAPI:
                 retry_after=retry_after,
                 times=times,
                 chat_id=chat_id,
+                html=html,
+                carry_out=carry_out,
             )
         )
+
+    def fail_html(
+        self,
+        method: str,
+        status: int = 502,
+        *,
+        times: int = 1,
+        chat_id: int | None = None,
+        carry_out: bool = False,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` as Telegram's gateway does when the
+        backend is down: ``status`` with an HTML page (``text/html``), not a JSON error."""
+        self.fail(method, status, times=times, chat_id=chat_id, html=True, carry_out=carry_out)
 
     def slow(
         self, method: str, delay: float, *, times: int = 1, chat_id: int | None = None
@@ -281,8 +328,22 @@ class FakeBotAPI:
 
     def stall(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
         """Hold the next ``times`` calls of ``method`` without carrying them out or answering
-        (a hung gateway) until :meth:`stop`; they then fail with 502, still not carried out."""
+        (a hung gateway) until :meth:`release` or :meth:`stop`; they then fail with a 502 HTML
+        page, still not carried out."""
         self._faults.setdefault(method, []).append(Fault(times=times, chat_id=chat_id, stall=True))
+
+    async def release(self) -> None:
+        """Let every call held by :meth:`stall` go (each answers 502); later stalls hold again."""
+        self._release.set()
+        self._release = asyncio.Event()
+        await self._notify()
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Drop the scripted faults not yet used (of ``method``, or of every method)."""
+        if method is None:
+            self._faults.clear()
+        else:
+            self._faults.pop(method, None)
 
     def block(self, user_id: int) -> None:
         """The user blocked the bot: sending to their chat answers 403."""
@@ -515,6 +576,7 @@ class FakeBotAPI:
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
+        received = time.monotonic()
         if request.path_params["token"] != self.token:
             return self._error(401, "Unauthorized")
         body = await request.body()
@@ -528,23 +590,27 @@ class FakeBotAPI:
         status = 200
         try:
             if fault is not None and fault.stall:
-                self.stalled.append(Call(method, params, 0, time.monotonic()))
+                self.stalled.append(Call(method, params, 0, time.monotonic(), received))
+                release = self._release
                 await self._notify()
-                await self._release.wait()
-                raise _ApiError(502, "Bad Gateway")
-            if fault is not None and fault.status != 200:
-                raise _ApiError(fault.status, fault.description, fault.retry_after)
+                await release.wait()
+                raise _ApiError(502, "Bad Gateway", html=True)
+            failing = fault is not None and fault.status != 200
+            if fault is not None and failing and not fault.carry_out:
+                raise _ApiError(fault.status, fault.description, fault.retry_after, fault.html)
             handler = getattr(self, f"_m_{method.lower()}", None)
             if handler is None:
                 raise _ApiError(404, "Not Found: method not found")
             result = await handler(params)
+            if fault is not None and failing:
+                raise _ApiError(fault.status, fault.description, fault.retry_after, fault.html)
             if fault is not None and fault.delay:
                 await asyncio.sleep(fault.delay)  # a slow server, not synchronisation
             response: Response = JSONResponse({"ok": True, "result": result})
         except _ApiError as err:
             status = err.status
-            response = self._error(err.status, err.description, err.retry_after)
-        self.calls.append(Call(method, params, status, time.monotonic()))
+            response = self._error(err.status, err.description, err.retry_after, err.html)
+        self.calls.append(Call(method, params, status, time.monotonic(), received))
         await self._notify()
         return response
 
@@ -558,7 +624,12 @@ class FakeBotAPI:
         return None
 
     @staticmethod
-    def _error(status: int, description: str, retry_after: int | None = None) -> Response:
+    def _error(
+        status: int, description: str, retry_after: int | None = None, html: bool = False
+    ) -> Response:
+        if html:
+            page = GATEWAY_PAGE.format(status=status, reason=HTTPStatus(status).phrase)
+            return Response(page, status_code=status, media_type="text/html")
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}

@@ -17,7 +17,6 @@ import uvicorn
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,7 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram.handlers import RetryPolicy, TelegramHandlers
+from bot.channels.telegram.delivery import CappedRateLimiter, RetryPolicy
+from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.processor import PerChatUpdateProcessor
 from bot.channels.telegram.receiving import NotHandled, UnreadableUpdate, UpdateRunner, read_update
@@ -49,7 +49,8 @@ class ChannelOptions:
     """Tuning knobs; the defaults suit Telegram's published limits.
 
     Attributes:
-        retry: retries for timeouts, 5xx and connection errors.
+        retry: retries for 5xx and connection errors; ``retry.max_retry_after`` caps the 429
+            waits.
         rate_limit_retries: how often a 429 is waited out (``retry_after``) before giving up.
         overall_max_rate: messages per second across all chats (0: no client-side limit).
         concurrency: updates processed at once (across chats; one at a time per chat).
@@ -103,7 +104,8 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(
-            AIORateLimiter(
+            CappedRateLimiter(
+                max_wait=options.retry.max_retry_after,
                 overall_max_rate=options.overall_max_rate,
                 max_retries=options.rate_limit_retries,
             )

@@ -1,42 +1,35 @@
 """Thin handlers: a Telegram update becomes an :class:`Inbound`; an :class:`Outcome` is sent back.
 
-Sending follows three rules: every callback query is answered; the chat keeps one live
-keyboard (older keyboards are removed when the person moves on); and a failed call is retried
-only when retrying cannot deliver a message twice.
+Every callback query is answered; the answer itself goes out through
+:class:`~bot.channels.telegram.delivery.Sender` (retries, the one live keyboard), and the
+outbox entry is confirmed only when Telegram confirmed every message. An answer Telegram
+could not take for a passing reason raises :class:`Undelivered` out of the handler, so the
+update comes again and the service replays the stored answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TypeVar
 
-import httpx
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram.text import Part, compose
-from bot.service import Conversations, Inbound, Outcome
+from bot.channels.telegram.delivery import Keyboards, Retrying, RetryPolicy, Sender, Undelivered
+from bot.channels.telegram.text import compose
+from bot.service import Conversations, Inbound
+
+__all__ = ["CHANNEL", "MEDIA_KINDS", "RetryPolicy", "TelegramHandlers", "Undelivered"]
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 #: The longest text ``answerCallbackQuery`` accepts.
 NOTICE_LIMIT = 200
-T = TypeVar("T")
 
 #: Attachments answered with "I read text and buttons", checked in this order.
 MEDIA_KINDS = (
@@ -57,29 +50,7 @@ MEDIA_KINDS = (
     "story",
 )
 
-#: httpx errors raised before a request reached the server: always safe to send again.
 _CHAT_ID = re.compile(r"^-?\d+$")
-_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Bounded retries with exponential backoff for timeouts, 5xx and connection errors.
-
-    Attributes:
-        attempts: calls in total, the first one included.
-        base_delay: seconds before the first retry; doubled for each further retry.
-        max_delay: the longest wait between two attempts.
-    """
-
-    attempts: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-
-    def delay(self, retry: int) -> float:
-        """Seconds to wait before retry number ``retry`` (1-based), with jitter."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
-        return float(ceiling * random.uniform(0.5, 1.0))
 
 
 class Blocked(Exception):
@@ -91,7 +62,7 @@ class TelegramHandlers:
 
     Args:
         conversations: the service every input goes to.
-        retry: how failed calls are retried.
+        retry: how failed calls are retried (default :class:`RetryPolicy`).
         max_tracked_chats: how many chats' live keyboards are remembered (oldest forgotten).
         operator_chat: chat id (or @channel) that gets a short notice for each red flag;
             empty for none.
@@ -100,15 +71,15 @@ class TelegramHandlers:
     def __init__(
         self,
         conversations: Conversations,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         max_tracked_chats: int = 100_000,
         operator_chat: str = "",
     ) -> None:
         self.conversations = conversations
         self.operator_chat = operator_chat.strip()
-        self.retry = retry
-        self._max_tracked = max_tracked_chats
-        self._keyboards: OrderedDict[int, list[int]] = OrderedDict()
+        self.retry = retry or RetryPolicy()
+        self._call = Retrying(self.retry)
+        self._keyboards = Keyboards(max_tracked_chats)
         self._greeted_groups: set[int] = set()
 
     # -- handlers (registered in build_application) ------------------------------------------
@@ -151,7 +122,7 @@ class TelegramHandlers:
         text = self.conversations.system_text("private_only", language)
         try:
             await self._call(lambda: message.get_bot().send_message(message.chat_id, text), False)
-        except (Forbidden, BadRequest) as err:
+        except TelegramError as err:
             log.info("group reply not possible: %s", type(err).__name__)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,20 +175,13 @@ class TelegramHandlers:
             if blocked:
                 raise Blocked
             if not outcome.duplicate and outcome.messages:
-                # Count the messages Telegram confirmed: the outbox entry is confirmed only
-                # when all of them were, so a redelivered update gets a lost one again.
-                confirmed = 0
-
-                async def send_message(*args: object, **kwargs: object) -> Message:
-                    nonlocal confirmed
-                    sent = await bot.send_message(*args, **kwargs)  # type: ignore[arg-type]
-                    confirmed += 1
-                    return sent
-
-                await self._deliver(
-                    send_message, bot.edit_message_reply_markup, chat_id, outcome, pressed
+                sender = Sender(
+                    bot.send_message, bot.edit_message_reply_markup, self._call, self._keyboards
                 )
-                if outcome.delivery is not None and confirmed == len(compose(outcome.messages)):
+                # The outbox entry is confirmed only when Telegram confirmed every message;
+                # Undelivered (Telegram down) leaves it for the redelivered update's replay.
+                confirmed = await sender.deliver(chat_id, compose(outcome.messages), pressed)
+                if outcome.delivery is not None and confirmed:
                     await self.conversations.delivered(outcome.delivery)
         except (Blocked, Forbidden):
             log.info("the person has blocked the bot; marked inactive")
@@ -237,7 +201,7 @@ class TelegramHandlers:
         )
         try:
             await self._call(lambda: send_message(chat, notice), False)
-        except (BadRequest, Forbidden, NetworkError) as err:
+        except TelegramError as err:
             log.warning("operator notice not sent: %s", type(err).__name__)
 
     async def _typing(self, send_chat_action: Callable[..., Awaitable[bool]], chat_id: int) -> bool:
@@ -246,115 +210,18 @@ class TelegramHandlers:
             await self._call(lambda: send_chat_action(chat_id, ChatAction.TYPING), True)
         except Forbidden:
             return True
-        except (NetworkError, BadRequest) as err:
+        except TelegramError as err:
             log.info("typing action not sent: %s", type(err).__name__)
         return False
-
-    async def _deliver(
-        self,
-        send_message: Callable[..., Awaitable[Message]],
-        edit_markup: Callable[..., Awaitable[object]],
-        chat_id: int,
-        outcome: Outcome,
-        pressed: int | None,
-    ) -> None:
-        old = self._keyboards.pop(chat_id, [])
-        if pressed is not None and pressed not in old:
-            old.append(pressed)
-        live: list[int] = []
-        try:
-            clearing = asyncio.create_task(self._clear(edit_markup, chat_id, old))
-            for part in compose(outcome.messages):
-                live.extend(await self._send(send_message, chat_id, part))
-            await clearing
-        finally:
-            self._remember(chat_id, live)
-
-    async def _send(
-        self, send_message: Callable[..., Awaitable[Message]], chat_id: int, part: Part
-    ) -> list[int]:
-        """Send one message; its id if it carries a keyboard."""
-        markup = _keyboard(part.buttons)
-
-        async def send() -> Message:
-            return await send_message(chat_id, part.text, reply_markup=markup)
-
-        try:
-            sent = await self._call(send, False)
-        except (BadRequest, NetworkError) as err:
-            # Not retried (it may have arrived, or cannot be sent): go on with the rest,
-            # so one bad call loses at most this message and never doubles it.
-            log.warning("message not confirmed: %s", type(err).__name__)
-            return []
-        return [sent.message_id] if markup is not None else []
-
-    async def _clear(
-        self, edit_markup: Callable[..., Awaitable[object]], chat_id: int, message_ids: list[int]
-    ) -> None:
-        for message_id in message_ids:
-
-            async def clear(message_id: int = message_id) -> object:
-                return await edit_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
-
-            try:
-                await self._call(clear, True)
-            except BadRequest:
-                pass  # already without a keyboard, or too old to edit: nothing to do
-            except NetworkError as err:
-                log.info("old keyboard not removed: %s", type(err).__name__)
 
     async def _answer(self, query: CallbackQuery, notice: str | None) -> None:
         # Telegram refuses a toast over 200 characters, and then the spinner would not stop.
         text = notice[: NOTICE_LIMIT - 1] + "…" if notice and len(notice) > NOTICE_LIMIT else notice
         try:
             await self._call(lambda: query.answer(text=text), True)
-        except (BadRequest, Forbidden, NetworkError) as err:
+        except TelegramError as err:
             # Too old (e.g. a redelivered update) or unreachable: the spinner times out anyway.
             log.info("callback query not answered: %s", type(err).__name__)
-
-    def _remember(self, chat_id: int, live: list[int]) -> None:
-        if not live:
-            return
-        self._keyboards[chat_id] = live
-        self._keyboards.move_to_end(chat_id)
-        while len(self._keyboards) > self._max_tracked:
-            self._keyboards.popitem(last=False)
-
-    async def _call(self, op: Callable[[], Awaitable[T]], resend_safe: bool) -> T:
-        """Run one Bot API call with bounded retries.
-
-        Timeouts, 5xx and connection errors are retried with backoff. A call that is not safe
-        to repeat (sending a message) is retried only when the request provably did not reach
-        Telegram, so a slow answer never turns into a second copy of the message. 429 is
-        handled below this, by the rate limiter; 400 and 403 are never retried.
-        """
-        attempts = self.retry.attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return await op()
-            except (BadRequest, Forbidden):
-                raise
-            except NetworkError as err:
-                if attempt == attempts or not (resend_safe or _surely_unsent(err)):
-                    raise
-                wait = self.retry.delay(attempt)
-                log.warning(
-                    "Telegram call failed (%s); retry %d of %d in %.2fs",
-                    type(err).__name__,
-                    attempt,
-                    attempts - 1,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-        raise AssertionError("unreachable")
-
-
-def _surely_unsent(err: NetworkError) -> bool:
-    """True when the request cannot have been carried out: a 5xx answer or a failed connect."""
-    cause = err.__cause__
-    if cause is None:
-        return not isinstance(err, TimedOut)  # an HTTP 5xx status from the server
-    return isinstance(cause, _UNSENT)
 
 
 def _message(update: Update) -> Message:
@@ -370,11 +237,3 @@ def _input_id(update: Update) -> str:
     )
     suffix = f":{message.message_id}" if message is not None else ""
     return f"{CHANNEL}:{update.update_id}{suffix}"
-
-
-def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data)] for label, data in buttons]
-    )

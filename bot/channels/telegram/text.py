@@ -82,6 +82,8 @@ class Part:
 
     text: str
     buttons: tuple[tuple[str, str], ...] = ()
+    #: Emergency advice: sent again even when a copy may already have arrived.
+    urgent: bool = False
 
 
 def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Part]:
@@ -110,9 +112,9 @@ def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Pa
                 continue
         groups.append((message.text, message.buttons, message.urgent))
     parts: list[Part] = []
-    for text, buttons, _ in groups:
+    for text, buttons, urgent in groups:
         chunks = split_text(text, limit)
-        parts.extend(Part(chunk) for chunk in chunks[:-1])
+        parts.extend(Part(chunk, urgent=urgent) for chunk in chunks[:-1])
         if chunks:
-            parts.append(Part(chunks[-1], buttons))
+            parts.append(Part(chunks[-1], buttons, urgent))
     return parts
