@@ -281,19 +281,21 @@ class Sender:
             return None
 
     async def _clear(self, chat_id: int, message_ids: list[int]) -> None:
-        for message_id in message_ids:
+        # All at once: the new answer is already out, and this only delays the button's answer.
+        await asyncio.gather(*(self._clear_one(chat_id, m) for m in message_ids))
 
-            async def clear(message_id: int = message_id) -> object:
-                return await self._edit_markup(
-                    chat_id=chat_id, message_id=message_id, reply_markup=None
-                )
+    async def _clear_one(self, chat_id: int, message_id: int) -> None:
+        async def clear() -> object:
+            return await self._edit_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
 
-            try:
-                await self._retrying(clear, True)
-            except BadRequest:
-                pass  # already without a keyboard, or too old to edit: nothing to do
-            except TelegramError as err:
-                log.info("old keyboard not removed: %s", type(err).__name__)
+        try:
+            await self._retrying(clear, True)
+        except BadRequest:
+            pass  # already without a keyboard, or too old to edit: nothing to do
+        except TelegramError as err:
+            log.info("old keyboard not removed: %s", type(err).__name__)
 
 
 def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
