@@ -27,6 +27,8 @@ SOURCE_LANGUAGE = "en"
 NEGATION_WINDOW = 4
 HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
+#: Words either side of a sign or reading searched for when it happened ("2 years ago").
+TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
 
 #: Life-threatening signs: "Call {emergency_number} now" first, then the care team (issue 9:
@@ -357,6 +359,18 @@ class _Language:
             self.negation_after.match(self.after(text, end))
         )
 
+    def negated_between(self, text: str, hits: Sequence[Hit]) -> bool:
+        """A negation word in the gaps between ``hits`` (not inside one of them)."""
+        if self.negation is None:
+            return False
+        spans = sorted((h.start, h.end) for h in hits)
+        edge = spans[0][1]
+        for a, b in spans[1:]:
+            if a > edge and self.negation.search(" " + text[edge:a].strip() + " "):
+                return True
+            edge = max(edge, b)
+        return False
+
     def subclause(self, text: str, start: int, end: int) -> str:
         """The clause around ``start``-``end``, cut at clause-break words on both sides."""
         a, b = clause(text, start, end)
@@ -368,6 +382,8 @@ class _Language:
             m = self.clause_breaks.search(after)
             if m is not None:
                 after = after[: m.start() + 1]
+        before = " " + " ".join(before.split()[-TIME_WINDOW:]) + " "
+        after = " " + " ".join(after.split()[:TIME_WINDOW]) + " "
         return before + text[start : end - 1] + after
 
     def in_past(self, text: str, start: int, end: int) -> bool:
@@ -542,6 +558,8 @@ class Screener:
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
             state = status(start, end)
+            if state == "now" and lang.negated_between(folded, made):
+                state = "negated"  # "atmet nicht schnell": a "not" between the concepts
             if state == "now":
                 verdict.urgent(combo.rule, fever=False)
             else:

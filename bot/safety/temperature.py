@@ -101,7 +101,8 @@ class TemperatureReader:
         found = list(self._number.finditer(text))
         if not found:
             return []
-        context = expecting or self._context(text) or any(m.search(text) for m in self._hot)
+        strong = expecting or self._context(text)
+        context = strong or any(m.search(text) for m in self._hot)
         runs = [m.span() for m in _RUN.finditer(text) if _phone_like(m.group(0))]
         out: list[Reading] = []
         for m in found:
@@ -121,7 +122,7 @@ class TemperatureReader:
                 continue
             alone = bare(text).strip() == m.group(0).strip()
             number = m.group("num")
-            has = not context and bool(self._has.search(text, max(0, start - _LOOKBACK), start))
+            has = not strong and bool(self._has.search(text, max(0, start - _LOOKBACK), start))
             if has and unit is None and not alone and not 37 <= float(number.replace(",", ".")) <= 43:
                 continue
             celsius = _celsius(number, unit, context or has, alone)
@@ -129,7 +130,7 @@ class TemperatureReader:
                 weak = (
                     unit == "deg"
                     and not m.group("deg")
-                    and not context
+                    and not strong
                     and not has
                     and not any(ch in number for ch in ".,")
                 )
