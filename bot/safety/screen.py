@@ -360,13 +360,14 @@ class _Language:
         )
 
     def negated_between(self, text: str, hits: Sequence[Hit]) -> bool:
-        """A negation word in the gaps between ``hits`` (not inside one of them)."""
+        """A negation in a short gap between ``hits`` ("atmet nicht schnell"), not in a hit."""
         if self.negation is None:
             return False
         spans = sorted((h.start, h.end) for h in hits)
         edge = spans[0][1]
         for a, b in spans[1:]:
-            if a > edge and self.negation.search(" " + text[edge:a].strip() + " "):
+            gap = text[edge:a].split()
+            if 0 < len(gap) <= 2 and "," not in gap and self.negation.search(f" {' '.join(gap)} "):
                 return True
             edge = max(edge, b)
         return False
