@@ -27,7 +27,11 @@ URGENT = [
     ("en", "my boy's gums have been bleeding for ages and it just won't stop", "urgent_emergency"),
     ("en", "she throws up every drink we give her", "urgent_sign"),
     ("en", "he keeps saying his tummy hurts and it's really bad", "urgent_sign"),
-    ("en", "little purple spots on her arm, I pressed a glass and they did not fade", "urgent_emergency"),
+    (
+        "en",
+        "little purple spots on her arm, I pressed a glass and they did not fade",
+        "urgent_emergency",
+    ),
     ("en", "I can hardly wake her this morning", "urgent_emergency"),
     ("en", "her hands and feet are like ice", "urgent_sign"),
     ("en", "his port site looks red and puffy", "urgent_sign"),

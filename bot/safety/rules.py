@@ -261,7 +261,9 @@ def _concept_sources(data: YMap) -> list[str]:
     raw = data.get("concepts")
     if not isinstance(raw, YMap):
         return []
-    return [s for forms in raw.values() if isinstance(forms, list) for s in forms if isinstance(s, str)]
+    return [
+        s for forms in raw.values() if isinstance(forms, list) for s in forms if isinstance(s, str)
+    ]
 
 
 def _concepts(r: _Reader, data: YMap, language: str) -> tuple[tuple[str, Compiled], ...]:
@@ -313,12 +315,11 @@ def _numbers(r: _Reader, data: YMap) -> _NumberWords:
             words[folded] = number
     elif value is not None:
         r.error(raw.value_pos["words"], "'words' takes 'word: number' pairs")
+
     def folded(key: str) -> tuple[str, ...]:
         return tuple(fold(s).strip() for s, _ in r.strings(raw, key))
 
-    return _NumberWords(
-        words, folded("half"), folded("point"), folded("about"), folded("exact")
-    )
+    return _NumberWords(words, folded("half"), folded("point"), folded("about"), folded("exact"))
 
 
 def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]:

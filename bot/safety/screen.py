@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.normalize import bare, clause, fold
@@ -181,10 +184,6 @@ def _whole(compiled: Iterable[Compiled]) -> re.Pattern[str] | None:
     return re.compile("^ (?:" + "|".join(sources) + ")$") if sources else None
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 @dataclass(frozen=True, slots=True)
 class _FileMatchers:
     """The big matchers of one rule file, built once and shared by every language using it."""
@@ -277,11 +276,11 @@ class _Language:
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
         self.known = frozenset(known)
-        index: dict[str, set[str]] = {}
-        for word in vocab:
-            for d in _deletes(word):
-                index.setdefault(d, set()).add(word)
-        self.index = {k: frozenset(v) for k, v in index.items()}
+        by_length: dict[int, list[str]] = {}
+        for word in sorted(vocab):
+            by_length.setdefault(len(word), []).append(word)
+        #: Rule words by length, for the typo search (one edit changes the length by <= 1).
+        self.by_length = {n: tuple(words) for n, words in by_length.items()}
         self._memo: dict[str, str] = {}
 
     def correct(self, token: str) -> str:
@@ -299,11 +298,13 @@ class _Language:
         memo = self._memo.get(token)
         if memo is not None:
             return memo
-        found = set(self.index.get(token, ()))
-        for d in _deletes(token):
-            if d in self.vocab:
-                found.add(d)
-            found.update(self.index.get(d, ()))
+        found = {
+            word
+            for n in (len(token) - 1, len(token), len(token) + 1)
+            for word, _, _ in process.extract(
+                token, self.by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=None
+            )
+        }
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result

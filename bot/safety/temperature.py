@@ -123,7 +123,12 @@ class TemperatureReader:
             alone = bare(text).strip() == m.group(0).strip()
             number = m.group("num")
             has = not strong and bool(self._has.search(text, max(0, start - _LOOKBACK), start))
-            if has and unit is None and not alone and not 37 <= float(number.replace(",", ".")) <= 43:
+            if (
+                has
+                and unit is None
+                and not alone
+                and not 37 <= float(number.replace(",", ".")) <= 43
+            ):
                 continue
             celsius = _celsius(number, unit, context or has, alone)
             if celsius is not None:
