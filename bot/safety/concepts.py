@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 
 from bot.safety.normalize import CLAUSE, fold_chars
 from bot.safety.patterns import Compiled, PatternError, WordMatcher, compile_phrase
@@ -213,7 +213,7 @@ class ConceptFinder:
 
     def find(self, folded: str) -> list[Hit]:
         """Every concept in ``folded`` (see :func:`bot.safety.normalize.fold`), leftmost first."""
-        hits = set()
+        hits: set[Hit] = set()
         for stem, matchers in self._groups:
             text, starts_s, starts_f, lengths = self.stemmed(folded, stem)
             for name, matcher in matchers:

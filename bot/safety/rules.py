@@ -316,10 +316,10 @@ def _numbers(r: _Reader, data: YMap) -> _NumberWords:
     elif value is not None:
         r.error(raw.value_pos["words"], "'words' takes 'word: number' pairs")
 
-    def folded(key: str) -> tuple[str, ...]:
+    def listed(key: str) -> tuple[str, ...]:
         return tuple(fold(s).strip() for s, _ in r.strings(raw, key))
 
-    return _NumberWords(words, folded("half"), folded("point"), folded("about"), folded("exact"))
+    return _NumberWords(words, listed("half"), listed("point"), listed("about"), listed("exact"))
 
 
 def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]:
