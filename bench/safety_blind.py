@@ -77,6 +77,7 @@ def measure(screener: Screener, path: Path) -> Result:
             r.misses.append(f"  alarm  {found.message_key} ({found.rule}): {text}")
         elif found is not None and found.kind == "confirm":
             r.ordinary_confirms += 1
+            r.misses.append(f"  asks   ({found.rule}): {text}")  # noqa: E501
     return r
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from bot.content.problems import Problem
 from bot.content.yamlpos import Pos, YList, YMap, load_with_positions
+from bot.safety.concepts import NAMES, Stemmer, compile_concept, form_words
 from bot.safety.normalize import fold
 from bot.safety.patterns import Compiled, PatternError, compile_phrase
 
@@ -37,6 +38,7 @@ TEMPERATURE_KEYS = (
     "not_before",
     "not_after",
     "not_context",
+    "has",
 )
 WORD_LISTS = ("clause_breaks", "hypothetical", "ignore", "not_typos", "stop", "topics")
 TOP_KEYS = frozenset(
@@ -49,6 +51,8 @@ TOP_KEYS = frozenset(
         "temperature",
         "numbers",
         "baby",
+        "concepts",
+        "time",
         *WORD_LISTS,
         *GROUPS,
     }
@@ -59,7 +63,11 @@ TOP_KEYS = frozenset(
 BABY_KEYS = ("always", "days", "weeks", "months")
 #: Keys of ``numbers:``: number words (``words: {thirty eight: 38}``), the words for "and a
 #: half" and for a decimal point, so "treinta y ocho y medio" reads as 38.5.
-NUMBER_KEYS = ("words", "half", "point")
+NUMBER_KEYS = ("words", "half", "point", "about", "exact")
+#: Keys of ``time:``: a sign or reading in a clause with a ``past`` phrase ("2 years ago",
+#: "last month", "on tuesday") and no ``now`` or ``ongoing`` ("since") phrase is asked about
+#: instead of escalated. ``#`` stands for a number.
+TIME_KEYS = ("past", "now", "ongoing")
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"
@@ -111,6 +119,15 @@ class RuleFile:
     point: tuple[str, ...] = ()
     #: Baby age phrases by key of :data:`BABY_KEYS`; ``#`` compiled to :data:`AGE_NUMBER`.
     baby: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
+    #: Folded words after a number for "and a bit" (38 y pico) and "exactly" (38 pile).
+    about: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    #: Concept forms compiled against stemmed text, by concept name.
+    concepts: tuple[tuple[str, Compiled], ...] = ()
+    #: The folded words of the concept forms (known words: never "corrected").
+    concept_words: frozenset[str] = frozenset()
+    #: Time phrases by key of :data:`TIME_KEYS`; ``#`` compiled to :data:`AGE_NUMBER`.
+    time: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -209,24 +226,83 @@ def _baby(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
                 need = "must not contain '#'" if key == "always" else "needs '#' for the number"
                 r.error(pos, f"baby phrase '{source}' in '{key}' {need}")
                 continue
-            compiled = r.phrase(source.replace("#", f" {_AGE_WORD} "), pos)
-            if compiled is None:
-                continue
-            if has_number:
-                regex = compiled.regex.replace(f"{_AGE_WORD} ", AGE_NUMBER)
-                compiled = Compiled(regex, compiled.words - {_AGE_WORD}, None)
-            found.append(compiled)
+            compiled = _numbered(r, source, pos)
+            if compiled is not None:
+                found.append(compiled)
         out[key] = tuple(found)
     return out
 
 
-def _numbers(r: _Reader, data: YMap) -> tuple[dict[str, int], tuple[str, ...], tuple[str, ...]]:
+def _numbered(r: _Reader, source: str, pos: Pos, number: str = AGE_NUMBER) -> Compiled | None:
+    """A phrase in which ``#`` stands for a number of up to three digits."""
+    compiled = r.phrase(source.replace("#", f" {_AGE_WORD} "), pos)
+    if compiled is None or "#" not in source:
+        return compiled
+    regex = compiled.regex.replace(f"{_AGE_WORD} ", number)
+    return Compiled(regex, compiled.words - {_AGE_WORD}, None)
+
+
+def _time(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
+    raw = data.get("time")
+    if raw is None:
+        return {}
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos["time"], "'time' takes lists: past, now, ongoing")
+        return {}
+    r.keys(raw, TIME_KEYS, "'time'")
+    out = {}
+    for key in TIME_KEYS:
+        found = (_numbered(r, s, p, r"\d{1,3} ") for s, p in r.strings(raw, key))
+        out[key] = tuple(c for c in found if c is not None)
+    return out
+
+
+def _concept_sources(data: YMap) -> list[str]:
+    raw = data.get("concepts")
+    if not isinstance(raw, YMap):
+        return []
+    return [
+        s for forms in raw.values() if isinstance(forms, list) for s in forms if isinstance(s, str)
+    ]
+
+
+def _concepts(r: _Reader, data: YMap, language: str) -> tuple[tuple[str, Compiled], ...]:
+    raw = data.get("concepts")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos["concepts"], "'concepts' takes 'name:' entries, each a list")
+        return ()
+    r.keys(raw, NAMES, "'concepts'")
+    stem = Stemmer(language)
+    out = []
+    for name in raw:
+        if name not in NAMES:
+            continue
+        for source, pos in r.strings(raw, name):
+            try:
+                out.append((name, compile_concept(source, stem)))
+            except PatternError as exc:
+                r.error(pos, f"concept form '{source}' (character {exc.column}): {exc}")
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _NumberWords:
+    words: dict[str, int] = field(default_factory=dict)
+    half: tuple[str, ...] = ()
+    point: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+
+
+def _numbers(r: _Reader, data: YMap) -> _NumberWords:
     raw = data.get("numbers")
     if raw is None:
-        return {}, (), ()
+        return _NumberWords()
     if not isinstance(raw, YMap):
         r.error(data.value_pos["numbers"], "'numbers' takes 'words:', 'half:' and 'point:'")
-        return {}, (), ()
+        return _NumberWords()
     r.keys(raw, NUMBER_KEYS, "'numbers'")
     words: dict[str, int] = {}
     value = raw.get("words")
@@ -239,9 +315,11 @@ def _numbers(r: _Reader, data: YMap) -> tuple[dict[str, int], tuple[str, ...], t
             words[folded] = number
     elif value is not None:
         r.error(raw.value_pos["words"], "'words' takes 'word: number' pairs")
-    half = tuple(fold(s).strip() for s, _ in r.strings(raw, "half"))
-    point = tuple(fold(s).strip() for s, _ in r.strings(raw, "point"))
-    return words, half, point
+
+    def listed(key: str) -> tuple[str, ...]:
+        return tuple(fold(s).strip() for s, _ in r.strings(raw, key))
+
+    return _NumberWords(words, listed("half"), listed("point"), listed("about"), listed("exact"))
 
 
 def _group(r: _Reader, data: YMap, group: str, kind: PhraseKind) -> list[Phrase]:
@@ -309,8 +387,9 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
     elif temp is not None:
         r.error(data.value_pos["temperature"], "'temperature' takes lists: context, celsius ...")
     lists = {key: r.phrases(data, key) for key in WORD_LISTS}
-    number_words, half, point = _numbers(r, data)
+    numbers = _numbers(r, data)
     baby = _baby(r, data)
+    concepts = _concepts(r, data, language)
     phrases = [p for group, kind in GROUPS.items() for p in _group(r, data, group, kind)]
     return RuleFile(
         language=language,
@@ -323,10 +402,15 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
         negation_after=negation_after,
         lists=lists,
         temperature=temperature,
-        number_words=number_words,
-        half=half,
-        point=point,
+        number_words=numbers.words,
+        half=numbers.half,
+        point=numbers.point,
         baby=baby,
+        about=numbers.about,
+        exact=numbers.exact,
+        concepts=concepts,
+        concept_words=frozenset(w for s in _concept_sources(data) for w in form_words(s)),
+        time=_time(r, data),
     )
 
 

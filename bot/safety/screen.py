@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.content.problems import Problem
+from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.normalize import bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
@@ -26,6 +30,8 @@ SOURCE_LANGUAGE = "en"
 NEGATION_WINDOW = 4
 HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
+#: Words either side of a sign or reading searched for when it happened ("2 years ago").
+TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
 
 #: Life-threatening signs: "Call {emergency_number} now" first, then the care team (issue 9:
@@ -115,7 +121,14 @@ def _urgent(rule: str, fever: bool, key: str) -> Screening:
 class _Numbers:
     """Readings said in words: "treinta y ocho y medio" → 38.5, "39 and a half" → 39.5."""
 
-    def __init__(self, words: dict[str, int], half: Sequence[str], point: Sequence[str]) -> None:
+    def __init__(
+        self,
+        words: dict[str, int],
+        half: Sequence[str],
+        point: Sequence[str],
+        about: Sequence[str] = (),
+        exact: Sequence[str] = (),
+    ) -> None:
         self.words = words
         digits = [w for w, n in words.items() if 0 <= n <= 9]
 
@@ -127,7 +140,8 @@ class _Numbers:
         digit = r"\d" + (f"|{alt(digits)}" if digits else "")
         self.rx = re.compile(
             rf"(?<= )(?P<n>{whole})"
-            rf"(?: (?P<h>{alt(half)})| (?P<p>{alt(point)}) (?P<d>{digit})| (?P<d2>{digit}))?(?= )"
+            rf"(?: (?P<h>{alt(half)})| (?P<p>{alt(point)}) (?P<d>{digit})| (?P<d2>{digit})"
+            rf"| (?P<a>{alt(about)})| (?P<x>{alt(exact)}))?(?= )"
         )
 
     def _value(self, word: str) -> int:
@@ -140,6 +154,10 @@ class _Numbers:
             return f"{value}{m.group(0)[len(n) :]}"
         if m.group("h"):
             return f"{value}.5"
+        if m.group("a"):  # "38 and a bit": more than 38, the least it can be
+            return f"{value}.1"
+        if m.group("x"):
+            return f"{value}.0"
         if m.group("p"):
             return f"{value}.{self._value(m.group('d'))}"
         d2 = m.group("d2")
@@ -166,10 +184,6 @@ def _whole(compiled: Iterable[Compiled]) -> re.Pattern[str] | None:
     return re.compile("^ (?:" + "|".join(sources) + ")$") if sources else None
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 @dataclass(frozen=True, slots=True)
 class _FileMatchers:
     """The big matchers of one rule file, built once and shared by every language using it."""
@@ -178,15 +192,19 @@ class _FileMatchers:
     matcher: WordMatcher
     context: WordMatcher
     ignore: WordMatcher
+    #: "Feels hot": makes a number a reading, but not in a clause about bath water.
+    hot: WordMatcher
 
     @classmethod
     def build(cls, f: RuleFile) -> _FileMatchers:
-        fever = [p.compiled for p in f.phrases if p.kind == "fever"]
+        fever = [p.compiled for p in f.phrases if p.kind == "fever" and p.rule != BABY_HOT]
+        hot = [p.compiled for p in f.phrases if p.rule == BABY_HOT]
         return cls(
             f.phrases,
             WordMatcher([p.compiled for p in f.phrases]),
             WordMatcher([*f.temperature.get("context", ()), *fever]),
             WordMatcher(f.lists.get("ignore", ())),
+            WordMatcher(hot),
         )
 
 
@@ -214,18 +232,27 @@ class _Language:
         self.reader = TemperatureReader(
             TemperatureWords(
                 context=tuple(m.context for m in matchers),
+                hot=tuple(m.hot for m in matchers),
                 celsius=temp("celsius"),
                 fahrenheit=temp("fahrenheit"),
                 degrees=temp("degrees"),
                 not_before=temp("not_before"),
                 not_after=temp("not_after"),
                 not_context=temp("not_context"),
+                has=temp("has"),
             )
         )
         self.numbers = _Numbers(
             {k: v for f in reversed(files) for k, v in f.number_words.items()},
             [h for f in files for h in f.half],
             [p for f in files for p in f.point],
+            [a for f in files for a in f.about],
+            [x for f in files for x in f.exact],
+        )
+        self.concepts = ConceptFinder([(Stemmer(f.language), f.concepts) for f in files])
+        self.past = _union(c for f in files for c in f.time.get("past", ()))
+        self.now = _union(
+            c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
         self.baby_ages = tuple(
@@ -245,13 +272,15 @@ class _Language:
         known = {w for f in files for p in f.phrases for w in p.compiled.words}
         known.update(w for f in files for cs in f.lists.values() for c in cs for w in c.words)
         known.update(w for f in files for cs in f.temperature.values() for c in cs for w in c.words)
+        known.update(w for f in files for w in f.concept_words)
+        known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
         self.known = frozenset(known)
-        index: dict[str, set[str]] = {}
-        for word in vocab:
-            for d in _deletes(word):
-                index.setdefault(d, set()).add(word)
-        self.index = {k: frozenset(v) for k, v in index.items()}
+        by_length: dict[int, list[str]] = {}
+        for word in sorted(vocab):
+            by_length.setdefault(len(word), []).append(word)
+        #: Rule words by length, for the typo search (one edit changes the length by <= 1).
+        self.by_length = {n: tuple(words) for n, words in by_length.items()}
         self._memo: dict[str, str] = {}
 
     def correct(self, token: str) -> str:
@@ -269,11 +298,13 @@ class _Language:
         memo = self._memo.get(token)
         if memo is not None:
             return memo
-        found = set(self.index.get(token, ()))
-        for d in _deletes(token):
-            if d in self.vocab:
-                found.add(d)
-            found.update(self.index.get(d, ()))
+        found = {
+            word
+            for n in (len(token) - 1, len(token), len(token) + 1)
+            for word, _, _ in process.extract(
+                token, self.by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=None
+            )
+        }
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result
@@ -328,6 +359,41 @@ class _Language:
         return self.negation_after is not None and bool(
             self.negation_after.match(self.after(text, end))
         )
+
+    def negated_between(self, text: str, hits: Sequence[Hit]) -> bool:
+        """A negation in a short gap between ``hits`` ("atmet nicht schnell"), not in a hit."""
+        if self.negation is None:
+            return False
+        spans = sorted((h.start, h.end) for h in hits)
+        edge = spans[0][1]
+        for a, b in spans[1:]:
+            gap = text[edge:a].split()
+            if 0 < len(gap) <= 2 and "," not in gap and self.negation.search(f" {' '.join(gap)} "):
+                return True
+            edge = max(edge, b)
+        return False
+
+    def subclause(self, text: str, start: int, end: int) -> str:
+        """The clause around ``start``-``end``, cut at clause-break words on both sides."""
+        a, b = clause(text, start, end)
+        before, after = text[a:start], text[end - 1 : b]
+        if self.clause_breaks is not None:
+            ends = [m.end() for m in self.clause_breaks.finditer(before)]
+            if ends:
+                before = before[ends[-1] - 1 :]
+            m = self.clause_breaks.search(after)
+            if m is not None:
+                after = after[: m.start() + 1]
+        before = " " + " ".join(before.split()[-TIME_WINDOW:]) + " "
+        after = " " + " ".join(after.split()[:TIME_WINDOW]) + " "
+        return before + text[start : end - 1] + after
+
+    def in_past(self, text: str, start: int, end: int) -> bool:
+        """The clause says this was in the past ("2 years ago", "last month"), not now."""
+        if self.past is None:
+            return False
+        part = self.numbers.read(self.subclause(text, start, end))
+        return bool(self.past.search(part)) and not (self.now and self.now.search(part))
 
     def hypothetical_at(self, text: str, start: int) -> bool:
         return self.hypothetical is not None and bool(
@@ -416,53 +482,123 @@ class Screener:
         """
         lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
         folded = lang.prepare(text)
-        whole = bare(folded)
+        whole = _once(bare(folded))
         if lang.stop is not None and lang.stop.match(whole):
             return Screening("stop", "stop", False, "stopped")
         if lang.topics is not None and lang.topics.match(whole):
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
-        readings = lang.reader.readings(numeric, expecting_temperature)
-        best: Screening | None = None
-
-        def offer(found: Screening) -> None:
-            nonlocal best
-            if best is None or _RANK[found.message_key] > _RANK[best.message_key]:
-                best = found
-
-        if readings:
-            limit = min(round(threshold_c, 1), BABY_FEVER_C) if baby else round(threshold_c, 1)
-            fever_key = "urgent_baby" if baby else "urgent_fever"
-            if any(c >= limit for c in readings):
-                offer(_urgent("temperature.high", True, fever_key))
-            elif any(c < LOW_C for c in readings):
-                offer(_urgent("temperature.low", True, fever_key))
-        confirm: Phrase | None = None
+        verdict = _Verdict(baby)
+        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
+            past = lang.in_past(folded, m.start(), m.end())
+            fever = phrase.kind == "fever"
             if phrase.kind == "distress":
                 if distress is None and not negated and not iffy:
                     distress = phrase
-            elif phrase.kind == "fever" and readings:
-                continue  # a reading was given and is under the threshold: the number decides
-            elif not negated and not iffy:
-                offer(_screening("urgent", phrase, baby))
-            elif not (phrase.kind == "fever" and iffy) and (
-                confirm is None
-                or _RANK[urgent_key(phrase.rule, fever=phrase.kind == "fever", baby=baby)]
-                > _RANK[urgent_key(confirm.rule, fever=confirm.kind == "fever", baby=baby)]
-            ):
-                confirm = phrase
-        if best is not None:
-            return best
-        if confirm is not None:
-            return _screening("confirm", confirm, baby)
+            elif fever and readings:
+                # A reading under the threshold was given: the number decides, except for a
+                # baby who feels hot (urgent whatever the reading).
+                if baby and phrase.rule == BABY_HOT and not (negated or iffy or past):
+                    verdict.urgent(phrase.rule, fever=True)
+            elif not negated and not iffy and not past:
+                verdict.urgent(phrase.rule, fever=fever)
+            elif not (fever and iffy):
+                verdict.ask(phrase.rule, fever=fever)
+        self._concepts(lang, folded, verdict)
+        if verdict.best is not None:
+            return verdict.best
+        if verdict.confirm is not None:
+            return verdict.confirm
         if distress is not None:
             return _screening("distress", distress)
         return None
+
+    @staticmethod
+    def _readings(
+        lang: _Language, numeric: str, threshold_c: float, expecting: bool, verdict: _Verdict
+    ) -> bool:
+        """Offer the readings in the message; whether one was given for now."""
+        found = lang.reader.find(numeric, expecting)
+        limit = round(threshold_c, 1)
+        if verdict.baby:
+            limit = min(limit, BABY_FEVER_C)
+        current = False
+        for rule, hits in (
+            ("temperature.high", [r for r in found if r.celsius >= limit]),
+            ("temperature.low", [r for r in found if r.celsius < LOW_C]),
+        ):
+            for r in hits:
+                if r.weak or lang.in_past(numeric, r.start, r.end):
+                    verdict.ask(rule, fever=True)
+                elif verdict.best is None:
+                    verdict.urgent(rule, fever=True)
+        for r in found:
+            current = current or not lang.in_past(numeric, r.start, r.end)
+        return current
+
+    @staticmethod
+    def _concepts(lang: _Language, folded: str, verdict: _Verdict) -> None:
+        """Offer the signs read from concepts; ask about a symptom nothing settles."""
+        hits = lang.concepts.find(folded)
+        if not hits:
+            return
+        settled: set[Hit] = set()
+
+        def status(start: int, end: int) -> str:
+            if lang.negated(folded, start, end):
+                return "negated"
+            if lang.hypothetical_at(folded, start) or lang.in_past(folded, start, end):
+                return "asked"
+            return "now"
+
+        for combo, made in combos(hits):
+            start, end = min(h.start for h in made), max(h.end for h in made)
+            settled.update(made)
+            state = status(start, end)
+            if state == "now" and lang.negated_between(folded, made):
+                state = "negated"  # "atmet nicht schnell": a "not" between the concepts
+            if state == "now":
+                verdict.urgent(combo.rule, fever=False)
+            else:
+                verdict.ask(combo.rule, fever=False)
+        for h in hits:
+            rule = ALONE.get(h.name)
+            if rule is None or h in settled or status(h.start, h.end) != "now":
+                continue
+            if not rule.startswith("temperature."):
+                verdict.ask(rule, fever=False)
+            elif verdict.baby:  # "hot" alone is only a symptom said of a baby
+                verdict.urgent(BABY_HOT, fever=True)
+
+
+class _Verdict:
+    """The strongest urgent answer and the strongest question found so far."""
+
+    def __init__(self, baby: bool) -> None:
+        self.baby = baby
+        self.best: Screening | None = None
+        self.confirm: Screening | None = None
+
+    def urgent(self, rule: str, *, fever: bool) -> None:
+        key = urgent_key(rule, fever=fever, baby=self.baby)
+        if self.best is None or _RANK[key] > _RANK[self.best.message_key]:
+            self.best = Screening("urgent", rule, fever, key, key)
+
+    def ask(self, rule: str, *, fever: bool) -> None:
+        key = urgent_key(rule, fever=fever, baby=self.baby)
+        if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
+            self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def _once(text: str) -> str:
+    """``text`` with a word repeated straight after itself said once: 🤒🤒 reads as 🤒."""
+    words = text.split(" ")
+    return " ".join(w for i, w in enumerate(words) if i == 0 or not w or w != words[i - 1])
 
 
 def _language(locale: str) -> str:

@@ -39,12 +39,31 @@ class TemperatureWords:
     and the fever and temperature words as a matcher."""
 
     context: Sequence[WordMatcher] = ()
+    #: "Feels hot" phrases: a number in the message is a reading, unless its own clause is
+    #: about bath water or the weather.
+    hot: Sequence[WordMatcher] = ()
     celsius: Sequence[str] = ()
     fahrenheit: Sequence[str] = ()
     degrees: Sequence[str] = ()
     not_before: Sequence[str] = ()
     not_after: Sequence[str] = ()
     not_context: Sequence[str] = ()
+    #: A whole number right after these ("tiene 39", "hat 39") is a reading (37-43 °C).
+    has: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One temperature found in the text: °C, where it is, and whether it is only maybe one.
+
+    ``weak``: a whole number with only a word for "degrees" and nothing about fever or
+    temperature in the message ("it's 39 degrees in Madrid"): the screen asks, not escalates.
+    """
+
+    celsius: float
+    start: int
+    end: int
+    weak: bool = False
 
 
 class TemperatureReader:
@@ -58,27 +77,34 @@ class TemperatureReader:
         )
         self._number = re.compile(_NUMBER + units)
         self._contexts = tuple(words.context)
+        self._hot = tuple(words.hot)
         self._not_before = re.compile(f"(?<= ){_alternation(words.not_before)}$")
         self._not_after = re.compile(_alternation([*words.not_after, "% "]))
         self._not_context = re.compile(f"(?<= ){_alternation(words.not_context)}")
+        self._has = re.compile(f"(?<= ){_alternation(words.has)}$")
 
     def _context(self, text: str) -> bool:
         return any(m.search(text) for m in self._contexts)
 
     def readings(self, text: str, expecting: bool = False) -> list[float]:
-        """Temperatures in ``text`` (folded, see :func:`bot.safety.normalize.fold`).
+        """Temperatures in ``text`` (folded, see :func:`bot.safety.normalize.fold`), in °C.
 
         Args:
             text: the folded message.
             expecting: the conversation just asked for a temperature, so a bare whole
                 number counts.
         """
+        return [r.celsius for r in self.find(text, expecting)]
+
+    def find(self, text: str, expecting: bool = False) -> list[Reading]:
+        """The temperatures in ``text`` with where each is; see :meth:`readings`."""
         found = list(self._number.finditer(text))
         if not found:
             return []
-        context = expecting or self._context(text)
+        strong = expecting or self._context(text)
+        context = strong or any(m.search(text) for m in self._hot)
         runs = [m.span() for m in _RUN.finditer(text) if _phone_like(m.group(0))]
-        out: list[float] = []
+        out: list[Reading] = []
         for m in found:
             start = m.start("num")
             if any(a <= start < b for a, b in runs):
@@ -95,9 +121,25 @@ class TemperatureReader:
             if self._not_context.search(part) and not self._context(part):
                 continue
             alone = bare(text).strip() == m.group(0).strip()
-            celsius = _celsius(m.group("num"), unit, context, alone)
+            number = m.group("num")
+            has = not strong and bool(self._has.search(text, max(0, start - _LOOKBACK), start))
+            if (
+                has
+                and unit is None
+                and not alone
+                and not 37 <= float(number.replace(",", ".")) <= 43
+            ):
+                continue
+            celsius = _celsius(number, unit, context or has, alone)
             if celsius is not None:
-                out.append(celsius)
+                weak = (
+                    unit == "deg"
+                    and not m.group("deg")
+                    and not strong
+                    and not has
+                    and not any(ch in number for ch in ".,")
+                )
+                out.append(Reading(celsius, start, m.end(), weak))
         return out
 
 
