@@ -54,6 +54,23 @@ PAGES = (
         },
         sources=("cdc.gov/crypto/drinkingwater", "healthyswimming", "complexcareathomeforchildren"),
     ),
+    Page(
+        dialog="gcsf_effects",
+        menu_path=("Treatments", "G-CSF injections", "Common side effects"),
+        questions={
+            "en": (
+                "He has bone pain since starting G-CSF",
+                "g-csf side effects",
+                "her back pain after filgrastim",
+            ),
+            "es": ("Tiene dolor de huesos", "efectos secundarios del G-CSF"),
+            "fr": ("Il a des douleurs osseuses", "effets secondaires du G-CSF"),
+            "de": ("Sie hat Knochenschmerzen", "G-CSF Nebenwirkungen"),
+            "pl": ("Ma ból kości po zastrzyku", "skutki uboczne G-CSF"),
+            "ar": ("عنده ألم في العظام", "الآثار الجانبية لـ G-CSF"),
+        },
+        sources=("bccancer.bc.ca", "amgencare.ie/neulasta", "amgencare.ie/neupogen"),
+    ),
 )
 
 
@@ -129,6 +146,16 @@ def test_page_lists_its_sources(dialogs: DialogSet, page: Page) -> None:
     assert all(u.startswith(("https://", "http://")) for u in urls)
     for part in page.sources:
         assert any(part in u for u in urls), f"{page.dialog}: no source matching {part!r}"
+
+
+def test_gcsf_side_effects_never_wait_out_a_fever(dialogs: DialogSet) -> None:
+    helps = dialogs.nodes["gcsf_effects/helps"]
+    assert "fever/ask" in {c.goto for c in helps.choices} | {
+        dialogs.dialogs[c.goto.split("/")[0]].start for c in helps.choices if "/" not in c.goto
+    }
+    assert any("treatments/gcsf_report" == c.goto for c in helps.choices)
+    text = " ".join(s.text.source for n in dialogs.dialogs["gcsf_effects"].nodes.values() for s in n.say)
+    assert not any(ch.isdigit() for ch in text), "no doses or amounts on the side-effects page"
 
 
 def test_cd40l_families_get_the_extra_water_line(engine: Engine) -> None:
