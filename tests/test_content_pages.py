@@ -71,6 +71,23 @@ PAGES = (
         },
         sources=("bccancer.bc.ca", "amgencare.ie/neulasta", "amgencare.ie/neupogen"),
     ),
+    Page(
+        dialog="neutropenia_chemo",
+        menu_path=("The conditions", "After chemotherapy"),
+        questions={
+            "en": (
+                "is neutropenia normal after chemo",
+                "neutropenia after chemotherapy",
+                "when is the nadir",
+            ),
+            "es": ("Neutropenia por la quimio", "después de la quimioterapia"),
+            "fr": ("neutropénie après la chimio", "après une chimiothérapie"),
+            "de": ("Neutropenie nach der Chemo", "Chemotherapie"),
+            "pl": ("neutropenia po chemii", "chemioterapia"),
+            "ar": ("ماذا يحدث بعد الكيماوي", "العلاج الكيميائي"),
+        },
+        sources=("cdc.gov/cancer/preventinfections", "cclg.org.uk", "nice.org.uk/guidance/cg151"),
+    ),
 )
 
 
@@ -154,8 +171,26 @@ def test_gcsf_side_effects_never_wait_out_a_fever(dialogs: DialogSet) -> None:
         dialogs.dialogs[c.goto.split("/")[0]].start for c in helps.choices if "/" not in c.goto
     }
     assert any("treatments/gcsf_report" == c.goto for c in helps.choices)
-    text = " ".join(s.text.source for n in dialogs.dialogs["gcsf_effects"].nodes.values() for s in n.say)
+    text = " ".join(
+        s.text.source for n in dialogs.dialogs["gcsf_effects"].nodes.values() for s in n.say
+    )
     assert not any(ch.isdigit() for ch in text), "no doses or amounts on the side-effects page"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "my son has a fever after chemo"),
+        ("de", "Fieber nach der Chemo"),
+        ("fr", "fièvre après la chimio"),
+    ],
+)
+def test_a_fever_after_chemo_still_opens_the_fever_check(
+    engine: Engine, lang: str, question: str
+) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", question, locale=lang), NOW)
+    assert result.session.node == engine.dialogs.dialogs["fever"].start
 
 
 def test_cd40l_families_get_the_extra_water_line(engine: Engine) -> None:
