@@ -57,6 +57,8 @@ def test_the_key_per_kind_of_rule() -> None:
         ("his skin is mottled", "urgent_emergency"),
         ("the bleeding won't stop", "urgent_emergency"),
         ("she seems confused", "urgent_emergency"),
+        ("no wet nappy for 12 hours", "urgent_emergency"),
+        ("he has had no wee since this morning", "urgent_emergency"),
         ("temp 38.6", "urgent_fever"),
         ("she has rigors", "urgent_sign"),
         ("blood in his poo", "urgent_sign"),

@@ -51,6 +51,8 @@ EMERGENCY_RULES = frozenset(
         "sign.mottled_skin",
         "sign.very_pale",
         "sign.bleeding",
+        # sepsis.yaml and who_to_call.yaml: call the emergency number first (UK Sepsis Trust).
+        "sign.no_wee",
     }
 )
 #: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
