@@ -77,7 +77,7 @@ def measure(screener: Screener, path: Path) -> Result:
             r.misses.append(f"  alarm  {found.message_key} ({found.rule}): {text}")
         elif found is not None and found.kind == "confirm":
             r.ordinary_confirms += 1
-            r.misses.append(f"  asks   ({found.rule}): {text}")  # noqa: E501
+            r.misses.append(f"  asks   ({found.rule}): {text}")
     return r
 
 
@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 for name in ("ordinary", "false_alarms", "ordinary_confirms"):
                     setattr(total, name, getattr(total, name) + getattr(x, name))
         print(
-            f"{r.lang:4}  {r.warnings:8}  {_pct(r.urgent, r.warnings)}  {_pct(r.right_key, r.urgent)}"
+            f"{r.lang:4}  {r.warnings:8}  {_pct(r.urgent, r.warnings)}"
+            f"  {_pct(r.right_key, r.urgent)}"
             f"     {r.warning_confirms:4} | {r.ordinary:8}  {_pct(r.false_alarms, r.ordinary)}"
             f"        {r.ordinary_confirms:4}"
         )
