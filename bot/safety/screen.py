@@ -33,6 +33,8 @@ AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
+#: Screeners already compiled in this process, by rules folder and file stamps.
+_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
 
 #: Life-threatening signs: "Call {emergency_number} now" first, then the care team (issue 9:
 #: not breathing or breathing very hard or fast, blue or grey lips, a fit, floppy or hard to
@@ -403,6 +405,11 @@ class _Language:
         )
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return path.name, stat.st_mtime_ns, stat.st_size
+
+
 class Screener:
     """Red-flag screening for every supported language, compiled once at start-up.
 
@@ -435,6 +442,11 @@ class Screener:
         """
         directory = rules_dir or RULES_DIR
         paths = sorted(directory.glob("*.yaml"))
+        # Compiling takes a second or two; the same unchanged files give the same (read-only)
+        # screener, so a process that opens the service again (tests, the CLI) reuses it.
+        key = (str(directory.resolve()), tuple(_stamp(path) for path in paths))
+        if (cached := _LOADED.get(key)) is not None:
+            return cached
         files: list[RuleFile] = []
         problems: list[Problem] = []
         for path in paths:
@@ -454,7 +466,8 @@ class Screener:
             )
         if problems:
             raise RuleError(problems)
-        return cls(files)
+        screener = _LOADED[key] = cls(files)
+        return screener
 
     def screen(
         self,
