@@ -8,7 +8,6 @@ answers 200, and the answer follows the store as it recovers.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sqlite3
@@ -25,7 +24,7 @@ from bot.web import create_app
 from tests.support.db import postgres_database
 from tests.support.fake_bot_api import AsgiServer, FakeBotAPI
 from tests.support.service import make_service
-from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+from tests.support.telegram_env import process_env
 
 #: The client waits this long at most: the probe is bounded well below it.
 CLIENT_TIMEOUT = 15.0
@@ -118,18 +117,13 @@ async def test_neutroguide_run_healthz_follows_the_database(tmp_path: Path) -> N
     db = tmp_path / "run.db"
     port = closed_port()
     async with FakeBotAPI() as fake:
-        env = {
-            **os.environ,
-            "TELEGRAM_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.url,
-            "DATABASE_URL": f"sqlite:///{db}",
-            "PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "DIALOGS_DIR": str(REPO / "dialogs"),
-            "LOCALES_DIR": str(REPO / "locales"),
-            "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "PORT": str(port),
-        }
+        env = process_env(
+            fake,
+            f"sqlite:///{db}",
+            tmp_path,
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            PORT=str(port),
+        )
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import signal
 import socket
 import sys
@@ -31,7 +30,7 @@ from tests.support.cli import neutroguide
 from tests.support.db import postgres_database
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.service import TEST_KEY, make_service
-from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+from tests.support.telegram_env import PSEUDONYM_KEY, process_env
 
 ALICE = Person("p-alice", locale="en")
 BOB = Person("p-bob", locale="en")
@@ -337,17 +336,7 @@ async def test_two_webhook_processes_keep_each_persons_turns_whole(
         ("settings", False): 515_300_004,
     }
     async with FakeBotAPI() as fake:
-        env = {
-            **os.environ,
-            "TELEGRAM_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.url,
-            "WEBHOOK_SECRET": SECRET,
-            "DATABASE_URL": database,
-            "PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "DIALOGS_DIR": str(REPO / "dialogs"),
-            "LOCALES_DIR": str(REPO / "locales"),
-            "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
-        }
+        env = process_env(fake, database, tmp_path, WEBHOOK_SECRET=SECRET)
         ports = (_free_port(), _free_port())
         logs = (tmp_path / "a.log", tmp_path / "b.log")
         processes = [

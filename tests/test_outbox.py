@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import signal
 import socket
 import sqlite3
@@ -25,7 +24,7 @@ from bot.store import SqlStore
 from bot.store.protocol import LogRow, Person, Unsent
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.service import make_service
-from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+from tests.support.telegram_env import process_env
 from tests.support.waiting import wait_until
 
 USER = "5151"
@@ -208,17 +207,7 @@ async def test_kill_9_between_commit_and_send_answers_once_after_restart(tmp_pat
     chat = 515_151_001
     db = tmp_path / "run.db"
     async with FakeBotAPI() as fake:
-        env = {
-            **os.environ,
-            "TELEGRAM_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.url,
-            "DATABASE_URL": f"sqlite:///{db}",
-            "PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "DIALOGS_DIR": str(REPO / "dialogs"),
-            "LOCALES_DIR": str(REPO / "locales"),
-            "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
-        }
-        env.pop("WEBHOOK_URL", None)
+        env = process_env(fake, f"sqlite:///{db}", tmp_path)
         fake.stall("sendMessage", chat_id=chat)
         first = await _start_bot(env, tmp_path)
         try:

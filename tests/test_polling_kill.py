@@ -8,7 +8,6 @@ says what each chat must show.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import sys
@@ -20,7 +19,7 @@ import pytest
 from bot.channels.telegram import compose
 from bot.service import Conversations, Inbound
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram_env import PSEUDONYM_KEY, REPO, make_settings
+from tests.support.telegram_env import make_settings, process_env
 from tests.support.waiting import wait_until
 
 CHATS = [737_373_000 + n for n in range(6)]
@@ -90,17 +89,7 @@ async def test_kill_9_during_a_burst_then_restart_answers_every_update_once_in_o
     db = tmp_path / "run.db"
     log = tmp_path / "bot.log"
     async with FakeBotAPI() as fake:
-        env = {
-            **os.environ,
-            "TELEGRAM_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.url,
-            "DATABASE_URL": f"sqlite:///{db}",
-            "PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "DIALOGS_DIR": str(REPO / "dialogs"),
-            "LOCALES_DIR": str(REPO / "locales"),
-            "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
-        }
-        env.pop("WEBHOOK_URL", None)
+        env = process_env(fake, f"sqlite:///{db}", tmp_path)
         expected = await expected_chats(fake, tmp_path)
         total = sum(len(sequence(i)) for i in range(len(CHATS)))
         # A slow Bot API stretches the burst over seconds, so the kill lands in its middle.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -15,7 +14,7 @@ import pytest
 from bot.cli.main import main
 from bot.cli.run import RedactFilter
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram_env import PSEUDONYM_KEY, REPO
+from tests.support.telegram_env import PSEUDONYM_KEY, REPO, process_env
 
 USER = 424_242_001
 
@@ -48,17 +47,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 async def test_run_as_a_process_answers_and_stops_on_sigterm(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "TELEGRAM_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "PSEUDONYM_KEY": PSEUDONYM_KEY,
-        "DIALOGS_DIR": str(REPO / "dialogs"),
-        "LOCALES_DIR": str(REPO / "locales"),
-        "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
-    }
-    env.pop("WEBHOOK_URL", None)
+    env = process_env(fake, f"sqlite:///{tmp_path / 'run.db'}", tmp_path)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

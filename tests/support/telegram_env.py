@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import socket
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,27 @@ from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 
 REPO = Path(__file__).resolve().parents[2]
 PSEUDONYM_KEY = "telegram-tests-pseudonym-key-0123456789"
+
+
+def process_env(
+    fake: FakeBotAPI, database_url: str, tmp_path: Path, **extra: str
+) -> dict[str, str]:
+    """The environment of a real ``neutroguide run`` process against ``fake`` (polling unless
+    ``extra`` sets ``WEBHOOK_URL``), with the repository's dialogs and catalogs."""
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": database_url,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "DIALOGS_DIR": str(REPO / "dialogs"),
+        "LOCALES_DIR": str(REPO / "locales"),
+        "DEPLOYMENT_FILE": str(tmp_path / "none.yaml"),
+    }
+    env.pop("WEBHOOK_URL", None)
+    env.update(extra)
+    return env
+
 
 #: Fast retries so fault tests finish quickly; the policy is the production one otherwise.
 TEST_OPTIONS = ChannelOptions(
