@@ -199,6 +199,23 @@ def test_other_libraries_debug_records_are_dropped_ours_kept() -> None:
     assert "retrying" in (_formatted(warning) or "")
 
 
+def test_a_bot_api_body_that_is_not_json_is_logged_by_size_only() -> None:
+    # What python-telegram-bot logs (telegram/request/_baserequest.py) for such an answer.
+    body = f'{{"ok":true,"result":{{"text":"{TYPED}"'
+    record = logging.LogRecord(
+        "telegram.request",
+        logging.ERROR,
+        "f",
+        1,
+        'Can not load invalid JSON data: "%s"',
+        (body,),
+        None,
+    )
+    line = _formatted(record)
+    assert line is not None and f"not JSON ({len(body)} characters)" in line
+    assert TYPED not in line
+
+
 def test_tokens_and_secrets_are_redacted_from_messages_and_tracebacks() -> None:
     other_token = "5550001112:AAE-another_token_of_the_right_shape12345"
     try:

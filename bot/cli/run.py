@@ -76,6 +76,10 @@ class Redactor:
         return text
 
 
+#: The start of python-telegram-bot's log line that quotes a Bot API answer body.
+_PTB_BODY_DUMP = "Can not load invalid JSON data"
+
+
 class RedactFilter(logging.Filter):
     """Drops other libraries' records below INFO and redacts secrets from the message."""
 
@@ -87,6 +91,12 @@ class RedactFilter(logging.Filter):
         """``False`` for a third-party record below INFO; else rewrite the message, keep it."""
         if record.levelno < logging.INFO and not _is_own(record.name):
             return False
+        if record.name.startswith("telegram") and str(record.msg).startswith(_PTB_BODY_DUMP):
+            # PTB logs a Bot API answer that is not JSON whole, at ERROR; after a broken 200
+            # that body can hold the message sent (a person's health advice): its size only.
+            body = record.args[0] if isinstance(record.args, tuple) and record.args else ""
+            record.msg = "the Bot API answered something that is not JSON (%d characters)"
+            record.args = (len(str(body)),)
         message = record.getMessage()
         redacted = self._redact(message)
         if redacted != message:
