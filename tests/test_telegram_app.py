@@ -25,18 +25,6 @@ USER = 987_654_321
 OTHER = 876_543_219
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
-    async with BotUnderTest(fake, make_settings(fake, tmp_path / "bot.db")) as running:
-        yield running
-
-
 class Oracle:
     """An independent Conversations fed the same inputs as the bot."""
 

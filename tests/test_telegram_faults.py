@@ -31,18 +31,6 @@ ATTEMPTS = TEST_OPTIONS.retry.attempts
 DOWN = 10_000
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
-    async with BotUnderTest(fake, make_settings(fake, tmp_path / "bot.db")) as running:
-        yield running
-
-
 class Oracle:
     """An independent Conversations fed the same inputs as the bot."""
 

@@ -23,6 +23,13 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
+async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
+    """The real Application and service on a SQLite file, with the default deployment."""
+    async with BotUnderTest(fake, make_settings(fake, tmp_path / "bot.db")) as running:
+        yield running
+
+
+@pytest.fixture
 async def eu_bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
     """The real Application and service on a SQLite file, with :data:`EU_DEPLOYMENT`."""
     settings = make_settings(fake, tmp_path / "bot.db", deployment=EU_DEPLOYMENT)
