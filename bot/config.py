@@ -1,14 +1,16 @@
 """Settings: environment variables and the deployment file (``deployment.yaml``).
 
 Deployment settings (emergency number, urgent advice line, default fever threshold, default
-locale, operator chat, log retention) come from the deployment file and can each be overridden by an
-upper-case environment variable of the same name, e.g. ``EMERGENCY_NUMBER``.
+locale, operator chat, log retention, the nurses' group and their hours) come from the
+deployment file and can each be overridden by an upper-case environment variable of the same
+name, e.g. ``EMERGENCY_NUMBER``.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ PLACEHOLDER_SETTINGS: tuple[str, ...] = (
     "emergency_number",
     "urgent_advice_number",
     "fever_threshold",
+    "nurse_desk",
 )
 
 DEFAULT_DEPLOYMENT_FILE = "deployment.yaml"
@@ -43,6 +46,18 @@ class Deployment:
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.
     retention_days: float = 0.0
+    #: "Ask a nurse": the Telegram supergroup (with topics) where the nurses read and answer
+    #: questions, e.g. ``-1001234567890``; empty: no "Ask a nurse" on the menu.
+    nurse_group: str = ""
+    #: When the nurses answer (see :mod:`bot.nurse.hours`), as wall-clock time in
+    #: ``nurse_timezone``.
+    nurse_hours: str = "mon-fri 09:00-17:00"
+    nurse_timezone: str = "Europe/London"
+
+    @property
+    def nurse_desk(self) -> bool:
+        """Whether "Ask a nurse" is offered (a nurses' group is set)."""
+        return bool(self.nurse_group.strip())
 
     def placeholders(self) -> dict[str, Any]:
         """The values dialogs may use, by placeholder name."""
@@ -108,7 +123,24 @@ def load_deployment(path: Path | None, env: Mapping[str, str]) -> Deployment:
         raise ConfigError(
             f"retention_days must be a number of days (0: keep logs), got {retention!r}"
         )
-    return Deployment(**coerced)
+    deployment = Deployment(**coerced)
+    if deployment.nurse_desk:
+        _check_nurse_desk(deployment)
+    return deployment
+
+
+def _check_nurse_desk(deployment: Deployment) -> None:
+    from bot.nurse.hours import HoursError, OpeningHours
+
+    if not re.fullmatch(r"-100\d+", deployment.nurse_group.strip()):
+        raise ConfigError(
+            f"nurse_group must be the id of a Telegram supergroup (it starts with -100, "
+            f"e.g. -1001234567890), got {deployment.nurse_group!r}"
+        )
+    try:
+        OpeningHours.parse(deployment.nurse_hours, deployment.nurse_timezone)
+    except HoursError as exc:
+        raise ConfigError(f"nurse_hours / nurse_timezone: {exc}") from None
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -26,6 +26,7 @@ async def test_upgrade_creates_the_schema_then_has_nothing_to_do(tmp_path: Path)
             "conversation_log": 0,
             "processed_inputs": 0,
             "outbox": 0,
+            "nurse_topics": 0,
         }
     finally:
         await store.close()

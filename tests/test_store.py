@@ -15,7 +15,14 @@ from bot.store.migrate import current_revision, head_revision, schema_difference
 from bot.store.sql import create_engine
 from tests.support.db import FakeClock, postgres_database, postgres_unavailable
 
-EMPTY = {"people": 0, "sessions": 0, "conversation_log": 0, "processed_inputs": 0, "outbox": 0}
+EMPTY = {
+    "people": 0,
+    "sessions": 0,
+    "conversation_log": 0,
+    "processed_inputs": 0,
+    "outbox": 0,
+    "nurse_topics": 0,
+}
 
 ALICE = Person(
     pseudonym="a" * 32, locale="de", consent=True, status="active", notices=("unchecked-de",)
@@ -148,6 +155,7 @@ async def test_concurrent_commits_of_distinct_inputs_all_apply(store: SqlStore) 
         "conversation_log": 16,
         "processed_inputs": 8,
         "outbox": 0,
+        "nurse_topics": 0,
     }
 
 
@@ -165,6 +173,7 @@ async def test_forget_removes_everything_of_that_person_only(store: SqlStore) ->
         "conversation_log": 2,
         "processed_inputs": 1,
         "outbox": 0,
+        "nurse_topics": 0,
     }
     await store.forget(BOB.pseudonym)
     assert await store.table_counts() == EMPTY

@@ -14,9 +14,20 @@ from bot.engine.types import Session
 
 Direction = Literal["in", "out"]
 #: Log row kinds: what came in (text, choice, command, media), what went out (reply), and
-#: events for operators (flag, escalation, unanswered, fallback).
+#: events for operators (flag, escalation, unanswered, fallback); "Ask a nurse": a question
+#: passed on to the nurses (relay) and a nurse's answer sent to the person (staff).
 LogKind = Literal[
-    "text", "choice", "command", "media", "reply", "flag", "escalation", "unanswered", "fallback"
+    "text",
+    "choice",
+    "command",
+    "media",
+    "reply",
+    "flag",
+    "escalation",
+    "unanswered",
+    "fallback",
+    "relay",
+    "staff",
 ]
 Status = Literal["active", "inactive", "stopped"]
 
@@ -67,6 +78,17 @@ class Unsent:
 
     id: str
     payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NurseTopic:
+    """A person's forum topic in the nurses' group (``chat``), and their sealed contact: the
+    channel user id the nurses' answers go to, readable only with the pseudonym key."""
+
+    pseudonym: str
+    chat: str
+    thread_id: int
+    contact: str
 
 
 class StoreTurn(Protocol):
@@ -155,10 +177,24 @@ class Store(Protocol):
         """Mark a person active, inactive (blocked the bot) or stopped."""
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: person, session, log rows, processed ids, outbox."""
+        """Delete everything about a person: person, session, log rows, processed ids, outbox,
+        nurse topic."""
 
     async def conversations(self, limit: int = 100) -> list[Conversation]:
         """Conversations, most recently active first."""
+
+    async def nurse_topic(self, pseudonym: str) -> NurseTopic | None:
+        """The person's topic in the nurses' group, if one was opened."""
+
+    async def nurse_topic_at(self, chat: str, thread_id: int) -> NurseTopic | None:
+        """Whose topic ``thread_id`` of the group ``chat`` is, if anybody's."""
+
+    async def open_nurse_topic(self, topic: NurseTopic) -> NurseTopic:
+        """Record a new topic; the one already recorded for the person in the same group wins
+        (returned), one in another group is replaced."""
+
+    async def drop_nurse_topic(self, pseudonym: str) -> None:
+        """Forget the person's topic (it was deleted in the group); a new one can be opened."""
 
     async def transcript(self, pseudonym: str) -> list[LogRow]:
         """One person's log, oldest first."""

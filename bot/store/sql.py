@@ -26,6 +26,7 @@ from bot.store.protocol import (
     Direction,
     LogKind,
     LogRow,
+    NurseTopic,
     Person,
     Purged,
     Status,
@@ -35,6 +36,7 @@ from bot.store.protocol import (
 from bot.store.tables import (
     ALL_TABLES,
     conversation_log,
+    nurse_topics,
     outbox,
     people,
     processed_inputs,
@@ -50,7 +52,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: never holds the SQLite write lock long enough to make the running bot's turns wait.
 PURGE_BATCH = 500
 #: Log kinds that are messages (in or out), as opposed to events recorded for operators.
-MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply")
+MESSAGE_KINDS: tuple[LogKind, ...] = ("text", "choice", "command", "media", "reply", "staff")
 _STATUSES: tuple[Status, ...] = ("active", "inactive", "stopped")
 #: Failures that pass (a locked SQLite file, a PostgreSQL server down or restarting): the
 #: service answers what needs no state and lets the channel deliver the input again.
@@ -132,6 +134,12 @@ def _row_to_log(row: sa.Row[Any]) -> LogRow:
         rule=row.rule,
         at=float(row.at),
     )
+
+
+def _row_to_topic(row: sa.Row[Any] | None) -> NurseTopic | None:
+    if row is None:
+        return None
+    return NurseTopic(row.pseudonym, row.chat, int(row.thread_id), row.contact)
 
 
 #: Columns an upsert overwrites (``created_at`` keeps its first value).
@@ -434,7 +442,8 @@ class SqlStore:
             )
 
     async def forget(self, pseudonym: str) -> None:
-        """Delete everything about a person: log rows, processed ids, outbox, session, person.
+        """Delete everything about a person: log rows, processed ids, outbox, nurse topic,
+        session, person.
 
         On SQLite the deleted rows are overwritten with zeros (``secure_delete``) and the WAL
         is checkpointed and truncated, so no database file keeps their text afterwards.
@@ -445,7 +454,7 @@ class SqlStore:
 
     @staticmethod
     async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
-        for table in (conversation_log, processed_inputs, outbox, sessions, people):
+        for table in (conversation_log, processed_inputs, outbox, nurse_topics, sessions, people):
             await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
 
     async def purge(self, before: float, *, batch: int = PURGE_BATCH) -> Purged:
@@ -592,6 +601,52 @@ class SqlStore:
             )
             for row in found
         ]
+
+    async def nurse_topic(self, pseudonym: str) -> NurseTopic | None:
+        """The person's topic in the nurses' group, if one was opened."""
+        query = sa.select(nurse_topics).where(nurse_topics.c.pseudonym == pseudonym)
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        return _row_to_topic(row)
+
+    async def nurse_topic_at(self, chat: str, thread_id: int) -> NurseTopic | None:
+        """Whose topic ``thread_id`` of the group ``chat`` is, if anybody's."""
+        query = sa.select(nurse_topics).where(
+            nurse_topics.c.chat == chat, nurse_topics.c.thread_id == thread_id
+        )
+        async with self._read() as conn:
+            row = (await conn.execute(query)).first()
+        return _row_to_topic(row)
+
+    async def open_nurse_topic(self, topic: NurseTopic) -> NurseTopic:
+        """Record a new topic. Two turns racing to open one for the same person (a topic is
+        created in Telegram outside the person's turn) keep the first; a topic recorded for
+        another group (the deployment moved) is replaced."""
+        values = {
+            "pseudonym": topic.pseudonym,
+            "chat": topic.chat,
+            "thread_id": topic.thread_id,
+            "contact": topic.contact,
+            "created_at": self._clock(),
+        }
+        t = nurse_topics
+        insert = self._insert(t)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[t.c.pseudonym],
+            set_={c: insert.excluded[c] for c in ("chat", "thread_id", "contact", "created_at")},
+            where=t.c.chat != insert.excluded.chat,
+        )
+        async with self._begin() as conn:
+            await conn.execute(stmt, values)
+            row = (await conn.execute(sa.select(t).where(t.c.pseudonym == topic.pseudonym))).first()
+        found = _row_to_topic(row)
+        assert found is not None
+        return found
+
+    async def drop_nurse_topic(self, pseudonym: str) -> None:
+        """Forget the person's topic (it was deleted in the group)."""
+        async with self._begin() as conn:
+            await conn.execute(nurse_topics.delete().where(nurse_topics.c.pseudonym == pseudonym))
 
     async def transcript(self, pseudonym: str) -> list[LogRow]:
         """One person's log, oldest first (same time: in the order written)."""

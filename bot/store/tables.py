@@ -89,4 +89,18 @@ outbox = sa.Table(
     sa.Index("ix_outbox_at", "at"),
 )
 
-ALL_TABLES = (people, sessions, conversation_log, processed_inputs, outbox)
+#: "Ask a nurse": each person's forum topic in the nurses' group, and how to reach them with
+#: the nurses' replies (``contact``: their channel user id, sealed with a key derived from the
+#: pseudonym key, so the database alone does not reveal it).
+nurse_topics = sa.Table(
+    "nurse_topics",
+    metadata,
+    sa.Column("pseudonym", sa.String(64), primary_key=True),
+    sa.Column("chat", sa.String(64), nullable=False),
+    sa.Column("thread_id", sa.BigInteger(), nullable=False),
+    sa.Column("contact", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.Double(), nullable=False),
+    sa.UniqueConstraint("chat", "thread_id"),
+)
+
+ALL_TABLES = (people, sessions, conversation_log, processed_inputs, outbox, nurse_topics)
