@@ -6,6 +6,11 @@ in the person's language → one store transaction (step, log rows, processed in
 rendered answer in the outbox) → messages back to the channel. The channel sends what comes
 back, then confirms with :meth:`Conversations.delivered`; it holds no dialog logic.
 
+"Ask a nurse" (deployment ``nurse_group``): text typed at an input that saves
+``nurse_question`` is screened as always, then passed on as :attr:`Outcome.relay` for the
+channel to post in the person's topic of the nurses' group; a nurse's answer typed there comes
+back through :meth:`Conversations.staff_reply` as a turn of its own (logged, in the outbox).
+
 A redelivered input whose answer was never confirmed gets that stored answer again
 (``replay``); once confirmed, a redelivery gets nothing (``duplicate``). Delivery is therefore
 at least once: a process that dies after Telegram accepted a message but before the
@@ -33,8 +38,10 @@ from bot.engine.types import EventKind, StepResult
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
+from bot.nurse.hours import OpeningHours, format_opening
 from bot.store.errors import StoreError, StoreUnavailable
-from bot.store.protocol import LogRow, Person, Store, StoreTurn, Unsent
+from bot.store.protocol import LogRow, NurseTopic, Person, Store, StoreTurn, Unsent
+from bot.store.sealed import Sealer, Unsealable
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,12 @@ PRUNE_EVERY_SECONDS = 6 * 3600
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: Seconds the health check may take before the store counts as unavailable.
 HEALTH_TIMEOUT = 3.0
+#: The profile field an "Ask a nurse" input saves: its value is relayed, never stored.
+NURSE_QUESTION = "nurse_question"
+#: Characters of the pseudonym that name a family to the nurses (topic name, messages).
+FAMILY_CODE = 8
+#: Telegram's longest forum topic name.
+TOPIC_NAME_LIMIT = 128
 COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
 
 
@@ -88,6 +101,15 @@ class Outbound:
 
 
 @dataclass(frozen=True, slots=True)
+class Relay:
+    """A message for the nurses: post ``text`` in the person's topic of the nurses' group,
+    opening the topic (named ``title``) first if they have none."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What handling an input produced."""
 
@@ -106,6 +128,19 @@ class Outcome:
     saved: bool = True
     #: The stored, never-confirmed answer of an input handled before, sent again.
     replay: bool = False
+    #: A question for the nurses ("Ask a nurse"), sent after the messages.
+    relay: Relay | None = None
+    #: The person's topic in the nurses' group after /forget: the channel deletes it.
+    topic_gone: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffReply:
+    """A nurse's answer: the outcome to send to ``user_id`` (the person's channel id), or
+    ``user_id=None`` when it cannot reach them (they stopped messages or are gone)."""
+
+    user_id: str | None
+    outcome: Outcome
 
 
 class Unavailable(Exception):
@@ -159,6 +194,11 @@ def _payload(outcome: Outcome) -> dict[str, Any]:
         "notice": outcome.notice,
         "locale": outcome.locale,
         "operator_notice": outcome.operator_notice,
+        "relay": (
+            None
+            if outcome.relay is None
+            else {"title": outcome.relay.title, "text": outcome.relay.text}
+        ),
     }
 
 
@@ -177,6 +217,11 @@ def _from_payload(payload: Any) -> Outcome:
         notice=payload.get("notice"),
         locale=str(payload.get("locale") or "en"),
         operator_notice=payload.get("operator_notice"),
+        relay=(
+            Relay(str(relay["title"]), str(relay["text"]))
+            if isinstance(relay := payload.get("relay"), dict)
+            else None
+        ),
     )
 
 
@@ -211,6 +256,8 @@ class Conversations:
         settings: the bot's settings (deployment values, default locale).
         screener: the safety screen, run on every typed message before the engine.
         clock: the time source (tests pass a fake one).
+        sealer: seals the channel user ids kept for "Ask a nurse" (needed when the
+            deployment sets ``nurse_group``; without one, questions are not passed on).
     """
 
     def __init__(
@@ -223,6 +270,7 @@ class Conversations:
         settings: Settings,
         screener: Screener | None = None,
         clock: Callable[[], float] = time.time,
+        sealer: Sealer | None = None,
     ) -> None:
         self.dialogs = dialogs
         self.engine = engine
@@ -235,6 +283,15 @@ class Conversations:
         self.clock = clock
         self._locks = KeyedLock()
         self._pruned_at = float("-inf")
+        self.sealer = sealer
+        deployment = settings.deployment
+        #: The nurses' group and hours, when "Ask a nurse" is on.
+        self.nurse_group = deployment.nurse_group.strip() if sealer is not None else ""
+        self.nurse_hours = (
+            OpeningHours.parse(deployment.nurse_hours, deployment.nurse_timezone)
+            if self.nurse_group
+            else None
+        )
 
     @classmethod
     async def open(cls, settings: Settings) -> Conversations:
@@ -260,7 +317,14 @@ class Conversations:
         store = await open_store(settings.database_url)
         key = resolve_key(settings.pseudonym_key, settings.database_url)
         return cls(
-            dialogs, engine, catalogs, store, KeyedPseudonyms(key), settings, SafetyScreener.load()
+            dialogs,
+            engine,
+            catalogs,
+            store,
+            KeyedPseudonyms(key),
+            settings,
+            SafetyScreener.load(),
+            sealer=Sealer(key),
         )
 
     async def close(self) -> None:
@@ -400,8 +464,10 @@ class Conversations:
         self._dispatch(turn, inbound)
         self._translation_notice(turn, inbound)
         if turn.forget:
+            topic = await self.store.nurse_topic(pseudonym) if self.nurse_group else None
             await stored.forget()
-            return turn.outcome()
+            gone = topic.thread_id if topic is not None and topic.chat == self.nurse_group else None
+            return replace(turn.outcome(), topic_gone=gone)
         outcome = turn.outcome()
         answer = Unsent(uuid.uuid4().hex, _payload(outcome)) if outcome.messages else None
         try:
@@ -463,11 +529,16 @@ class Conversations:
             turn.safety = True
             return
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
+        asks_nurse = False
         if inbound.kind == "text":
             kind = "text"
+            asks_nurse = self._asks_nurse(turn)
             # A warning sign at the end of a long message still gets the urgent answer: the
             # screen reads it all before the dialog's part is cut.
             if self._screen(turn, value[:MAX_SCREENED]):
+                # ... and a question for the nurses goes to them all the same.
+                if asks_nurse and turn.person.status != "stopped":
+                    self._relay(turn, value[:MAX_INPUT], len(turn.messages))
                 return
             if len(value) > MAX_INPUT:
                 value = value[:MAX_INPUT]
@@ -475,11 +546,171 @@ class Conversations:
             token = self._typed_label(turn, value)
             if token is not None:
                 kind, value = "choice", token
+            elif asks_nurse:
+                # A question for the nurses is never held back by the "carry on?" prompt.
+                turn.session = replace(turn.session, updated_at=turn.now)
         event = Event(kind, value, turn.locale, inbound.argument)
         result = self.engine.step(turn.session, event, turn.now)
+        before = len(turn.messages)
         turn.apply(result)
+        if NURSE_QUESTION in turn.session.profile:
+            profile = dict(turn.session.profile)
+            question = str(profile.pop(NURSE_QUESTION))
+            turn.session = replace(turn.session, profile=profile)
+            self._relay(turn, question, before)
         if "choose_language" in result.actions:
             turn.languages(self.catalogs.display_names())
+
+    def _asks_nurse(self, turn: _Turn) -> bool:
+        """Whether the person is at an "Ask a nurse" question (typed text goes to them)."""
+        node = self.dialogs.node(turn.session.node or "")
+        return (
+            node is not None
+            and node.input is not None
+            and node.input.save == NURSE_QUESTION
+            and turn.session.waiting is None
+        )
+
+    def _relay(self, turn: _Turn, text: str, at: int) -> None:
+        """Pass ``text`` on to the nurses and tell the person when to expect an answer; the
+        message goes in at ``at``, before the step's own messages (the urgent answer stays
+        first)."""
+        if self.nurse_hours is None:  # the deployment turned "Ask a nurse" off meanwhile
+            turn.say_system("nurse_unreachable")
+        else:
+            urgent = turn.red_flags[0][0] if turn.red_flags else None
+            family = turn.person.pseudonym[:FAMILY_CODE]
+            params = {"family": family, "language": turn.locale, "rule": urgent, "text": text}
+            locale = self.settings.deployment.default_locale
+            system = self.dialogs.system
+            key = "nurse_relay_urgent" if urgent else "nurse_relay"
+            title = self.renderer.text(system["nurse_topic"], locale, {"family": family})
+            turn.relay = Relay(
+                title[:TOPIC_NAME_LIMIT], self.renderer.text(system[key], locale, params)
+            )
+            turn.rows.append(LogRow("out", "relay", turn.session.node, rule=urgent, at=turn.now))
+            if self.nurse_hours.is_open(turn.now):
+                turn.say_system("nurse_sent_open")
+            else:
+                opens = format_opening(self.nurse_hours.next_opening(turn.now), turn.locale)
+                turn.say_system("nurse_sent_closed", opens=opens)
+        if at < len(turn.messages) - 1 and not turn.messages[at].urgent:
+            turn.messages.insert(at, turn.messages.pop())
+
+    # -- "Ask a nurse": what the channel asks for -------------------------------------------
+
+    def _nurse_turn_error(self, exc: StoreUnavailable) -> Unavailable:
+        log.warning("nurse topic not handled, the store is unavailable: %s", exc)
+        return Unavailable(str(exc))
+
+    async def nurse_topic(self, channel: str, user_id: str) -> int | None:
+        """The thread id of the person's topic in the nurses' group, if they have one.
+
+        Raises:
+            Unavailable: the store cannot be read now.
+        """
+        try:
+            topic = await self.store.nurse_topic(self.pseudonyms.of(channel, user_id))
+        except StoreUnavailable as exc:
+            raise self._nurse_turn_error(exc) from exc
+        return topic.thread_id if topic is not None and topic.chat == self.nurse_group else None
+
+    async def nurse_topic_opened(self, channel: str, user_id: str, thread_id: int) -> int:
+        """Record the topic the channel opened for the person; returns the thread to use
+        (an earlier one if another instance opened one first).
+
+        Raises:
+            Unavailable: the store cannot be written now.
+        """
+        assert self.sealer is not None and self.nurse_group
+        pseudonym = self.pseudonyms.of(channel, user_id)
+        topic = NurseTopic(
+            pseudonym, self.nurse_group, thread_id, self.sealer.seal(user_id, pseudonym)
+        )
+        try:
+            return (await self.store.open_nurse_topic(topic)).thread_id
+        except StoreUnavailable as exc:
+            raise self._nurse_turn_error(exc) from exc
+
+    async def nurse_topic_lost(self, channel: str, user_id: str) -> None:
+        """The person's topic is gone from the group (deleted by hand): open a new one next.
+
+        Raises:
+            Unavailable: the store cannot be written now.
+        """
+        try:
+            await self.store.drop_nurse_topic(self.pseudonyms.of(channel, user_id))
+        except StoreUnavailable as exc:
+            raise self._nurse_turn_error(exc) from exc
+
+    def nurse_text(self, key: str, locale: str | None = None) -> str:
+        """A system message about "Ask a nurse" (``nurse_unreachable`` for a family in
+        ``locale``, ``nurse_not_delivered`` for the nurses), with the deployment's numbers."""
+        text = self.dialogs.system[key]
+        reply = self.engine.reply(text, self.settings.deployment.placeholders())
+        return self.renderer.text(
+            text, locale or self.settings.deployment.default_locale, reply.params
+        )
+
+    async def staff_reply(self, thread_id: int, text: str, input_id: str) -> StaffReply | None:
+        """A nurse wrote ``text`` in topic ``thread_id`` of the nurses' group: the person's
+        answer, marked as from the care team's staff, logged and put in the outbox like any
+        turn's (confirm it with :meth:`delivered`).
+
+        Returns:
+            ``None`` when the topic is nobody's (the group's own topics); a
+            :class:`StaffReply` without ``user_id`` when the person cannot be reached (gone,
+            stopped, or their contact cannot be opened with this key).
+
+        Raises:
+            Unavailable: the store cannot be used now; let the update come again.
+        """
+        if self.sealer is None or not self.nurse_group:
+            return None
+        try:
+            topic = await self.store.nurse_topic_at(self.nurse_group, thread_id)
+        except StoreUnavailable as exc:
+            raise self._nurse_turn_error(exc) from exc
+        if topic is None:
+            return None
+        try:
+            user_id = self.sealer.open(topic.contact, topic.pseudonym)
+        except Unsealable:
+            log.warning("a nurse's answer cannot be delivered: the contact does not open")
+            return StaffReply(None, Outcome(()))
+        async with self._locks.hold(topic.pseudonym):
+            try:
+                return await self._staff_turn(topic.pseudonym, user_id, text, input_id)
+            except StoreUnavailable as exc:
+                raise self._nurse_turn_error(exc) from exc
+
+    async def _staff_turn(
+        self, pseudonym: str, user_id: str, text: str, input_id: str
+    ) -> StaffReply:
+        async with self.store.turn(pseudonym) as stored:
+            now = self.clock()
+            loaded = await stored.load()
+            if loaded is None or loaded[0].status == "stopped":
+                return StaffReply(None, Outcome(()))
+            person, session = loaded
+            locale = person.locale or self.settings.deployment.default_locale
+            body = text[:MAX_SCREENED]
+            rendered = self.renderer.text(
+                self.dialogs.system["nurse_reply"], locale, {"text": body}
+            )
+            outcome = Outcome((Outbound(rendered),), locale=locale)
+            row = LogRow(
+                "out",
+                "staff",
+                session.node,
+                message_id=message_id(self.dialogs.system["nurse_reply"]),
+                text=body if person.consent else None,
+                at=now,
+            )
+            answer = Unsent(uuid.uuid4().hex, _payload(outcome))
+            if not await stored.commit(person, session, [row], input_id, answer):
+                return StaffReply(user_id, await self._replay(stored, input_id))
+            return StaffReply(user_id, replace(outcome, delivery=answer.id))
 
     def _translation_notice(self, turn: _Turn, inbound: Inbound) -> None:
         """Say once per language (and again in /about) that a translation is unchecked."""
@@ -582,6 +813,7 @@ class _Turn:
         #: The safety screen answered (urgent, distress, confirm): sent even if unsaved.
         self.safety = False
         self.red_flags: list[tuple[str, str | None]] = []  # (rule, node) for the operators
+        self.relay: Relay | None = None  # a question for the nurses
 
     def log_in(self, inbound: Inbound) -> None:
         keep_text = inbound.kind == "text" and self.person.consent
@@ -705,6 +937,7 @@ class _Turn:
             notice=notice,
             locale=self.locale,
             operator_notice=self._operator_notice(),
+            relay=self.relay,
         )
 
     def _operator_notice(self) -> str | None:

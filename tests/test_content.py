@@ -23,12 +23,17 @@ from bot.engine import Engine, Event, Reply, Session, StepResult
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = 1_000_000.0
-SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_threshold": 38.0}
+SETTINGS = {
+    "emergency_number": "999",
+    "urgent_advice_number": "111",
+    "fever_threshold": 38.0,
+    "nurse_desk": True,  # "Ask a nurse" on, so the walk reaches its nodes
+}
 PHONE = "0161 555 0100"
 #: Placeholders that name a number to call.
 NUMBERS = ("emergency_number", "urgent_advice_number", "care_team_phone")
 #: Fields saved for display only; leaving them out of the state keeps the walk finite.
-DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed"})
+DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed", "nurse_question"})
 
 AGE_GROUPS = (None, "baby", "child", "adult")
 CONDITIONS = (None, "ain", "scn", "lad", "rac2", "cd40l", "was", "unsure")

@@ -27,6 +27,14 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "too_long",
     "operator_red_flag",
     "back_to_menu",
+    "nurse_sent_open",
+    "nurse_sent_closed",
+    "nurse_unreachable",
+    "nurse_reply",
+    "nurse_relay",
+    "nurse_relay_urgent",
+    "nurse_topic",
+    "nurse_not_delivered",
     "cmd_start",
     "cmd_menu",
     "cmd_back",
@@ -44,6 +52,11 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
     "operator_red_flag": frozenset({"rule", "node", "pseudonym"}),
+    "nurse_sent_closed": frozenset({"opens"}),
+    "nurse_reply": frozenset({"text"}),
+    "nurse_relay": frozenset({"family", "language", "text"}),
+    "nurse_relay_urgent": frozenset({"family", "language", "rule", "text"}),
+    "nurse_topic": frozenset({"family"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):

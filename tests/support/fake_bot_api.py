@@ -10,6 +10,11 @@ user", slow responses, and hung calls (:meth:`FakeBotAPI.stall`, let go by
 :meth:`FakeBotAPI.release`). A fault can also come *after* the call was carried out
 (``carry_out=True``): the message is in the chat, the bot is told it failed.
 
+Forum topics (a supergroup made with :meth:`FakeBotAPI.forum_chat`): ``createForumTopic``,
+``deleteForumTopic``, ``closeForumTopic``, ``sendMessage`` with ``message_thread_id`` (kept on
+:attr:`StoredMessage.thread_id`), and messages people write in a topic
+(:meth:`FakeBotAPI.send_in_topic`).
+
 Everything runs in the caller's event loop; tests wait on :meth:`FakeBotAPI.wait_for`, which
 wakes on every recorded call, never on a sleep.
 """
@@ -58,6 +63,7 @@ _STRING_PARAMS = frozenset(
         "secret_token",
         "parse_mode",
         "inline_message_id",
+        "name",
     }
 )
 
@@ -101,6 +107,8 @@ class StoredMessage:
     text: str
     reply_markup: dict[str, Any] | None
     edits: int = 0
+    #: The forum topic it was sent to (``message_thread_id``), if any.
+    thread_id: int | None = None
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -124,6 +132,9 @@ class StoredMessage:
         }
         if self.reply_markup:
             data["reply_markup"] = self.reply_markup
+        if self.thread_id is not None:
+            data["message_thread_id"] = self.thread_id
+            data["is_topic_message"] = True
         return data
 
 
@@ -226,6 +237,8 @@ class FakeBotAPI:
         self.blocked: set[int] = set()
         self.answered: dict[str, dict[str, Any]] = {}
         self.callback_ids: set[str] = set()
+        #: Forum topics per chat: thread id -> {"name": ..., "closed": bool}.
+        self.topics: dict[int, dict[int, dict[str, Any]]] = {}
         self._faults: dict[str, list[Fault]] = {}
         self._queue: list[_Queued] = []
         self._fetched: list[dict[str, Any]] = []
@@ -377,6 +390,23 @@ class FakeBotAPI:
         chat = {"id": chat_id, "type": kind, "title": "Parents group"}
         self._chats[chat_id] = chat
         return chat
+
+    def forum_chat(self, chat_id: int) -> dict[str, Any]:
+        """A supergroup with topics (``is_forum``); ``chat_id`` like ``-1001234567890``."""
+        chat = {"id": chat_id, "type": "supergroup", "title": "Nurses", "is_forum": True}
+        self._chats[chat_id] = chat
+        self.topics.setdefault(chat_id, {})
+        return chat
+
+    def send_in_topic(self, chat_id: int, thread_id: int, user_id: int, text: str) -> int:
+        """Queue a text a member (``user_id``) writes in forum topic ``thread_id``."""
+        chat = self._chats.get(chat_id) or self.forum_chat(chat_id)
+        extra = {"message_thread_id": thread_id, "is_topic_message": True}
+        return self.push(self.message_update(user_id, text, chat=chat, extra=extra))
+
+    def topic_messages(self, chat_id: int, thread_id: int) -> list[StoredMessage]:
+        """The bot's messages in one forum topic, oldest first."""
+        return [m for m in self.chat(chat_id) if m.thread_id == thread_id]
 
     def message_update(
         self,
@@ -694,11 +724,51 @@ class FakeBotAPI:
             raise _ApiError(400, "Bad Request: message text is empty")
         if len(text) > MESSAGE_LIMIT:
             raise _ApiError(400, "Bad Request: message is too long")
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            topic = self.topics.get(chat_id, {}).get(int(thread))
+            if topic is None:
+                raise _ApiError(400, "Bad Request: message thread not found")
+            if topic["closed"]:
+                raise _ApiError(400, "Bad Request: TOPIC_CLOSED")
+            thread = int(thread)
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        message = StoredMessage(chat_id, next(counter), text, params.get("reply_markup"))
+        message = StoredMessage(
+            chat_id, next(counter), text, params.get("reply_markup"), thread_id=thread
+        )
         self.messages.setdefault(chat_id, []).append(message)
         self._chat_changed(chat_id)
         return message.to_api(self._chats[chat_id])
+
+    async def _m_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat_for(params)
+        if not self._chats[chat_id].get("is_forum"):
+            raise _ApiError(400, "Bad Request: the chat is not a forum")
+        name = str(params.get("name") or "")
+        if not 1 <= len(name) <= 128:
+            raise _ApiError(400, "Bad Request: TOPIC_NAME_INVALID")
+        # The thread id is the id of the topic's first (service) message, as in Telegram.
+        thread = next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        self.topics[chat_id][thread] = {"name": name, "closed": False}
+        return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
+
+    def _topic(self, params: dict[str, Any]) -> tuple[int, int]:
+        chat_id = self._chat_for(params)
+        thread = int(params["message_thread_id"])
+        if thread not in self.topics.get(chat_id, {}):
+            raise _ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        return chat_id, thread
+
+    async def _m_deleteforumtopic(self, params: dict[str, Any]) -> bool:
+        chat_id, thread = self._topic(params)
+        del self.topics[chat_id][thread]
+        self.messages[chat_id] = [m for m in self.chat(chat_id) if m.thread_id != thread]
+        return True
+
+    async def _m_closeforumtopic(self, params: dict[str, Any]) -> bool:
+        chat_id, thread = self._topic(params)
+        self.topics[chat_id][thread]["closed"] = True
+        return True
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find(params)

@@ -13,6 +13,7 @@ from bot.i18n.render import Catalogs
 from bot.service import Conversations, Screener
 from bot.store import open_store
 from bot.store.pseudonym import Pseudonymizer
+from bot.store.sealed import Sealer
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
@@ -64,4 +65,5 @@ async def make_service(
         settings,
         screener,
         clock or Clock(),
+        Sealer(TEST_KEY),
     )

@@ -119,7 +119,10 @@ def build_application(
         .build()
     )
     handlers = TelegramHandlers(
-        conversations, options.retry, operator_chat=settings.deployment.operator_chat
+        conversations,
+        options.retry,
+        operator_chat=settings.deployment.operator_chat,
+        nurse_group=settings.deployment.nurse_group,
     )
     private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handlers(

@@ -259,6 +259,23 @@ class Sender:
         self._keyboards.keep(chat_id, live)
         return True
 
+    async def send_only(self, chat_id: int, parts: list[Part]) -> bool:
+        """Send ``parts`` (no buttons) without touching the chat's live keyboards: a message
+        that is not an answer to the person's last input ("Ask a nurse" answers).
+
+        Returns:
+            True when every part was confirmed.
+
+        Raises:
+            Undelivered: as for :meth:`deliver`.
+            Forbidden: the person blocked the bot.
+        """
+        confirmed = 0
+        for part in parts:
+            if await self._send(chat_id, part) is not None:
+                confirmed += 1
+        return confirmed == len(parts)
+
     async def _send(self, chat_id: int, part: Part) -> Message | None:
         """Send one message; None when it was not confirmed and cannot be sent again now."""
         markup = _keyboard(part.buttons)

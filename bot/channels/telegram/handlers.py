@@ -20,6 +20,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.delivery import Keyboards, Retrying, RetryPolicy, Sender, Undelivered
+from bot.channels.telegram.nurses import NurseDesk
 from bot.channels.telegram.text import compose
 from bot.service import Conversations, Inbound
 
@@ -66,6 +67,8 @@ class TelegramHandlers:
         max_tracked_chats: how many chats' live keyboards are remembered (oldest forgotten).
         operator_chat: chat id (or @channel) that gets a short notice for each red flag;
             empty for none.
+        nurse_group: the nurses' supergroup for "Ask a nurse" (see
+            :mod:`bot.channels.telegram.nurses`); empty for none.
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class TelegramHandlers:
         retry: RetryPolicy | None = None,
         max_tracked_chats: int = 100_000,
         operator_chat: str = "",
+        nurse_group: str = "",
     ) -> None:
         self.conversations = conversations
         self.operator_chat = operator_chat.strip()
@@ -81,6 +85,11 @@ class TelegramHandlers:
         self._call = Retrying(self.retry)
         self._keyboards = Keyboards(max_tracked_chats)
         self._greeted_groups: set[int] = set()
+        self.nurses = (
+            NurseDesk(conversations, nurse_group, self._call, CHANNEL)
+            if nurse_group.strip() and conversations.nurse_group
+            else None
+        )
 
     # -- handlers (registered in build_application) ------------------------------------------
 
@@ -113,8 +122,12 @@ class TelegramHandlers:
         await self._serve(update, message.chat_id, "choice", query.data, query=query)
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Any message in a group: say once that the bot works in private; store nothing."""
+        """Any message in a group: say once that the bot works in private; store nothing.
+        In the nurses' group, a nurse's text in a person's topic is their answer."""
         message = _message(update)
+        if self.nurses is not None and message.chat_id == self.nurses.chat_id:
+            await self.nurses.on_group_message(message, _input_id(update), self._sender(update))
+            return
         if message.chat_id in self._greeted_groups:
             return
         self._greeted_groups.add(message.chat_id)
@@ -175,22 +188,28 @@ class TelegramHandlers:
             if blocked:
                 raise Blocked
             if not outcome.duplicate and outcome.messages:
-                sender = Sender(
-                    bot.send_message, bot.edit_message_reply_markup, self._call, self._keyboards
-                )
+                sender = self._sender(update)
                 # The outbox entry is confirmed only when Telegram confirmed every message;
                 # Undelivered (Telegram down) leaves it for the redelivered update's replay.
                 confirmed = await sender.deliver(chat_id, compose(outcome.messages), pressed)
+                if outcome.relay is not None and self.nurses is not None:
+                    await self.nurses.relay(bot, str(user.id), chat_id, outcome)
                 if outcome.delivery is not None and confirmed:
                     await self.conversations.delivered(outcome.delivery)
         except (Blocked, Forbidden):
             log.info("the person has blocked the bot; marked inactive")
             await self.conversations.mark_blocked(CHANNEL, str(user.id))
         finally:
+            if outcome.topic_gone is not None and self.nurses is not None:
+                await self.nurses.forget_topic(bot, outcome.topic_gone)
             if outcome.operator_notice and self.operator_chat and not outcome.duplicate:
                 await self._notify_operators(bot.send_message, outcome.operator_notice)
             if query is not None:
                 await self._answer(query, outcome.notice)
+
+    def _sender(self, update: Update) -> Sender:
+        bot = update.get_bot()
+        return Sender(bot.send_message, bot.edit_message_reply_markup, self._call, self._keyboards)
 
     async def _notify_operators(
         self, send_message: Callable[..., Awaitable[Message]], notice: str
