@@ -1,4 +1,4 @@
-""""Ask a nurse" end to end: the real Application against the fake Bot API's forum topics."""
+""" "Ask a nurse" end to end: the real Application against the fake Bot API's forum topics."""
 
 from __future__ import annotations
 
@@ -144,9 +144,7 @@ async def test_forget_deletes_the_topic(bot: BotUnderTest, fake: FakeBotAPI) -> 
     assert (await bot.conversations.store.table_counts())["nurse_topics"] == 0
 
 
-async def test_a_topic_deleted_by_hand_is_opened_again(
-    bot: BotUnderTest, fake: FakeBotAPI
-) -> None:
+async def test_a_topic_deleted_by_hand_is_opened_again(bot: BotUnderTest, fake: FakeBotAPI) -> None:
     await to_the_question(bot)
     await ask(bot, "First")
     fake.topics[GROUP].clear()  # a nurse deleted the topic in Telegram
