@@ -40,6 +40,22 @@ async def service(tmp_path: Path, clock: Clock) -> AsyncIterator[Conversations]:
     await svc.close()
 
 
+@pytest.fixture
+async def on_any_store(
+    tmp_path: Path, clock: Clock, store_url: str
+) -> AsyncIterator[Conversations]:
+    """The service on SQLite and on PostgreSQL (the staff turn takes the person's lock)."""
+    svc = await make_service(
+        tmp_path / "unused.db",
+        screener=Screener.load(),
+        clock=clock,
+        deployment=NURSES,
+        database_url=store_url,
+    )
+    yield svc
+    await svc.close()
+
+
 def texts(outcome: Outcome) -> list[str]:
     return [m.text for m in outcome.messages]
 
@@ -179,7 +195,10 @@ async def test_a_question_after_a_long_pause_is_not_held_back(
     assert not any("carry on" in t for t in texts(sent))
 
 
-async def test_a_nurses_reply_reaches_the_person_marked_as_staff(service: Conversations) -> None:
+async def test_a_nurses_reply_reaches_the_person_marked_as_staff(
+    on_any_store: Conversations,
+) -> None:
+    service = on_any_store
     await at_the_question(service)
     await say(service, "Can she go to nursery?")
     thread = await service.nurse_topic_opened("test", USER, 77)
@@ -211,7 +230,8 @@ async def test_a_stopped_person_gets_no_reply(service: Conversations) -> None:
     assert reply is not None and reply.user_id is None and reply.outcome.messages == ()
 
 
-async def test_forget_removes_the_topic_and_says_which_one(service: Conversations) -> None:
+async def test_forget_removes_the_topic_and_says_which_one(on_any_store: Conversations) -> None:
+    service = on_any_store
     await at_the_question(service)
     await say(service, "question")
     await service.nurse_topic_opened("test", USER, 31)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -56,8 +57,9 @@ async def ask(bot: BotUnderTest, text: str) -> list[StoredMessage]:
 
 
 async def test_a_question_opens_a_topic_and_a_nurses_answer_comes_back(
-    bot: BotUnderTest, fake: FakeBotAPI
+    bot: BotUnderTest, fake: FakeBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
     await to_the_question(bot)
     sent = await ask(bot, "Can she go to nursery with a count of 0.8?")
     assert sent[0].text.startswith("Your message is with the nurses.")
@@ -91,6 +93,10 @@ async def test_a_question_opens_a_topic_and_a_nurses_answer_comes_back(
     before = len(fake.chat(USER))
     await bot.wait_handled(fake.redeliver(fake.update_by_id(update)))
     assert len(fake.chat(USER)) == before
+    # The bot's own log names nobody and quotes nothing.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+    for secret in (str(USER), str(NURSE), "nursery", "swimming", "feels well"):
+        assert secret not in logged
 
 
 async def test_messages_that_are_no_answer_are_left_alone(
@@ -119,6 +125,7 @@ async def test_an_urgent_question_is_answered_first_and_relayed(
     assert relayed.text.endswith("She has a temperature of 39.1 and is shivering")
 
 
+@pytest.mark.slow  # starts a bot of its own
 async def test_out_of_hours_the_person_is_told_when(fake: FakeBotAPI, tmp_path: Path) -> None:
     bot = await running_bot(fake, tmp_path, nurse_hours=never_now(), nurse_timezone="UTC")
     try:
@@ -154,6 +161,7 @@ async def test_a_topic_deleted_by_hand_is_opened_again(bot: BotUnderTest, fake: 
     assert len(fake.calls_to("createForumTopic", ok=True)) == 2
 
 
+@pytest.mark.slow  # starts a bot of its own
 async def test_a_group_without_topics_tells_the_person(fake: FakeBotAPI, tmp_path: Path) -> None:
     bot = await running_bot(fake, tmp_path)
     fake.group_chat(GROUP, "supergroup")  # topics were never turned on

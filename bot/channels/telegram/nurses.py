@@ -18,6 +18,7 @@ reached, with the urgent numbers.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -71,9 +72,13 @@ class NurseDesk:
                     continue
                 log.warning("question not passed on to the nurses: %s", type(err).__name__)
             except TelegramError as err:
-                if failure_kind(err) == "passing":
+                kind = failure_kind(err)
+                if kind == "passing":
                     log.warning("question not passed on to the nurses yet: %s", type(err).__name__)
                     raise Undelivered(type(err).__name__) from err
+                if kind == "ambiguous":  # it most likely arrived: not sent twice, not denied
+                    log.warning("question to the nurses not confirmed: %s", type(err).__name__)
+                    return
                 log.warning("question not passed on to the nurses: %s", type(err).__name__)
             break
         await self._say_unreachable(bot, chat_id, outcome.locale)
@@ -90,12 +95,8 @@ class NurseDesk:
                 self._channel, user_id, topic.message_thread_id
             )
         for part in split_text(relay.text):
-            await self._call(
-                lambda part=part: bot.send_message(  # type: ignore[misc]
-                    self.chat_id, part, message_thread_id=thread
-                ),
-                False,
-            )
+            send = partial(bot.send_message, self.chat_id, part, message_thread_id=thread)
+            await self._call(send, False)
 
     async def _say_unreachable(self, bot: Bot, chat_id: int, locale: str) -> None:
         text = self.conversations.nurse_text("nurse_unreachable", locale)
