@@ -184,3 +184,29 @@ async def test_telegram_down_relays_the_question_when_the_update_comes_again(
     [relayed] = fake.chat(GROUP)
     assert relayed.text.endswith("A question while Telegram is down")
     assert len(fake.calls_to("createForumTopic", ok=True)) == 1
+
+
+async def test_an_answer_telegram_cannot_take_now_is_sent_once_when_it_comes_again(
+    bot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    await to_the_question(bot)
+    await ask(bot, "A question")
+    [thread] = fake.topics[GROUP]
+    fake.fail("sendMessage", 502, times=4, chat_id=USER)  # every attempt of the first try
+    update = fake.send_in_topic(GROUP, thread, NURSE, "The answer")
+    await bot.wait_handled(update, times=2)
+    answers = [m for m in fake.chat(USER) if m.text.endswith("The answer")]
+    assert len(answers) == 1
+
+
+async def test_an_answer_to_a_family_that_stopped_is_not_delivered(
+    bot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    await to_the_question(bot)
+    await ask(bot, "A question")
+    [thread] = fake.topics[GROUP]
+    await bot.say(USER, "/stop")
+    before = len(fake.chat(USER))
+    await bot.wait_handled(fake.send_in_topic(GROUP, thread, NURSE, "The answer"))
+    assert len(fake.chat(USER)) == before
+    assert fake.topic_messages(GROUP, thread)[-1].text.startswith("Not delivered:")
