@@ -18,6 +18,7 @@ import pytest
 from bot.engine.types import Session
 from bot.service import Conversations, Inbound, Outcome
 from bot.store import LogRow, Person, SqlStore, open_store, sql
+from bot.store.protocol import NurseTopic
 from bot.store.pseudonym import Pseudonymizer, load_or_create_key
 from tests.support.content import ROOT
 from tests.support.dbfiles import database_files, files_holding
@@ -27,6 +28,9 @@ GONE_TEXT = "Zebrafinch lullaby under the quince tree"
 GONE_PHONE = "+44 7700 900461"
 KEPT_TEXT = "Otter marmalade by the canal"
 KEPT_PHONE = "+44 7700 900872"
+#: Sealed contacts of "Ask a nurse" (nurse_topics): stand-ins, distinct on disk.
+GONE_CONTACT = "sealed-contact-of-the-forgotten-one"
+KEPT_CONTACT = "sealed-contact-of-the-kept-one"
 
 
 def _everywhere_or_nowhere(db: Path, gone: list[str], kept: list[str]) -> None:
@@ -54,10 +58,16 @@ async def test_forget_erases_every_file_while_the_store_is_open(tmp_path: Path) 
     try:
         await _write(store, gone, GONE_TEXT, GONE_PHONE, turns=12)
         await _write(store, kept, KEPT_TEXT, KEPT_PHONE, turns=3)
+        await store.open_nurse_topic(NurseTopic(gone, "-1001", 7, GONE_CONTACT))
+        await store.open_nurse_topic(NurseTopic(kept, "-1001", 8, KEPT_CONTACT))
         # Before: the text is on disk (the test would see it if forget left it).
         assert files_holding(db, GONE_TEXT) and files_holding(db, GONE_PHONE)
         await store.forget(gone)
-        _everywhere_or_nowhere(db, [GONE_TEXT, GONE_PHONE, gone], [KEPT_TEXT, KEPT_PHONE, kept])
+        _everywhere_or_nowhere(
+            db,
+            [GONE_TEXT, GONE_PHONE, GONE_CONTACT, gone],
+            [KEPT_TEXT, KEPT_PHONE, KEPT_CONTACT, kept],
+        )
         assert await store.load(kept) is not None
         assert len(await store.transcript(kept)) == 3
         await _write(store, kept, KEPT_TEXT, KEPT_PHONE, turns=1)  # the store still works
