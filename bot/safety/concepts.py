@@ -61,6 +61,7 @@ MODIFIERS = (
     "all",
     "difficult",
     "dry",
+    "extreme",
     "fast",
     "glass",
     "inflamed",
@@ -106,6 +107,7 @@ COMBOS = (
     _c("sign.not_feeding", "feeding", "refuse"),
     _c("sign.no_wee", "wee|nappy", "dry"),
     _c("sign.very_wrong", "unwell", "severe"),
+    _c("sign.extreme_shivering", "shiver", "extreme"),
     _c("sign.shaking_chills", "shiver"),
 )
 #: A symptom alone that no combination settles: ask "Is this happening now?".

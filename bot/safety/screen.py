@@ -53,6 +53,9 @@ EMERGENCY_RULES = frozenset(
         "sign.mottled_skin",
         "sign.very_pale",
         "sign.bleeding",
+        # UK Sepsis Trust, sepsis.yaml, who_to_call.yaml: extreme shivering (other shivering
+        # and rigors: the care team now).
+        "sign.extreme_shivering",
         # sepsis.yaml and who_to_call.yaml: call the emergency number first (UK Sepsis Trust).
         "sign.no_wee",
     }
