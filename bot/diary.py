@@ -10,7 +10,6 @@ compact JSON text. Nothing here reads a clock or does I/O.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

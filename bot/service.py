@@ -54,6 +54,10 @@ CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
 _URGENT_KEYS = frozenset({"urgent_emergency", "urgent_baby", "urgent_fever", "urgent_sign"})
 #: Profile fields typed as temperatures that are settings, not readings of the person.
 _NOT_READINGS = frozenset({"fever_threshold", "fever_threshold_typed"})
+#: A deep link's payload as Telegram allows it (A-Z a-z 0-9 _ -, at most 64 characters), and
+#: the ``<topic>_<lang>`` form the clinic posters use.
+_START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TOPIC_LANG = re.compile(r"^(?P<topic>[a-z0-9_]+)_(?P<lang>[a-z]{2,3})$")
 _BARE_NUMBER = re.compile(
     r"^\s*[<>~]?\s*\d[\d.,\s\u00a0\u202f']*\s*(?:°\s*[cf]?|[cf]|/?\s*(?:µl|ul|mm3))?\s*$", re.I
 )
@@ -538,6 +542,9 @@ class Conversations:
             self._diary(turn) if value == "diary" else self._card(turn)
             return
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
+        argument = inbound.argument
+        if inbound.kind == "command" and value == "start":
+            argument = self._start_payload(turn, argument)
         if inbound.kind == "text":
             kind = "text"
             # A warning sign at the end of a long message still gets the urgent answer: the
@@ -550,13 +557,46 @@ class Conversations:
             token = self._typed_label(turn, value)
             if token is not None:
                 kind, value = "choice", token
-        event = Event(kind, value, turn.locale, inbound.argument)
+        event = Event(kind, value, turn.locale, argument)
         result = self.engine.step(turn.session, event, turn.now)
         turn.apply(result)
         if "choose_language" in result.actions:
             turn.languages(self.catalogs.display_names())
         if "reading" in result.actions:
             turn.offer_save()
+
+    def start_link(self, topic: str, locale: str) -> str:
+        """The ``/start`` payload that opens ``topic`` in ``locale`` (``fever_ar``).
+
+        Raises:
+            ValueError: no such topic or language, or the payload would not fit Telegram's
+                rules (A-Z a-z 0-9 _ -, 64 characters at most).
+        """
+        if topic not in self.dialogs.dialogs:
+            known = ", ".join(sorted(self.dialogs.dialogs))
+            raise ValueError(f"no topic {topic!r}; topics: {known}")
+        lang = locale.split("_")[0].lower()
+        if lang not in self.catalogs.available():
+            raise ValueError(f"no language {locale!r}; languages: {', '.join(self.locales())}")
+        payload = f"{topic}_{lang}"
+        if not _START_PAYLOAD.match(payload) or not _TOPIC_LANG.match(payload):
+            raise ValueError(f"{payload!r} is not a payload Telegram allows")
+        return payload
+
+    def _start_payload(self, turn: _Turn, payload: str) -> str:
+        """A ``<topic>_<lang>`` link (a clinic poster) sets the language and leaves the topic;
+        anything else passes as it came (an unknown payload opens the welcome or menu)."""
+        payload = payload.strip()
+        if not _START_PAYLOAD.match(payload):
+            return ""
+        found = _TOPIC_LANG.match(payload.lower())
+        if found is None or found["topic"] not in self.dialogs.dialogs:
+            return payload
+        lang = found["lang"]
+        if lang in self.catalogs.available() and lang != turn.locale.split("_")[0]:
+            turn.person = replace(turn.person, locale=lang)
+            turn.locale = lang
+        return found["topic"]
 
     def _translation_notice(self, turn: _Turn, inbound: Inbound) -> None:
         """Say once per language (and again in /about) that a translation is unchecked."""
