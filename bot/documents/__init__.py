@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.documents.card import Card, CardSection, card_pdf, card_png
 from bot.documents.chart import DiaryChart, diary_png
-from bot.documents.poster import Poster, poster_pdf
+from bot.documents.poster import Poster, poster_pdf, poster_png
 
 __all__ = [
     "Card",
@@ -24,6 +24,7 @@ __all__ = [
     "card_png",
     "diary_png",
     "poster_pdf",
+    "poster_png",
     "render",
 ]
 

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 import segno
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -38,8 +39,24 @@ class Poster:
 def poster_pdf(poster: Poster) -> bytes:
     """The poster as a one-page A4 PDF; the QR code is drawn as vector squares, so it prints
     sharp at any size."""
-    fig = Figure(figsize=A4_IN)
+    fig = _figure(poster)
     FigureCanvasPdf(fig)
+    out = io.BytesIO()
+    fig.savefig(out, format="pdf", metadata={"Creator": None, "Producer": None})
+    return out.getvalue()
+
+
+def poster_png(poster: Poster, dpi: int = 60) -> bytes:
+    """The poster as a small picture (for a preview or the docs)."""
+    fig = _figure(poster)
+    FigureCanvasAgg(fig)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()
+
+
+def _figure(poster: Poster) -> Figure:
+    fig = Figure(figsize=A4_IN)
     width, height = A4_IN
     x = 0.92 if poster.rtl else 0.08
     ha = "right" if poster.rtl else "left"
@@ -59,7 +76,7 @@ def poster_pdf(poster: Poster) -> bytes:
     n = len(matrix)
     side_in = 4.6
     left_in = (width - side_in) / 2
-    bottom_in = 2.6
+    bottom_in = 3.4
     ax = fig.add_axes((left_in / width, bottom_in / height, side_in / width, side_in / height))
     ax.set_xlim(-4, n + 4)  # the quiet zone of four modules that scanners need
     ax.set_ylim(n + 4, -4)
@@ -82,6 +99,4 @@ def poster_pdf(poster: Poster) -> bytes:
             fig.text(
                 x, 0.06 - n_line * 0.018, line, ha=ha, fontsize=9, color="#555555", fontfamily=FONT
             )
-    out = io.BytesIO()
-    fig.savefig(out, format="pdf", metadata={"Creator": None, "Producer": None})
-    return out.getvalue()
+    return fig
