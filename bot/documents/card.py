@@ -101,7 +101,9 @@ def _layout(card: Card) -> list[tuple[str, Any, str, bool]]:
         if section.note:
             rows.extend(("small", line, "#555555", section.rtl) for line in wrap(section.note, 90))
     rows.append(("rule", "", "", False))
-    rows.extend(("small", line, "#333333", False) for line in wrap(card.source, 90))
+    for line in wrap(card.source, 90):  # the family's language first, then English
+        rtl = any("\u0590" <= ch <= "\u08ff" for ch in line)
+        rows.append(("small", line, "#333333", rtl))
     return rows
 
 
