@@ -184,5 +184,7 @@ def card_pdf(card: Card) -> bytes:
     fig = _figure(card)
     FigureCanvasPdf(fig)
     out = io.BytesIO()
-    fig.savefig(out, format="pdf", metadata={"Creator": None, "Producer": None})
+    fig.savefig(
+        out, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None}
+    )
     return out.getvalue()

@@ -42,7 +42,9 @@ def poster_pdf(poster: Poster) -> bytes:
     fig = _figure(poster)
     FigureCanvasPdf(fig)
     out = io.BytesIO()
-    fig.savefig(out, format="pdf", metadata={"Creator": None, "Producer": None})
+    fig.savefig(
+        out, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None}
+    )
     return out.getvalue()
 
 
