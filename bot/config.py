@@ -43,6 +43,10 @@ class Deployment:
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.
     retention_days: float = 0.0
+    #: IANA time zone the diary's dates and times are shown in.
+    timezone: str = "UTC"
+    #: The bot's Telegram username (without @), for deep links and posters.
+    bot_username: str = ""
 
     def placeholders(self) -> dict[str, Any]:
         """The values dialogs may use, by placeholder name."""

@@ -58,8 +58,16 @@ def merge(base: Catalog, ours: Catalog, theirs: Catalog) -> tuple[Catalog, list[
     for key, msg in b.items():
         if key not in a:
             if key not in o:  # added by them
-                ours[msg.id] = msg  # type: ignore[index]
-                ours[msg.id].context = msg.context  # type: ignore[index]
+                ours.add(
+                    msg.id,
+                    msg.string,
+                    locations=msg.locations,
+                    flags=msg.flags,
+                    auto_comments=msg.auto_comments,
+                    user_comments=msg.user_comments,
+                    previous_id=msg.previous_id,
+                    context=msg.context,
+                )
             continue
         if _same(a[key], b[key]):
             continue

@@ -77,7 +77,7 @@ NODE_KEYS = {
 }
 SAY_KEYS = {"text", "note", "when", "safety"}
 CHOICE_KEYS = {"label", "goto", "when", "note"}
-INPUT_KEYS = {"kind", "save", "invalid", "min", "max"}
+INPUT_KEYS = {"kind", "save", "invalid", "min", "max", "diary"}
 BRANCH_KEYS = {"when", "goto"}
 #: Names a branch after typed input may read besides profile and settings.
 INPUT_NAMES = frozenset({"value"})
@@ -371,7 +371,11 @@ def _read_input(r: _FileReader, node_id: str, data: YMap) -> InputSpec | None:
             r.error(spec.value_pos[key], f"{key}: takes a number")
             value = None
         bounds[key] = float(value) if value is not None else None
-    return InputSpec(kind, save, invalid, bounds["min"], bounds["max"])
+    diary = spec.get("diary", False)
+    if not isinstance(diary, bool) or (diary and kind != "temperature"):
+        r.error(spec.value_pos["diary"], "diary: takes true or false, on a temperature input")
+        diary = False
+    return InputSpec(kind, save, invalid, bounds["min"], bounds["max"], diary)
 
 
 def _read_choices(r: _FileReader, dialog: str, node_id: str, data: YMap) -> list[Choice]:
