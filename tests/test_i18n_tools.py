@@ -242,3 +242,43 @@ def test_done_never_says_100_percent_with_a_broken_entry(tmp_path: Path) -> None
     assert "100.0%" not in row, row
     # 5 texts: 3 translated, the placeholder-broken one and the untranslated multi-line one not.
     assert row.split()[1:5] == ["60.0%", "0", "1", "1"], row
+
+
+def poedit_width(text: str) -> int:
+    """The wrap width Poedit detects in a file ("preserve formatting", its default): the
+    longest soft-wrapped line (not a comment, not ending in \\n, with a space)."""
+    lines = [
+        line
+        for line in text.splitlines()
+        if not line.startswith(("#. ", "# "))
+        and not line.endswith('\\n"')
+        and line not in ('msgid ""', 'msgstr ""')
+    ]
+    return max(len(line) for line in lines if line.rfind(" ") > 2)
+
+
+@pytest.mark.slow
+def test_a_poedit_save_then_update_is_a_one_line_diff(tmp_path: Path) -> None:
+    """Poedit saves by running GNU ``msgcat --width=<detected>`` over the file, which rewraps
+    it in gettext's layout; ``neutroguide i18n update`` puts it back, leaving the edit."""
+    msgcat = shutil.which("msgcat")
+    assert msgcat, "GNU gettext's msgcat (Debian package gettext) is needed for this test"
+    root = real_copy(tmp_path)
+    assert run("update", cwd=root).returncode == 0
+    de = po(root, "de")
+    before = de.read_text(encoding="utf-8")
+    edited = before.replace('msgstr "Über diesen Ratgeber"', 'msgstr "Über diesen Ratgeber (2)"', 1)
+    assert edited != before
+    saved = subprocess.run(
+        [msgcat, "--force-po", f"--width={poedit_width(before)}", "-"],
+        input=edited,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    de.write_text(saved, encoding="utf-8")
+    assert len(changed_lines(before, saved)) > 100, "msgcat rewrapped the file"
+    done = run("update", "--no-extract", "--locale", "de", cwd=root)
+    assert done.returncode == 0, done.stderr
+    lines = changed_lines(before, de.read_text(encoding="utf-8"))
+    assert lines == ['-msgstr "Über diesen Ratgeber"', '+msgstr "Über diesen Ratgeber (2)"']
