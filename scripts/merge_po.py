@@ -20,13 +20,14 @@ about)::
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
+
+from bot.i18n.workflow import serialize
 
 Key = tuple[str | tuple[str, ...], str | None]
 
@@ -98,9 +99,7 @@ def main(argv: list[str]) -> int:
     shown = argv[4] if len(argv) > 4 else ours_path
     ours_text = Path(ours_path).read_text(encoding="utf-8")
     merged, conflicts = merge(_read(base_path), _read(ours_path), _read(theirs_path))
-    buffer = io.BytesIO()
-    write_po(buffer, merged, width=76, include_previous=True)
-    text = buffer.getvalue().decode("utf-8")
+    text = serialize(merged)  # the layout `neutroguide i18n update` writes
     # Keep our header exactly (X- headers such as the review status, the translator's names).
     header = _header_block(ours_text)
     if header:
