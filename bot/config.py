@@ -50,9 +50,12 @@ class Deployment:
     #: questions, e.g. ``-1001234567890``; empty: no "Ask a nurse" on the menu.
     nurse_group: str = ""
     #: When the nurses answer (see :mod:`bot.nurse.hours`), as wall-clock time in
-    #: ``nurse_timezone``.
+    #: ``timezone``.
     nurse_hours: str = "mon-fri 09:00-17:00"
-    nurse_timezone: str = "Europe/London"
+    #: IANA time zone the diary's dates and times, and the nurses' hours, are in.
+    timezone: str = "UTC"
+    #: The bot's Telegram username (without @), for deep links and posters.
+    bot_username: str = ""
 
     @property
     def nurse_desk(self) -> bool:
@@ -138,9 +141,9 @@ def _check_nurse_desk(deployment: Deployment) -> None:
             f"e.g. -1001234567890), got {deployment.nurse_group!r}"
         )
     try:
-        OpeningHours.parse(deployment.nurse_hours, deployment.nurse_timezone)
+        OpeningHours.parse(deployment.nurse_hours, deployment.timezone)
     except HoursError as exc:
-        raise ConfigError(f"nurse_hours / nurse_timezone: {exc}") from None
+        raise ConfigError(f"nurse_hours / timezone: {exc}") from None
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

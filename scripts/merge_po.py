@@ -20,13 +20,14 @@ about)::
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
+
+from bot.i18n.workflow import serialize
 
 Key = tuple[str | tuple[str, ...], str | None]
 
@@ -58,8 +59,16 @@ def merge(base: Catalog, ours: Catalog, theirs: Catalog) -> tuple[Catalog, list[
     for key, msg in b.items():
         if key not in a:
             if key not in o:  # added by them
-                ours[msg.id] = msg  # type: ignore[index]
-                ours[msg.id].context = msg.context  # type: ignore[index]
+                ours.add(
+                    msg.id,
+                    msg.string,
+                    locations=msg.locations,
+                    flags=msg.flags,
+                    auto_comments=msg.auto_comments,
+                    user_comments=msg.user_comments,
+                    previous_id=msg.previous_id,
+                    context=msg.context,
+                )
             continue
         if _same(a[key], b[key]):
             continue
@@ -90,9 +99,7 @@ def main(argv: list[str]) -> int:
     shown = argv[4] if len(argv) > 4 else ours_path
     ours_text = Path(ours_path).read_text(encoding="utf-8")
     merged, conflicts = merge(_read(base_path), _read(ours_path), _read(theirs_path))
-    buffer = io.BytesIO()
-    write_po(buffer, merged, width=76, include_previous=True)
-    text = buffer.getvalue().decode("utf-8")
+    text = serialize(merged)  # the layout `neutroguide i18n update` writes
     # Keep our header exactly (X- headers such as the review status, the translator's names).
     header = _header_block(ours_text)
     if header:

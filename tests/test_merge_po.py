@@ -23,7 +23,7 @@ msgstr ""
 
 
 def entry(msgid: str, msgstr: str) -> str:
-    return f'#: dialogs/a.yaml:1\nmsgid "{msgid}"\nmsgstr "{msgstr}"\n\n'
+    return f'#: dialogs/a.yaml:1\nmsgctxt "a/{msgid}"\nmsgid "{msgid}"\nmsgstr "{msgstr}"\n\n'
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:

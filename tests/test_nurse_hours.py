@@ -81,9 +81,9 @@ def test_the_opening_is_shown_in_the_persons_language_with_the_zone() -> None:
 def test_deployment_settings_come_from_the_file_and_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "deployment.yaml"
     path.write_text('nurse_group: "-1001234567890"\nnurse_hours: "daily 08:00-20:00"\n')
-    deployment = load_deployment(path, {"NURSE_TIMEZONE": "Europe/Warsaw"})
+    deployment = load_deployment(path, {"TIMEZONE": "Europe/Warsaw"})
     assert deployment.nurse_desk and deployment.placeholders()["nurse_desk"] is True
-    assert (deployment.nurse_hours, deployment.nurse_timezone) == (
+    assert (deployment.nurse_hours, deployment.timezone) == (
         "daily 08:00-20:00",
         "Europe/Warsaw",
     )
@@ -94,8 +94,8 @@ def test_deployment_settings_come_from_the_file_and_the_environment(tmp_path: Pa
     "env, says",
     [
         ({"NURSE_GROUP": "@nurses"}, "nurse_group must be the id of a Telegram supergroup"),
-        ({"NURSE_GROUP": "-1001", "NURSE_HOURS": "sometimes"}, "nurse_hours / nurse_timezone"),
-        ({"NURSE_GROUP": "-1001", "NURSE_TIMEZONE": "London"}, "unknown time zone"),
+        ({"NURSE_GROUP": "-1001", "NURSE_HOURS": "sometimes"}, "nurse_hours / timezone"),
+        ({"NURSE_GROUP": "-1001", "TIMEZONE": "London"}, "unknown time zone"),
     ],
 )
 def test_a_bad_nurse_setting_stops_the_start(env: dict[str, str], says: str) -> None:

@@ -23,7 +23,12 @@ LONDON = ZoneInfo("Europe/London")
 OPEN = dt.datetime(2026, 12, 4, 10, 0, tzinfo=LONDON).timestamp()
 #: The same Friday at 19:30: they are back on Monday at 09:00.
 CLOSED = dt.datetime(2026, 12, 4, 19, 30, tzinfo=LONDON).timestamp()
-NURSES = Deployment(emergency_number="112", urgent_advice_number="116117", nurse_group=GROUP)
+NURSES = Deployment(
+    emergency_number="112",
+    urgent_advice_number="116117",
+    nurse_group=GROUP,
+    timezone="Europe/London",
+)
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ async def test_an_urgent_question_is_answered_first_and_relayed(
 
 @pytest.mark.slow  # starts a bot of its own
 async def test_out_of_hours_the_person_is_told_when(fake: FakeBotAPI, tmp_path: Path) -> None:
-    bot = await running_bot(fake, tmp_path, nurse_hours=never_now(), nurse_timezone="UTC")
+    bot = await running_bot(fake, tmp_path, nurse_hours=never_now(), timezone="UTC")
     try:
         await to_the_question(bot)
         sent = await ask(bot, "Can we fly next month?")

@@ -209,7 +209,14 @@ class TelegramHandlers:
 
     def _sender(self, update: Update) -> Sender:
         bot = update.get_bot()
-        return Sender(bot.send_message, bot.edit_message_reply_markup, self._call, self._keyboards)
+        return Sender(
+            bot.send_message,
+            bot.edit_message_reply_markup,
+            self._call,
+            self._keyboards,
+            bot.send_photo,
+            bot.send_document,
+        )
 
     async def _notify_operators(
         self, send_message: Callable[..., Awaitable[Message]], notice: str
