@@ -176,6 +176,38 @@ PAGES = (
         sources=("scnir-neutropenia.uw.edu/congenital", "merckmanuals.com", "books/NBK1402"),
         reviewed="2026-12-04",
     ),
+    Page(
+        dialog="monitoring",
+        menu_path=("Blood count", "How often it is checked"),
+        questions={
+            "en": (
+                "Does he need a bone marrow test every year?",
+                "how many blood tests will she need",
+                "what is a bone marrow biopsy",
+            ),
+            "es": ("¿Cuántos análisis de sangre necesita?",),
+            "fr": ("Faut-il une ponction de moelle ?", "une prise de sang"),
+            "de": ("Wie oft braucht er einen Bluttest?",),
+            "pl": ("Jak często badanie krwi?",),
+            "ar": ("كم مرة يحتاج فحص الدم؟",),
+        },
+        sources=("neutropenia.ca", "annual-bone-marrow", "bloodadvances"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="tattoos",
+        menu_path=("Everyday care", "Mouth, teeth and skin", "Piercings and tattoos"),
+        questions={
+            "en": ("Can she get her ears pierced?", "is a tattoo safe", "can he get a piercing"),
+            "es": ("¿Puede hacerse un tatuaje?", "perforar las orejas"),
+            "fr": ("Peut-elle se faire percer les oreilles ?", "un tatouage"),
+            "de": ("Darf sie Ohrlöcher stechen lassen?", "ein Tattoo"),
+            "pl": ("Czy może przekłuć uszy?", "tatuaż"),
+            "ar": ("هل يمكنها ثقب الأذن؟", "الوشم"),
+        },
+        sources=("nhs.uk", "hse.gov.uk"),
+        reviewed="2026-12-04",
+    ),
 )
 
 
@@ -313,6 +345,7 @@ def test_how_fast_sepsis_page_ends_in_numbers_to_call(engine: Engine) -> None:
         ("what treatments are there", "treatments"),
         ("is scn inherited", "conditions"),
         ("my son has a fever, can I give ibuprofen", "fever"),
+        ("he has a fever and had a blood test today", "fever"),
     ],
 )
 def test_new_keywords_leave_older_pages_their_questions(
@@ -327,3 +360,11 @@ def test_gene_therapy_is_not_read_as_a_question_about_inheritance(engine: Engine
     session = Session(node=engine.dialogs.menu, updated_at=NOW)
     result = engine.step(session, Event("text", "what is gene therapy", locale="en"), NOW)
     assert result.session.node != engine.dialogs.dialogs["inherited"].start
+
+
+def test_yearly_marrow_check_is_given_as_the_registry_says_for_congenital_neutropenia(
+    dialogs: DialogSet,
+) -> None:
+    scn = " ".join(s.text.source for s in dialogs.nodes["monitoring/scn"].say)
+    assert "SCNIR" in scn and "once a year" in scn
+    assert "monitoring/scn" in {c.goto for c in dialogs.nodes["conditions/scn"].choices}
