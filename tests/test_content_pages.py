@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.config import Deployment
 from bot.content.loader import load_dialogs
 from bot.content.model import DialogSet
 from bot.engine import Engine, Event, Session
@@ -368,3 +369,26 @@ def test_yearly_marrow_check_is_given_as_the_registry_says_for_congenital_neutro
     scn = " ".join(s.text.source for s in dialogs.nodes["monitoring/scn"].say)
     assert "SCNIR" in scn and "once a year" in scn
     assert "monitoring/scn" in {c.goto for c in dialogs.nodes["conditions/scn"].choices}
+
+
+def test_about_says_who_made_the_guide_and_how_to_reach_them(
+    dialogs: DialogSet, catalogs: Catalogs
+) -> None:
+    def who(settings: dict[str, object]) -> str:
+        engine = Engine(dialogs, settings)
+        replies = engine.current(Session(node="about/who", updated_at=NOW))
+        return " ".join(r.text.source for r in replies)
+
+    unset = who({**SETTINGS, **Deployment().placeholders()})
+    assert "gave you the link" in unset and "{guide_contact}" not in unset
+    contact = Deployment(guide_contact="guide@example.org").placeholders()
+    assert contact["guide_contact"] == "guide@example.org"
+    shown = who({**SETTINGS, **contact})
+    assert "{guide_contact}" in shown and "gave you the link" not in shown
+    assert "care team" in shown
+
+    engine = Engine(dialogs, SETTINGS, keywords=translated_keywords(catalogs, dialogs))
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    for lang, question in [("en", "who made this guide?"), ("de", "Wer hat das gemacht?")]:
+        opened = engine.step(session, Event("text", question, locale=lang), NOW)
+        assert opened.session.node == engine.dialogs.dialogs["about"].start, question
