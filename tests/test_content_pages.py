@@ -392,3 +392,27 @@ def test_about_says_who_made_the_guide_and_how_to_reach_them(
     for lang, question in [("en", "who made this guide?"), ("de", "Wer hat das gemacht?")]:
         opened = engine.step(session, Event("text", question, locale=lang), NOW)
         assert opened.session.node == engine.dialogs.dialogs["about"].start, question
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("de", "Fieber und Ibuprofen"), ("pl", "gorączka i paracetamol")]
+)
+def test_a_fever_with_a_medicine_name_is_sent_to_the_fever_check_first(
+    engine: Engine, lang: str, question: str
+) -> None:
+    # English keywords are matched first in every language, so the medicine's name wins: the
+    # page it opens must put the fever check first, in words and as a button.
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", question, locale=lang), NOW)
+    assert result.session.node == "fever_medicines/medicines"
+    first = result.replies[0]
+    assert "Fever check first" in first.text.source
+    assert engine.dialogs.dialogs["fever"].start in {
+        c.goto for c in engine.dialogs.nodes["fever_medicines/medicines"].choices
+    }
+
+
+def test_taking_pain_away_is_not_read_as_a_takeaway(engine: Engine) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", "can I take away his pain", locale="en"), NOW)
+    assert result.session.node != engine.dialogs.dialogs["eating_out"].start
