@@ -208,3 +208,15 @@ async def test_a_stored_answer_draws_the_same_file_again(
     assert [m.attachment.content for m in again.messages if m.attachment] == [
         m.attachment.content for m in shown.messages if m.attachment
     ]
+
+
+def test_a_phone_number_stays_left_to_right_on_an_arabic_card() -> None:
+    from bot import family
+
+    def say(key: str, locale: str, /, **params: object) -> str:
+        return f"{locale}:{key}:{params.get('care_team_phone', '')}"
+
+    card = family.card(say, "ar", lambda _: None, "+44 20 7946 0000", "note")
+    arabic, english = card.sections
+    assert arabic.team == "ar:card_team:\u2066+44 20 7946 0000\u2069"
+    assert english.team == "en:card_team:+44 20 7946 0000"
