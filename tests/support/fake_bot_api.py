@@ -785,6 +785,7 @@ class FakeBotAPI:
             raise _ApiError(400, "Bad Request: message is not modified")
         message.reply_markup = markup
         message.edits += 1
+        self._chat_changed(message.chat_id)
         return message.to_api(self._chats[message.chat_id])
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -795,6 +796,7 @@ class FakeBotAPI:
         message.text = str(params["text"])
         message.reply_markup = markup
         message.edits += 1
+        self._chat_changed(message.chat_id)
         return message.to_api(self._chats[message.chat_id])
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> bool:
