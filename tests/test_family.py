@@ -10,6 +10,7 @@ import pytest
 
 from bot import diary
 from bot.config import Deployment
+from bot.engine import Session
 from bot.safety import Screener
 from bot.service import DIARY_SAVE, Conversations, Inbound, Outcome
 from tests.support.service import Clock, make_service
@@ -220,3 +221,23 @@ def test_a_phone_number_stays_left_to_right_on_an_arabic_card() -> None:
     arabic, english = card.sections
     assert arabic.team == "ar:card_team:\u2066+44 20 7946 0000\u2069"
     assert english.team == "en:card_team:+44 20 7946 0000"
+
+
+async def test_every_topic_has_a_link_telegram_accepts_in_every_language(
+    world: tuple[Conversations, Clock],
+) -> None:
+    import re
+
+    service, _ = world
+    allowed = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+    for topic, dialog in service.dialogs.dialogs.items():
+        for lang in service.locales():
+            payload = service.start_link(topic, lang)
+            assert allowed.match(payload), payload
+        opened = await Person(service, "de")("command", "start", f"{topic}_pl")
+        assert opened.locale == "pl"
+        first = service.renderer.render(service.engine.current(Session(node=dialog.start))[0], "pl")
+        assert any(m.text == first.text for m in opened.messages), topic
+    docs = (Path(__file__).parents[1] / "docs" / "deploying.md").read_text(encoding="utf-8")
+    for topic in service.dialogs.dialogs:
+        assert f"?start={topic}_ar" in docs, f"docs/deploying.md lacks the links of {topic}"
