@@ -699,7 +699,12 @@ class Conversations:
             turn.show(self.engine.current(turn.session))
             return
         turn.session = replace(turn.session, profile=profile)
-        if reading.celsius >= self._threshold(turn) or reading.celsius < 36:
+        # The same rules as the fever check (dialogs/fever.yaml): a baby at 38 °C or more
+        # needs the emergency number whatever the plan's number is.
+        if profile.get("age_group") == "baby" and reading.celsius >= 38:
+            turn.urgent("urgent_baby", fever=True, rule="diary.saved_reading")
+            turn.safety = True
+        elif reading.celsius >= self._threshold(turn) or reading.celsius < 36:
             turn.urgent("urgent_fever", fever=True, rule="diary.saved_reading")
             turn.safety = True
         tz = family.zone(self.settings.deployment.timezone)

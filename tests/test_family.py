@@ -241,3 +241,26 @@ async def test_every_topic_has_a_link_telegram_accepts_in_every_language(
     docs = (Path(__file__).parents[1] / "docs" / "deploying.md").read_text(encoding="utf-8")
     for topic in service.dialogs.dialogs:
         assert f"?start={topic}_ar" in docs, f"docs/deploying.md lacks the links of {topic}"
+
+
+async def test_a_babys_reading_of_38_gets_the_emergency_answer_when_saved(
+    world: tuple[Conversations, Clock],
+) -> None:
+    service, _ = world
+    say = Person(service)
+    pseudonym = service.pseudonyms.of("telegram", USER)
+    await say("command", "start", "fever")
+    async with service.store.turn(pseudonym) as stored:
+        loaded = await stored.load()
+        assert loaded is not None
+        person, session = loaded
+        from dataclasses import replace
+
+        profile = {**session.profile, "age_group": "baby", "fever_threshold": 38.5}
+        await stored.commit(person, replace(session, profile=profile), (), None)
+    answered = await say("text", "38.2")
+    assert DIARY_SAVE in buttons(answered)
+    saved = await say("choice", DIARY_SAVE)
+    assert saved.messages[0].urgent
+    assert saved.messages[0].text.startswith("Call 999 now.")  # the emergency number first
+    assert "baby" in saved.messages[0].text
