@@ -401,7 +401,12 @@ class Conversations:
                 try:
                     content = await asyncio.to_thread(render, m.attachment.spec)
                 except DocumentError as exc:
-                    log.error("a document could not be drawn: %s", exc)
+                    # By kind only: the message could quote a value from the spec (a reading).
+                    log.error(
+                        "a %s could not be drawn: %s",
+                        m.attachment.kind,
+                        type(exc.__cause__).__name__,
+                    )
                     messages.append(replace(m, attachment=None))
                     continue
                 m = replace(m, attachment=replace(m.attachment, content=content))

@@ -264,3 +264,18 @@ async def test_a_babys_reading_of_38_gets_the_emergency_answer_when_saved(
     assert saved.messages[0].urgent
     assert saved.messages[0].text.startswith("Call 999 now.")  # the emergency number first
     assert "baby" in saved.messages[0].text
+
+
+async def test_a_spec_that_cannot_be_drawn_is_dropped_and_logged_without_its_values(
+    world: tuple[Conversations, Clock], caplog: pytest.LogCaptureFixture
+) -> None:
+
+    from bot.service import Attachment, Outbound
+
+    service, _ = world
+    broken = Attachment("photo", "x.png", {"type": "diary", "points": [[1, "38.7 secret"]]})
+    outcome = Outcome((Outbound("caption", attachment=broken),))
+    drawn = await service._draw(outcome)
+    assert drawn.messages[0].attachment is None and drawn.messages[0].text == "caption"
+    assert "secret" not in caplog.text and "38.7" not in caplog.text
+    assert "could not be drawn" in caplog.text
