@@ -269,7 +269,6 @@ async def test_a_babys_reading_of_38_gets_the_emergency_answer_when_saved(
 async def test_a_spec_that_cannot_be_drawn_is_dropped_and_logged_without_its_values(
     world: tuple[Conversations, Clock], caplog: pytest.LogCaptureFixture
 ) -> None:
-
     from bot.service import Attachment, Outbound
 
     service, _ = world
