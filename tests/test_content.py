@@ -27,8 +27,9 @@ SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_thr
 PHONE = "0161 555 0100"
 #: Placeholders that name a number to call.
 NUMBERS = ("emergency_number", "urgent_advice_number", "care_team_phone")
-#: Fields saved for display only; leaving them out of the state keeps the walk finite.
-DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed"})
+#: Fields saved for display only (the diary's pending reading too); leaving them out of the
+#: state keeps the walk finite.
+DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed", "diary_pending"})
 
 AGE_GROUPS = (None, "baby", "child", "adult")
 CONDITIONS = (None, "ain", "scn", "lad", "rac2", "cd40l", "was", "unsure")
