@@ -1,0 +1,100 @@
+"""Families of wordings the blind sets showed the screen missing, one example each in several
+languages (written here, not copied from the blind sets): baby ages said short ("7 wks",
+"8 semanitas", "7 Wo", "bb de 5 sem", "niemowlę miesięczne"), readings said of oneself
+("I'm 38.4", "tengo 38", "mam 38 stopni"), a year as a past time ("in 2022"), emoji for hot.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+def _key(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang)
+    return found.message_key if found is not None and found.kind == "urgent" else None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("lo is 5 wks and burning up", "en"),
+        ("our boy is 9 wks, temp 100.5", "en"),
+        ("mi bebita tiene 6 semanitas y está calentita", "es"),
+        ("tiene dos mesecitos y le noto muy caliente", "es"),
+        ("bb de 5 sem, il est brûlant", "fr"),
+        ("Baby 6 Wo, 38,2 im Po gemessen", "de"),
+        ("unser Sohn ist 2 Monate und glüht", "de"),
+        ("dwutygodniowy synek ma 38,1", "pl"),
+        ("noworodek jest bardzo rozgrzany", "pl"),
+    ],
+)
+def test_a_baby_age_said_short_gets_the_baby_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_baby", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she is 7 weeks post transplant, feels fine", "en"),
+        ("he is 3 months into treatment and doing well", "en"),
+    ],
+)
+def test_a_time_since_treatment_is_not_a_baby_age(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("i have 38.6 and feel rough", "en"),
+        ("tengo 38 y tiemblo un poco", "es"),
+        ("j'ai 38,7 depuis ce matin", "fr"),
+        ("ich habe 38 und Kopfweh", "de"),
+        ("mam 38 stopni od rana", "pl"),
+        ("عندي 38.5 من الصبح", "ar"),
+    ],
+)
+def test_a_reading_said_of_oneself_is_a_fever(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he had a fit in 2019, none since, can he swim?", "en"),
+        ("tuvo una convulsión en 2021, ahora está bien", "es"),
+        ("im Jahr 2020 hatte er einen Krampfanfall, seitdem nichts", "de"),
+        ("miał drgawki w 2022, od tego czasu spokój", "pl"),
+    ],
+)
+def test_a_sign_in_a_past_year_is_asked_about_not_escalated(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+def test_a_fire_emoji_reads_as_hot_for_a_baby(screener: Screener) -> None:
+    assert _key(screener, "my 4 week old 🔥🔥", "en") == "urgent_baby"
+    assert _key(screener, "mi bebé de 3 semanas está 🔥", "es") == "urgent_baby"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my son, born in 2025 has a temp of 38.9", "en"),
+        ("mi hija nacida en 2024 tiene 39 de fiebre", "es"),
+        ("moja córka urodzona w 2024 ma 39 stopni gorączki", "pl"),
+    ],
+)
+def test_a_birth_year_is_not_a_past_event(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
