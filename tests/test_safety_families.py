@@ -98,3 +98,48 @@ def test_a_fire_emoji_reads_as_hot_for_a_baby(screener: Screener) -> None:
 )
 def test_a_birth_year_is_not_a_past_event(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("neununddreißigeinhalb", "de"),
+        ("er hat achtunddreißigkommaacht", "de"),
+    ],
+)
+def test_a_german_reading_written_as_one_word(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("she hasn't had anything at all to drink, she's 5 months", "en", "urgent_sign"),
+        ("sie trinkt gar nichts mehr seit dem Mittag", "de", "urgent_sign"),
+        ("no ha bebido ni una gota desde anoche", "es", "urgent_sign"),
+        ("il n'a rien bu du tout depuis midi", "fr", "urgent_sign"),
+        ("od rana w ogóle nie chce pić", "pl", "urgent_sign"),
+        ("no le entra el aire", "es", "urgent_emergency"),
+        ("dusi się i nie może złapać tchu", "pl", "urgent_emergency"),
+        ("بيتخنق ونفسه مقطوع", "ar", "urgent_emergency"),
+        ("ihm geht es gar nicht gut, er ist nicht er selbst", "de", "urgent_sign"),
+        ("bardzo źle się czuje", "pl", "urgent_sign"),
+    ],
+)
+def test_refusing_every_drink_breath_and_feeling_very_unwell(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mamy w domu gorączkę przedświąteczną, same prezenty w głowie", "pl"),
+        ("si la peau autour du PAC rougit, je dois appeler qui ?", "fr"),
+        ("si se le pone roja la vía, ¿a quién llamo?", "es"),
+    ],
+)
+def test_idioms_and_conditionals_are_not_urgent(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)

@@ -52,9 +52,10 @@ _AR_SHORT_OK = frozenset({"و", "ف"})
 
 #: Arabizi: one digit standing for a letter, inside or at an edge of Latin letters.
 _ARABIZI = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!.*\d\d)[a-z0-9]+$")
-#: Latin words with a digit that are not Arabizi: 38c, 3yo, 10am, 2nd, 7wks, b12.
+#: Latin words with a digit that are not Arabizi: 38c, 3yo, 2nd, 7wks, b12 ("3am" is Arabizi
+#: عم, the Levantine "-ing", far more often than 3 a.m. in an Arabic chat).
 _NOT_ARABIZI = re.compile(
-    r"^\d+(?:c|f|st|nd|rd|th|am|pm|h|hr|hrs|min|mins|yo|y|yr|yrs|m|mo|mos|w|wk|wks|d|kg|g|mg|ml"
+    r"^\d+(?:c|f|st|nd|rd|th|h|hr|hrs|min|mins|yo|y|yr|yrs|m|mo|mos|w|wk|wks|d|kg|g|mg|ml"
     r"|x|day|days|week|weeks|month|months|year|years)$|^[a-z]\d+$"
 )
 

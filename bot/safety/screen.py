@@ -152,6 +152,22 @@ class _Numbers:
             rf"| (?P<a>{alt(about)})| (?P<x>{alt(exact)}))?(?= )"
         )
 
+        # German writes a reading as one word: "neununddreissigeinhalb", "achtunddreissigkommafunf".
+        glued = [w for w in words if len(w) >= 4 and w.isalpha()]
+        self._tails = sorted(
+            (t for t in (*half, *point) if len(t) >= 3 and t.isalpha()), key=len, reverse=True
+        )
+        self.glued = (
+            re.compile(rf"(?<= )({alt(glued)})((?:{alt(self._tails)})[^ ]*)(?= )")
+            if glued and self._tails
+            else None
+        )
+
+    def _split(self, m: re.Match[str]) -> str:
+        number, rest = m.group(1), m.group(2)
+        tail = next(t for t in self._tails if rest.startswith(t))
+        return " ".join(p for p in (number, tail, rest[len(tail) :]) if p)
+
     def _value(self, word: str) -> int:
         return int(word) if word.isdigit() else self.words[word]
 
@@ -177,6 +193,8 @@ class _Numbers:
 
     def read(self, folded: str) -> str:
         """``folded`` with number words as digits."""
+        if self.glued is not None:
+            folded = self.glued.sub(self._split, folded)
         return self.rx.sub(self._sub, folded)
 
 
