@@ -143,3 +143,35 @@ def test_refusing_every_drink_breath_and_feeling_very_unwell(
 def test_idioms_and_conditionals_are_not_urgent(screener: Screener, text: str, lang: str) -> None:
     found = screener.screen(text, lang)
     assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("krwawi z dziąseł i nie mogę zatamować", "pl", "urgent_emergency"),
+        ("بينزف من اللثة وما قادرين نوقفه", "ar", "urgent_emergency"),
+        ("ما عم يفيق من الصبح", "ar", "urgent_emergency"),
+        ("وقف نفسه شوية ورجع", "ar", "urgent_emergency"),
+        ("ايديه ورجليه متلجين", "ar", "urgent_sign"),
+        ("Durchfall ohne Ende seit heute früh", "de", "urgent_sign"),
+        ("الولد فيه سخانة كبيرة", "ar", "urgent_fever"),
+    ],
+)
+def test_wont_stop_cant_wake_and_dialect_fever(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my fever plan says 38, is that right for a toddler?", "en"),
+        ("كان عنده حرارة الاسبوع الماضي والحين زين", "ar"),
+    ],
+)
+def test_a_plan_number_and_a_past_fever_are_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
