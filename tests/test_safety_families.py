@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
+from bot.safety.dialect import variants
 
 
 @pytest.fixture(scope="module")
@@ -173,5 +174,41 @@ def test_wont_stop_cant_wake_and_dialect_fever(
 def test_a_plan_number_and_a_past_fever_are_not_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("bomita todo lo que come", "es", "urgent_sign"),  # b for v
+        ("respira rapidísimo", "es", "urgent_emergency"),
+        ("le duele un montón la tripa", "es", "urgent_sign"),
+        ("caca líquida todo el rato", "es", "urgent_sign"),
+        ("elle gerbe tout ce qu'elle mange", "fr", "urgent_sign"),
+        ("la diarrée arrête pas", "fr", "urgent_sign"),  # misspelt, "ne" dropped
+        ("he's had the runs all day, 8 times", "en", "urgent_sign"),
+        ("oddycha z wielkim trudem", "pl", "urgent_emergency"),
+        ("leci przez ręce", "pl", "urgent_emergency"),
+        ("مزرق حول فمه", "ar", "urgent_emergency"),
+    ],
+)
+def test_slang_and_misspelt_signs(screener: Screener, text: str, lang: str, key: str) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+def test_spanish_b_and_v_swapped_only_into_rule_words() -> None:
+    assert "vomita" in list(variants("bomita", "es"))
+    assert list(variants("bebe", "en")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("السنة الماضية جاته تشنجات، هل يقدر يسبح؟", "ar"),
+        ("el shahr el madi kan 3ando 7arara", "ar"),
+    ],
+)
+def test_past_said_in_dialect_and_arabizi(screener: Screener, text: str, lang: str) -> None:
     found = screener.screen(text, lang)
     assert found is None or found.kind != "urgent", (text, found)

@@ -1,4 +1,4 @@
-"""Dialect spelling that folding alone does not settle: Arabic clitics and Arabizi.
+"""Dialect spelling that folding alone does not settle: Arabic clitics, Arabizi, Spanish b/v.
 
 Arabic writes "and", "with", "the" ... onto the next word (وسخنه "and hot", بالتقرحات "with the
 ulcers"); Maghrebi marks the present with كا/كي (كاتضرو "it hurts him"), Egyptian and Maghrebi
@@ -62,6 +62,12 @@ _NOT_ARABIZI = re.compile(
 
 def variants(word: str, language: str) -> Iterator[str]:
     """Other spellings ``word`` may stand for in ``language``, most likely first."""
+    if language == "es" and len(word) >= 4 and word.isalpha():
+        # b and v sound the same and are often swapped: "bomita" is "vomita"
+        for swapped in (word.replace("b", "v"), word.replace("v", "b")):
+            if swapped != word:
+                yield swapped
+        return
     if language != "ar" or len(word) < 3 or not word.isalpha():
         return
     stems = [word]

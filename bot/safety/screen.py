@@ -295,6 +295,7 @@ class _Language:
         for f in files:
             words = [w for p in f.phrases for w in p.compiled.words]
             words += [w for c in f.temperature.get("context", ()) for w in c.words]
+            words += f.concept_words  # "diarree" is "diarrhee"
             vocab.update(w for w in words if len(w) >= f.fuzzy_min_length and w.isalpha())
         self.vocab = frozenset(vocab)
         known = {w for f in files for p in f.phrases for w in p.compiled.words}
