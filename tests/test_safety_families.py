@@ -212,3 +212,39 @@ def test_spanish_b_and_v_swapped_only_into_rule_words() -> None:
 def test_past_said_in_dialect_and_arabizi(screener: Screener, text: str, lang: str) -> None:
     found = screener.screen(text, lang)
     assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("her new school shoes fit perfectly", "en"),
+        ("he wears a floppy sun hat at the beach", "en"),
+        ("is it normal for his feet to be cold at night?", "en"),
+        ("la sopa está muy caliente, ¿la enfrío?", "es"),
+        ("ist es normal, dass sie abends kalte Füße hat?", "de"),
+        ("mir zittern die Hände vor der Untersuchung", "de"),
+        ("czy to normalne, że ma zimne stopy w nocy?", "pl"),
+        ("trzęsą mi się ręce ze stresu przed wynikami", "pl"),
+        ("هل طبيعي رجليه تكون باردة بالليل؟", "ar"),
+        ("ايدي بترجف من التوتر قبل النتيجة", "ar"),
+    ],
+)
+def test_everyday_uses_and_is_it_normal_questions_are_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("what do I do, her lips are blue", "en", "urgent_emergency"),
+        ("was soll ich tun, er atmet ganz schnell", "de", "urgent_emergency"),
+        ("co robić, ma drgawki", "pl", "urgent_emergency"),
+    ],
+)
+def test_a_question_before_a_comma_does_not_hide_the_sign_after_it(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import bare, clause, fold
+from bot.safety.normalize import COMMA, bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
@@ -34,6 +34,8 @@ AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
+#: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
+_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
 
@@ -433,9 +435,15 @@ class _Language:
         return bool(self.past.search(part)) and not (self.now and self.now.search(part))
 
     def hypothetical_at(self, text: str, start: int) -> bool:
-        return self.hypothetical is not None and bool(
-            self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW))
-        )
+        if self.hypothetical is None:
+            return False
+        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
+            return True
+        # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
+        a = clause(text, start, start)[0]
+        if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
+            return bool(self.hypothetical.search(self.window(text, a - 2, HYPOTHETICAL_WINDOW)))
+        return False
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
