@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.problems import Problem
@@ -310,11 +309,15 @@ class _Language:
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
         self.known = frozenset(known)
-        by_length: dict[int, list[str]] = {}
-        for word in sorted(vocab):
-            by_length.setdefault(len(word), []).append(word)
-        #: Rule words by length, for the typo search (one edit changes the length by <= 1).
-        self.by_length = {n: tuple(words) for n, words in by_length.items()}
+        deletes: dict[str, set[str]] = {}
+        for word in vocab:
+            for key in _deletes(word):
+                deletes.setdefault(key, set()).add(word)
+        #: Rule words by each form with one letter deleted, for the typo search: two words one
+        #: edit apart (a letter missing, extra, wrong or two swapped) share such a form, so
+        #: only the few that do are compared (comparing every word cost milliseconds for a
+        #: long message).
+        self.deletes = {key: tuple(sorted(words)) for key, words in deletes.items()}
         self._memo: dict[str, str] = {}
 
     def correct(self, token: str) -> str:
@@ -337,13 +340,8 @@ class _Language:
         memo = self._memo.get(token)
         if memo is not None:
             return memo
-        found = {
-            word
-            for n in (len(token) - 1, len(token), len(token) + 1)
-            for word, _, _ in process.extract(
-                token, self.by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=None
-            )
-        }
+        candidates = {w for key in _deletes(token) for w in self.deletes.get(key, ())}
+        found = {w for w in candidates if OSA.distance(token, w, score_cutoff=1) <= 1}
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result
@@ -649,6 +647,11 @@ class _Verdict:
         key = urgent_key(rule, fever=fever, baby=self.baby)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def _deletes(word: str) -> set[str]:
+    """``word`` and each form of it with one letter deleted."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _once(text: str) -> str:
