@@ -248,3 +248,17 @@ def test_a_question_before_a_comma_does_not_hide_the_sign_after_it(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
     assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("moje 5-miesięczne dziecko nic nie pije od rana", "pl", "urgent_sign"),
+        ("2-miesięczna córeczka ma 38,2", "pl", "urgent_baby"),
+        ("trzęsie się jak galareta z zimna", "pl", "urgent_sign"),
+    ],
+)
+def test_polish_ages_in_one_word_and_shaking_like_jelly(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
