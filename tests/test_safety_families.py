@@ -262,3 +262,21 @@ def test_polish_ages_in_one_word_and_shaking_like_jelly(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
     assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("tiene la piel marmoleada", "es", "urgent_emergency"),
+        ("está pálida y fría como el hielo", "es", "urgent_emergency"),
+        ("mein Vater weiß nicht mehr, wo er ist", "de", "urgent_emergency"),
+        ("babcia nie wie, gdzie jest", "pl", "urgent_emergency"),
+        ("ابوي مش عارف هو فين", "ar", "urgent_emergency"),
+        ("w trakcie płukania portu zaczęła się trząść", "pl", "urgent_sign"),
+        ("من وقت ما غسلوا القسطرة وهي بردانة وتعبانة", "ar", "urgent_sign"),
+    ],
+)
+def test_confusion_mottled_and_pale_cold_skin_and_the_line_flush(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
