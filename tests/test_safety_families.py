@@ -280,3 +280,16 @@ def test_confusion_mottled_and_pale_cold_skin_and_the_line_flush(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
     assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("esta con fiebrita desde anoche", "es"),
+        ("just rechecked it - 39.1", "en"),
+    ],
+)
+def test_a_fever_diminutive_and_a_rechecked_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
