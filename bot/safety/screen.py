@@ -33,6 +33,8 @@ AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
+#: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
+_AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: Screeners already compiled in this process, by rules folder and file stamps.
@@ -329,6 +331,8 @@ class _Language:
             # a dialect spelling of a rule word (Arabic: وسخنه → سخنه, كرشو → كرشه)
             for other in variants(token, self.language):
                 if other in self.known:
+                    if token[0] in _AND and not other.startswith(token[0]):
+                        return f"{token[0]} {other}"  # "and" stays a word: it ends a clause
                     return other
         if (
             len(token) < self.fuzzy_min - 1
