@@ -33,6 +33,9 @@ class Review:
     reviewed: str
     next_review: str
     sources: tuple[Source, ...]
+    #: Clinical sign-off: who (name and role) and on which date; required for ``reviewed``.
+    reviewed_by: str = ""
+    reviewed_on: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,11 @@ from bot.store.protocol import (
 )
 from bot.store.tables import (
     ALL_TABLES,
+    PERSON_TABLES,
+    audit_log,
     conversation_log,
+    conversation_notes,
+    flag_reviews,
     outbox,
     people,
     processed_inputs,
@@ -445,8 +449,21 @@ class SqlStore:
 
     @staticmethod
     async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
-        for table in (conversation_log, processed_inputs, outbox, sessions, people):
+        tables = (
+            flag_reviews,
+            conversation_notes,
+            conversation_log,
+            processed_inputs,
+            outbox,
+            sessions,
+            people,
+        )
+        for table in tables:
             await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
+        # The audit log keeps that an operator opened a transcript, not whose it was.
+        await conn.execute(
+            audit_log.update().where(audit_log.c.pseudonym.in_(pseudonyms)).values(pseudonym=None)
+        )
 
     async def purge(self, before: float, *, batch: int = PURGE_BATCH) -> Purged:
         """Retention: delete log rows older than ``before`` (Unix time), and everything about
@@ -664,10 +681,18 @@ class SqlStore:
         }
 
     async def table_counts(self) -> dict[str, int]:
-        """Rows per table, for ``neutroguide db`` and for checking that ``forget`` forgot."""
+        """Rows per conversation table, for ``neutroguide db`` and for checking that
+        ``forget`` forgot (the review app's tables: :meth:`review_counts`)."""
+        return await self._counts_of(PERSON_TABLES)
+
+    async def review_counts(self) -> dict[str, int]:
+        """Rows per table of the review app (operators, sessions, audit, follow-ups, notes)."""
+        return await self._counts_of(tuple(t for t in ALL_TABLES if t not in PERSON_TABLES))
+
+    async def _counts_of(self, tables: Sequence[sa.Table]) -> dict[str, int]:
         counts: dict[str, int] = {}
         async with self._read() as conn:
-            for table in ALL_TABLES:
+            for table in tables:
                 query = sa.select(sa.func.count()).select_from(table)
                 counts[table.name] = int((await conn.execute(query)).scalar_one())
         return counts
