@@ -528,7 +528,7 @@ class ReviewStore:
                 for r in await conn.execute(
                     sa.select(people.c.locale, sa.func.count().label("n"))
                     .group_by(people.c.locale)
-                    .order_by(sa.func.count().desc())
+                    .order_by(sa.func.count().desc(), people.c.locale)
                 )
             ]
             reached = [
