@@ -368,3 +368,38 @@ async def test_times_follow_the_chosen_time_zone(reviewer: httpx.AsyncClient) ->
     assert saved.status_code == 303
     page = (await reviewer.get("/flags")).text
     assert "JST" in page and "Times in Asia/Tokyo" in page
+
+
+async def test_mounted_under_review_beside_the_webhook(url: str) -> None:
+    from bot.web import create_app
+
+    async def on_update(data: object) -> None:
+        return None
+
+    review = review_app(url)
+    web = create_app(
+        webhook_path="/telegram", secret="s", on_update=on_update, mounts={"/review": review}
+    )
+    try:
+        async with client(web) as http:
+            assert (await http.get("/healthz")).status_code == 200
+            answer = await http.get("/review/inbox")
+            assert answer.status_code == 303
+            assert answer.headers["location"].startswith("/review/login?next=/inbox")
+            form = await http.get("/review/login")
+            assert 'action="/review/login"' in form.text
+            signed = await http.post(
+                "/review/login",
+                data={
+                    "name": "ada",
+                    "password": "correct horse battery staple",
+                    "csrf": csrf_of(form.text),
+                    "next": "/inbox",
+                },
+            )
+            assert signed.status_code == 303 and signed.headers["location"] == "/review/inbox"
+            assert "path=/review" in signed.headers["set-cookie"].lower()
+            page = await http.get("/review/inbox")
+            assert page.status_code == 200 and 'href="/review/flags"' in page.text
+    finally:
+        await review.state.review.close()
