@@ -114,3 +114,61 @@ async def sign_in(http: httpx.AsyncClient, name: str, password: str = PASSWORD) 
         "/login",
         data={"name": name, "password": password, "csrf": csrf_of(form.text), "next": "/inbox"},
     )
+
+
+class ServedApp:
+    """The review app served by uvicorn on 127.0.0.1 (a free port) in a thread, for a browser.
+
+    The socket is bound and listening before the thread starts, so the first request queues
+    until the server accepts it: no waiting loop needed.
+    """
+
+    def __init__(self, app: Starlette) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+
+    def __enter__(self) -> ServedApp:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._sock.close()
+
+
+def seeded_database(path: Path) -> str:
+    """A SQLite database at ``path`` with :func:`seed`'s conversations and two operators."""
+    import asyncio
+
+    from bot.store import open_store
+    from tests.support.db import FakeClock
+
+    url = f"sqlite:///{path}"
+
+    async def build() -> None:
+        store = await open_store(url, clock=FakeClock())
+        try:
+            await seed(store)
+            await add_operators(store)
+        finally:
+            await store.close()
+
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, build()).result()
+    return url
