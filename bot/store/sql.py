@@ -568,6 +568,7 @@ class SqlStore:
                 log.c.pseudonym,
                 sa.func.max(log.c.at).label("last_at"),
                 sa.func.sum(sa.case((log.c.kind.in_(MESSAGE_KINDS), 1), else_=0)).label("messages"),
+                sa.func.sum(sa.case((log.c.kind == "unanswered", 1), else_=0)).label("unanswered"),
             )
             .group_by(log.c.pseudonym)
             .subquery()
@@ -580,6 +581,7 @@ class SqlStore:
                 people.c.locale,
                 last_active.label("last_active"),
                 sa.func.coalesce(activity.c.messages, 0).label("messages"),
+                sa.func.coalesce(activity.c.unanswered, 0).label("unanswered"),
             )
             .select_from(people.outerjoin(activity, activity.c.pseudonym == people.c.pseudonym))
             .order_by(last_active.desc(), people.c.pseudonym)
@@ -606,6 +608,7 @@ class SqlStore:
                 flags=flags[row.pseudonym],
                 status=_status(row.status),
                 locale=row.locale,
+                unanswered=int(row.unanswered),
             )
             for row in found
         ]
