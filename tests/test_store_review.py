@@ -90,9 +90,10 @@ async def test_prefix_resolution(review: ReviewStore) -> None:
 
 async def test_transcript_pages_by_log_id(review: ReviewStore) -> None:
     first, more = await review.entries(FLAGGED.pseudonym, limit=4)
-    assert more and len(first) == 4
-    rest, more = await review.entries(FLAGGED.pseudonym, after=first[-1].id, limit=100)
-    assert not more and len(first) + len(rest) == 11
+    assert more is not None and len(first) == 4
+    rest, last = await review.entries(FLAGGED.pseudonym, after=more, limit=100)
+    assert last is None and len(first) + len(rest) == 11
+    assert [e.id for e in first + rest] == sorted(e.id for e in first + rest)
     assert [e.kind for e in first] == ["command", "choice", "reply", "text"]
 
 

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: draw to files only
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: matplotlib's state is not thread-safe; pages render charts one at a time.
 _drawing = threading.Lock()
@@ -62,6 +63,10 @@ def svg(chart: Chart) -> bytes:
             axes.set_xticks(list(positions)[::step], labels[::step], rotation=30, ha="right")
             if len(series) > 1:
                 axes.legend(frameon=False)
+        # Counts are whole people and events: no 0.2-person ticks.
+        (axes.xaxis if chart.kind == "barh" else axes.yaxis).set_major_locator(
+            MaxNLocator(integer=True)
+        )
         axes.set_title(chart.title)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)

@@ -124,8 +124,7 @@ async def transcript(request: Request, state: ReviewState, signed: SignedIn) -> 
         return await render(
             request, state, signed, "missing.html", status_code=404, ambiguous=len(found) > 1
         )
-    after = request.query_params.get("after", "0")
-    entries, more = await state.review.entries(pseudonym, int(after) if after.isdigit() else 0)
+    entries, more = await state.review.entries(pseudonym, request.query_params.get("after"))
     loaded = await state.store.load(pseudonym) if state.store is not None else None
     person = loaded[0] if loaded else None
     locale = person.locale if person else None
@@ -140,7 +139,6 @@ async def transcript(request: Request, state: ReviewState, signed: SignedIn) -> 
         node=loaded[1].node if loaded else None,
         lines=[_line(e, state, locale) for e in entries],
         more=more,
-        last_id=entries[-1].id if entries else 0,
         notes=await state.review.notes(pseudonym),
         queue=await state.review.queue(include_done=True, pseudonym=pseudonym, limit=50),
     )

@@ -136,7 +136,8 @@ def _queue_condition() -> sa.ColumnElement[bool]:
         twin.c.pseudonym == log.c.pseudonym, twin.c.at == log.c.at, twin.c.kind == "escalation"
     )
     red = sa.and_(log.c.kind == "flag", log.c.flag == "red", ~sa.exists(same_turn))
-    return sa.or_(log.c.kind == "escalation", red)
+    # The IN comes first so both databases read the (kind, at) index, not the whole log.
+    return sa.and_(log.c.kind.in_(("escalation", "flag")), sa.or_(log.c.kind == "escalation", red))
 
 
 def _open_queue() -> sa.Select[Any]:
@@ -307,16 +308,21 @@ class ReviewStore:
     # -- transcript ----------------------------------------------------------------------
 
     async def entries(
-        self, pseudonym: str, after: int = 0, limit: int = 200
-    ) -> tuple[list[Entry], bool]:
-        """A page of one person's log, oldest first, from log id ``after``; and whether more
-        follow."""
+        self, pseudonym: str, after: str | None = None, limit: int = 200
+    ) -> tuple[list[Entry], str | None]:
+        """A page of one person's log, oldest first, after the cursor ``after``; and the
+        cursor of the next page (``None``: this is the last). Keyset on (time, id), which the
+        (pseudonym, at) index serves."""
         query = (
             sa.select(log)
-            .where(log.c.pseudonym == pseudonym, log.c.id > after)
-            .order_by(log.c.id)
+            .where(log.c.pseudonym == pseudonym)
+            .order_by(log.c.at, log.c.id)
             .limit(limit + 1)
         )
+        position = decode_cursor(after) if after else None
+        if position is not None and position[1].isdigit():
+            at, key = position[0], int(position[1])
+            query = query.where(sa.or_(log.c.at > at, sa.and_(log.c.at == at, log.c.id > key)))
         async with self._store._read() as conn:
             rows = (await conn.execute(query)).all()
         entries = [
@@ -333,7 +339,9 @@ class ReviewStore:
             )
             for r in rows[:limit]
         ]
-        return entries, len(rows) > limit
+        last = entries[-1] if entries else None
+        more = len(rows) > limit and last is not None
+        return entries, encode_cursor(last.at, str(last.id)) if more and last else None
 
     async def notes(self, pseudonym: str) -> list[Note]:
         """Tags and notes on a conversation, oldest first."""

@@ -89,7 +89,8 @@ def review_app(url: str, clock: object = None) -> Starlette:
     """The review app on ``url`` with the shipped content."""
     dialogs, catalogs = content()
     kwargs = {"clock": clock} if clock is not None else {}
-    return create_review_app(url, dialogs, catalogs, {"emergency_number": "999"}, **kwargs)  # type: ignore[arg-type]
+    params = {"emergency_number": "999", "urgent_advice_number": "111", "fever_threshold": 38.0}
+    return create_review_app(url, dialogs, catalogs, params, **kwargs)  # type: ignore[arg-type]
 
 
 def client(app: Starlette, https: bool = False) -> httpx.AsyncClient:
