@@ -403,3 +403,31 @@ async def test_mounted_under_review_beside_the_webhook(url: str) -> None:
             assert page.status_code == 200 and 'href="/review/flags"' in page.text
     finally:
         await review.state.review.close()
+
+
+async def test_a_long_transcript_pages_200_at_a_time(url: str, app: Starlette) -> None:
+    from bot.engine.types import Session
+    from bot.store import LogRow, Person
+
+    store = await open_store(url)
+    try:
+        person = Person("ef" * 16, locale="en", consent=True)
+        rows = [
+            LogRow("in", "text", "menu/main", text=f"line {n}", at=1.0e9 + n) for n in range(450)
+        ]
+        assert await store.commit(person, Session(node="menu/main"), rows, "long")
+    finally:
+        await store.close()
+    async with client(app) as http:
+        await sign_in(http, "rex")
+        path = f"/people/{person.pseudonym}"
+        seen: list[str] = []
+        pages = 0
+        while path:
+            page = (await http.get(path)).text
+            pages += 1
+            seen += [part.split("”")[0] for part in page.split("“line ")[1:]]
+            found = page.split('rel="next" href="')
+            path = found[1].split('"')[0].replace("&amp;", "&") if len(found) > 1 else ""
+        assert pages == 3
+        assert seen == [str(n) for n in range(450)]
