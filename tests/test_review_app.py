@@ -132,6 +132,7 @@ async def test_sign_in_without_the_forms_csrf_token_is_refused(app: Starlette) -
         assert SESSION_COOKIE not in http.cookies
 
 
+@pytest.mark.slow  # seven argon2 checks
 async def test_failed_sign_ins_are_rate_limited_even_with_the_right_password(
     app: Starlette,
 ) -> None:
@@ -431,3 +432,12 @@ async def test_a_long_transcript_pages_200_at_a_time(url: str, app: Starlette) -
             path = found[1].split('"')[0].replace("&amp;", "&") if len(found) > 1 else ""
         assert pages == 3
         assert seen == [str(n) for n in range(450)]
+
+
+async def test_pages_refuse_framing_scripts_and_caching(reviewer: httpx.AsyncClient) -> None:
+    for path in ("/login", "/inbox", f"/people/{FLAGGED.pseudonym}", "/map/fever.svg"):
+        headers = (await reviewer.get(path)).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "script-src" not in headers["content-security-policy"]  # default-src 'none'
+        assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-store"
+        assert headers["x-content-type-options"] == "nosniff"

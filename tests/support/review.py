@@ -32,6 +32,12 @@ CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """:data:`PASSWORD` hashed once per test run (argon2 is slow on purpose)."""
+    return hash_password(PASSWORD)
+
+
+@lru_cache(maxsize=1)
 def content() -> tuple[DialogSet, Catalogs]:
     """The shipped dialogs and catalogs, loaded once."""
     return load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales")
@@ -80,7 +86,7 @@ async def add_operators(
 ) -> None:
     """Operators with :data:`PASSWORD`."""
     operators = OperatorStore(store)
-    hashed = hash_password(PASSWORD)
+    hashed = _password_hash()
     for name, role in names:
         await operators.add(name, role, hashed)
 
