@@ -21,6 +21,7 @@ from bot import placeholders as _placeholders
 from bot.config import PLACEHOLDER_SETTINGS
 from bot.content.conditions import ConditionError, compile_condition
 from bot.content.model import (
+    CONTENT_FACTS,
     INPUT_KINDS,
     Branch,
     Choice,
@@ -717,7 +718,12 @@ def _check_links(
                 "name a node of this dialog, a dialog id, or 'dialog/node'",
             )
         )
-    known_names = set(pending.fields) | set(PLACEHOLDER_SETTINGS) | set(CODE_PROFILE_FIELDS)
+    known_names = (
+        set(pending.fields)
+        | set(PLACEHOLDER_SETTINGS)
+        | set(CODE_PROFILE_FIELDS)
+        | set(CONTENT_FACTS)
+    )
     for file, used_names, pos, extra in pending.conditions:
         for name in sorted(used_names - known_names - extra):
             problems.append(
