@@ -39,6 +39,9 @@ class Deployment:
     fever_threshold: float = 38.0
     default_locale: str = "en"
     operator_chat: str = ""
+    #: Where operators reach the review app (e.g. ``https://bot.example.org/review``): the
+    #: operators' chat notice then links to its red-flag queue. Empty: it names the command.
+    review_url: str = ""
     idle_resume_hours: float = 12.0
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.

@@ -26,6 +26,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "language_set",
     "too_long",
     "operator_red_flag",
+    "operator_red_flag_link",
     "back_to_menu",
     "cmd_start",
     "cmd_menu",
@@ -44,6 +45,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
     "operator_red_flag": frozenset({"rule", "node", "pseudonym"}),
+    "operator_red_flag_link": frozenset({"rule", "node", "pseudonym", "link"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):
