@@ -37,6 +37,26 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "cmd_about",
     "cmd_forget",
     "cmd_stop",
+    "cmd_diary",
+    "cmd_card",
+    "diary_save",
+    "diary_saved",
+    "diary_empty",
+    "diary_title",
+    "diary_threshold",
+    "diary_caption",
+    "diary_list",
+    "card_title",
+    "card_neutropenia",
+    "card_condition",
+    "card_emergency",
+    "card_team",
+    "card_team_blank",
+    "card_allergies",
+    "card_source",
+    "card_caption",
+    "card_pdf_caption",
+    "poster_line",
     # the urgent answers and their buttons (bot/safety): a missing one must stop the bot
     *SAFETY_MESSAGES,
 )
@@ -45,6 +65,11 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
     "operator_red_flag": frozenset({"rule", "node", "pseudonym"}),
+    "diary_saved": frozenset({"reading", "when"}),
+    "diary_threshold": frozenset({"threshold"}),
+    "diary_list": frozenset({"readings"}),
+    "card_condition": frozenset({"condition"}),
+    "card_team": frozenset({"care_team_phone"}),
     "operator_red_flag_link": frozenset({"rule", "node", "pseudonym", "link"}),
 }
 
