@@ -939,7 +939,11 @@ class _Turn:
             return None
         rule, node = self.red_flags[0]
         params = {"rule": rule, "node": node or "-", "pseudonym": self.person.pseudonym}
-        locale = self.service.settings.deployment.default_locale
+        deployment = self.service.settings.deployment
+        key = "operator_red_flag"
+        if deployment.review_url:  # a link to the review app's queue instead of the command
+            key = "operator_red_flag_link"
+            params["link"] = f"{deployment.review_url.rstrip('/')}/flags"
         return self.service.renderer.text(
-            self.service.dialogs.system["operator_red_flag"], locale, params
+            self.service.dialogs.system[key], deployment.default_locale, params
         )
