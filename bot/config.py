@@ -1,9 +1,9 @@
 """Settings: environment variables and the deployment file (``deployment.yaml``).
 
 Deployment settings (emergency number, urgent advice line, default fever threshold, default
-locale, operator chat, log retention, the nurses' group and their hours) come from the
-deployment file and can each be overridden by an upper-case environment variable of the same
-name, e.g. ``EMERGENCY_NUMBER``.
+locale, operator chat, the guide's contact, log retention, the nurses' group and their hours)
+come from the deployment file and can each be overridden by an upper-case environment variable
+of the same name, e.g. ``EMERGENCY_NUMBER``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ PLACEHOLDER_SETTINGS: tuple[str, ...] = (
     "urgent_advice_number",
     "fever_threshold",
     "nurse_desk",
+    "guide_contact",
 )
 
 DEFAULT_DEPLOYMENT_FILE = "deployment.yaml"
@@ -42,6 +43,12 @@ class Deployment:
     fever_threshold: float = 38.0
     default_locale: str = "en"
     operator_chat: str = ""
+    #: Who runs this copy of the guide and how to reach them about it (an e-mail address or a
+    #: web page), shown in /about; empty: /about says to tell whoever shared the link.
+    guide_contact: str = ""
+    #: Where operators reach the review app (e.g. ``https://bot.example.org/review``): the
+    #: operators' chat notice then links to its red-flag queue. Empty: it names the command.
+    review_url: str = ""
     idle_resume_hours: float = 12.0
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.config import Deployment
 from bot.content.loader import load_dialogs
 from bot.content.model import DialogSet
 from bot.engine import Engine, Event, Session
@@ -176,6 +177,38 @@ PAGES = (
         sources=("scnir-neutropenia.uw.edu/congenital", "merckmanuals.com", "books/NBK1402"),
         reviewed="2026-12-04",
     ),
+    Page(
+        dialog="monitoring",
+        menu_path=("Blood count", "How often it is checked"),
+        questions={
+            "en": (
+                "Does he need a bone marrow test every year?",
+                "how many blood tests will she need",
+                "what is a bone marrow biopsy",
+            ),
+            "es": ("¿Cuántos análisis de sangre necesita?",),
+            "fr": ("Faut-il une ponction de moelle ?", "une prise de sang"),
+            "de": ("Wie oft braucht er einen Bluttest?",),
+            "pl": ("Jak często badanie krwi?",),
+            "ar": ("كم مرة يحتاج فحص الدم؟",),
+        },
+        sources=("neutropenia.ca", "annual-bone-marrow", "bloodadvances"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="tattoos",
+        menu_path=("Everyday care", "Mouth, teeth and skin", "Piercings and tattoos"),
+        questions={
+            "en": ("Can she get her ears pierced?", "is a tattoo safe", "can he get a piercing"),
+            "es": ("¿Puede hacerse un tatuaje?", "perforar las orejas"),
+            "fr": ("Peut-elle se faire percer les oreilles ?", "un tatouage"),
+            "de": ("Darf sie Ohrlöcher stechen lassen?", "ein Tattoo"),
+            "pl": ("Czy może przekłuć uszy?", "tatuaż"),
+            "ar": ("هل يمكنها ثقب الأذن؟", "الوشم"),
+        },
+        sources=("nhs.uk", "hse.gov.uk"),
+        reviewed="2026-12-04",
+    ),
 )
 
 
@@ -313,6 +346,7 @@ def test_how_fast_sepsis_page_ends_in_numbers_to_call(engine: Engine) -> None:
         ("what treatments are there", "treatments"),
         ("is scn inherited", "conditions"),
         ("my son has a fever, can I give ibuprofen", "fever"),
+        ("he has a fever and had a blood test today", "fever"),
     ],
 )
 def test_new_keywords_leave_older_pages_their_questions(
@@ -327,3 +361,58 @@ def test_gene_therapy_is_not_read_as_a_question_about_inheritance(engine: Engine
     session = Session(node=engine.dialogs.menu, updated_at=NOW)
     result = engine.step(session, Event("text", "what is gene therapy", locale="en"), NOW)
     assert result.session.node != engine.dialogs.dialogs["inherited"].start
+
+
+def test_yearly_marrow_check_is_given_as_the_registry_says_for_congenital_neutropenia(
+    dialogs: DialogSet,
+) -> None:
+    scn = " ".join(s.text.source for s in dialogs.nodes["monitoring/scn"].say)
+    assert "SCNIR" in scn and "once a year" in scn
+    assert "monitoring/scn" in {c.goto for c in dialogs.nodes["conditions/scn"].choices}
+
+
+def test_about_says_who_made_the_guide_and_how_to_reach_them(
+    dialogs: DialogSet, catalogs: Catalogs
+) -> None:
+    def who(settings: dict[str, object]) -> str:
+        engine = Engine(dialogs, settings)
+        replies = engine.current(Session(node="about/who", updated_at=NOW))
+        return " ".join(r.text.source for r in replies)
+
+    unset = who({**SETTINGS, **Deployment().placeholders()})
+    assert "gave you the link" in unset and "{guide_contact}" not in unset
+    contact = Deployment(guide_contact="guide@example.org").placeholders()
+    assert contact["guide_contact"] == "guide@example.org"
+    shown = who({**SETTINGS, **contact})
+    assert "{guide_contact}" in shown and "gave you the link" not in shown
+    assert "care team" in shown
+
+    engine = Engine(dialogs, SETTINGS, keywords=translated_keywords(catalogs, dialogs))
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    for lang, question in [("en", "who made this guide?"), ("de", "Wer hat das gemacht?")]:
+        opened = engine.step(session, Event("text", question, locale=lang), NOW)
+        assert opened.session.node == engine.dialogs.dialogs["about"].start, question
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("de", "Fieber und Ibuprofen"), ("pl", "gorączka i paracetamol")]
+)
+def test_a_fever_with_a_medicine_name_is_sent_to_the_fever_check_first(
+    engine: Engine, lang: str, question: str
+) -> None:
+    # English keywords are matched first in every language, so the medicine's name wins: the
+    # page it opens must put the fever check first, in words and as a button.
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", question, locale=lang), NOW)
+    assert result.session.node == "fever_medicines/medicines"
+    first = result.replies[0]
+    assert "Fever check first" in first.text.source
+    assert engine.dialogs.dialogs["fever"].start in {
+        c.goto for c in engine.dialogs.nodes["fever_medicines/medicines"].choices
+    }
+
+
+def test_taking_pain_away_is_not_read_as_a_takeaway(engine: Engine) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", "can I take away his pain", locale="en"), NOW)
+    assert result.session.node != engine.dialogs.dialogs["eating_out"].start

@@ -99,6 +99,8 @@ class Engine:
     ) -> None:
         self.dialogs = dialogs
         self.settings = dict(settings)
+        # /about names who signed which topic off (empty, so hidden, while nobody has).
+        self.settings.setdefault("signed_off", dialogs.signed_off())
         self.idle_seconds = idle_seconds
         self.parser = parser
         self.machine = DialogMachine(dialogs)
