@@ -33,9 +33,18 @@ PHONE = "0161 555 0100"
 #: Placeholders that name a number to call.
 NUMBERS = ("emergency_number", "urgent_advice_number", "care_team_phone")
 #: Fields saved for display only (the diary's pending reading and the question for the nurses
-#: too); leaving them out of the state keeps the walk finite.
+#: too); leaving them out of the state keeps the walk finite. ``nurse_consent`` only skips the
+#: nurses' consent step once given: the walk passes through that step with it unset, and
+#: keeping it in the state would walk every other page twice.
 DISPLAY_ONLY = frozenset(
-    {"anc", "last_temperature", "fever_threshold_typed", "diary_pending", "nurse_question"}
+    {
+        "anc",
+        "last_temperature",
+        "fever_threshold_typed",
+        "diary_pending",
+        "nurse_question",
+        "nurse_consent",
+    }
 )
 
 AGE_GROUPS = (None, "baby", "child", "adult")
