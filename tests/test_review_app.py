@@ -13,8 +13,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bot.engine.types import Session
 from bot.review.auth import IDLE_SECONDS, PER_NAME, SESSION_COOKIE
-from bot.store import open_store
+from bot.store import LogRow, Person, open_store
 from bot.store.operators import OperatorStore
 from tests.support.db import FakeClock
 from tests.support.review import (
@@ -234,6 +235,26 @@ async def test_transcript_shows_labels_and_bot_text_in_german_with_english(
     assert "English: Most fever advice was written" in page
     assert "“39.5 und Schüttelfrost”" in page
     assert 'class="urgent"' in page and "URGENT" in page and "fever.high" in page
+
+
+async def test_transcript_shows_what_went_to_the_nurses_and_their_answer(
+    url: str, reviewer: httpx.AsyncClient
+) -> None:
+    asking = Person("c" * 32, locale="en", consent=True)
+    rows = [
+        LogRow("in", "text", "nurse/ask", text="Can she swim?"),
+        LogRow("out", "relay", "nurse/ask"),
+        LogRow("out", "staff", "nurse/more", text="Yes, in a clean pool."),
+    ]
+    store = await open_store(url)
+    try:
+        await store.commit(asking, Session(node="nurse/more"), rows, None)
+    finally:
+        await store.close()
+    page = (await reviewer.get(f"/people/{asking.pseudonym}")).text
+    assert "“Can she swim?”" in page
+    assert "passed on to the nurses' group" in page
+    assert "a nurse's answer: “Yes, in a clean pool.”" in page
 
 
 async def test_transcript_by_unique_prefix_and_unknown_pseudonyms(
