@@ -293,3 +293,27 @@ def test_a_fever_diminutive_and_a_rechecked_reading(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("no respira bien, se le hunden las costillas", "es", "urgent_emergency"),
+        ("tiene chorrillo todo el día", "es", "urgent_sign"),
+        ("guacarea todo lo que toma", "es", "urgent_sign"),
+        ("no despierta", "es", "urgent_emergency"),
+        ("il renvoie tout depuis midi", "fr", "urgent_sign"),
+        ("il a la chiasse sans arrêt", "fr", "urgent_sign"),
+        ("er speibt alles", "de", "urgent_sign"),
+        ("he's unrousable", "en", "urgent_emergency"),
+        ("chlusta wymiotami po każdym karmieniu", "pl", "urgent_sign"),
+    ],
+)
+def test_regional_words_for_vomiting_diarrhoea_waking_and_indrawing(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+def test_spanish_echar_is_vomiting_only_with_what_comes_up(screener: Screener) -> None:
+    assert _key(screener, "le echamos crema todo el día", "es") is None
