@@ -293,3 +293,83 @@ def test_a_fever_diminutive_and_a_rechecked_reading(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("no respira bien, se le hunden las costillas", "es", "urgent_emergency"),
+        ("tiene chorrillo todo el día", "es", "urgent_sign"),
+        ("guacarea todo lo que toma", "es", "urgent_sign"),
+        ("no despierta", "es", "urgent_emergency"),
+        ("il renvoie tout depuis midi", "fr", "urgent_sign"),
+        ("il a la chiasse sans arrêt", "fr", "urgent_sign"),
+        ("er speibt alles", "de", "urgent_sign"),
+        ("he's unrousable", "en", "urgent_emergency"),
+        ("chlusta wymiotami po każdym karmieniu", "pl", "urgent_sign"),
+    ],
+)
+def test_regional_words_for_vomiting_diarrhoea_waking_and_indrawing(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+def test_spanish_echar_is_vomiting_only_with_what_comes_up(screener: Screener) -> None:
+    assert _key(screener, "le echamos crema todo el día", "es") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("creo que tiene sepsis", "es"),
+        ("se ha desplomado en el baño", "es"),
+        ("je pense que c'est une septicémie", "fr"),
+        ("elle a fait un malaise", "fr"),
+        ("ich glaube, er hat eine Sepsis", "de"),
+        ("er ist zusammengebrochen", "de"),
+        ("chyba ma sepsę", "pl"),
+        ("zasłabł w łazience", "pl"),
+        ("اعتقد عنده تسمم في الدم", "ar"),
+    ],
+)
+def test_sepsis_feared_and_collapse_are_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is not None, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Sepsis", "de"), ("¿qué es la sepsis?", "es")])
+def test_sepsis_as_a_topic_or_question_is_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she had 38.6 yesterday, the GP checked her, fine now", "en"),
+        ("ayer tuvo 38,7, la vieron en urgencias y ya está bien", "es"),
+        ("hier soir il avait 38,6, on a vu le médecin, ça va mieux", "fr"),
+        ("gestern hatte sie 38,6, jetzt wieder gut", "de"),
+        ("wczoraj miała 38,6, teraz już dobrze", "pl"),
+        ("امبارح كان عنده 38.6 والحين كويس", "ar"),
+    ],
+)
+def test_yesterday_and_fine_now_is_over(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang)
+    assert found is not None and found.kind == "confirm", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she had 38.6 yesterday and still has it", "en"),
+        ("mi bebé de 6 semanas está caliente, le pusieron las vacunas ayer", "es"),
+        ("od wczoraj ma 38,6", "pl"),
+    ],
+)
+def test_yesterday_alone_does_not_make_a_sign_past(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is not None, text

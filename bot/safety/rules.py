@@ -67,7 +67,7 @@ NUMBER_KEYS = ("words", "half", "point", "about", "exact")
 #: Keys of ``time:``: a sign or reading in a clause with a ``past`` phrase ("2 years ago",
 #: "last month", "on tuesday") and no ``now`` or ``ongoing`` ("since") phrase is asked about
 #: instead of escalated. ``#`` stands for a number.
-TIME_KEYS = ("past", "now", "ongoing")
+TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"
@@ -251,7 +251,7 @@ def _time(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
     if raw is None:
         return {}
     if not isinstance(raw, YMap):
-        r.error(data.value_pos["time"], "'time' takes lists: past, now, ongoing")
+        r.error(data.value_pos["time"], "'time' takes lists: past, now, ongoing, recent, resolved")
         return {}
     r.keys(raw, TIME_KEYS, "'time'")
     out = {}

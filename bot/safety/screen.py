@@ -280,6 +280,9 @@ class _Language:
         )
         self.concepts = ConceptFinder([(Stemmer(f.language), f.concepts) for f in files])
         self.past = _union(c for f in files for c in f.time.get("past", ()))
+        #: "yesterday": in the past only if the message also says it is over ("fine now").
+        self.recent = _union(c for f in files for c in f.time.get("recent", ()))
+        self.resolved = _union(c for f in files for c in f.time.get("resolved", ()))
         self.now = _union(
             c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
@@ -434,7 +437,16 @@ class _Language:
         if self.past is None:
             return False
         part = self.numbers.read(self.subclause(text, start, end))
-        return bool(self.past.search(part)) and not (self.now and self.now.search(part))
+        if self.now is not None and self.now.search(part):
+            return False
+        if self.past.search(part):
+            return True
+        return bool(
+            self.recent is not None
+            and self.resolved is not None
+            and self.recent.search(part)
+            and self.resolved.search(text)
+        )
 
     def hypothetical_at(self, text: str, start: int) -> bool:
         if self.hypothetical is None:
