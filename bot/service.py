@@ -33,6 +33,7 @@ from bot.engine.types import EventKind, StepResult
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
+from bot.search import SearchIndex
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.protocol import LogRow, Person, Store, StoreTurn, Unsent
 
@@ -256,6 +257,7 @@ class Conversations:
             deployment.placeholders(),
             idle_seconds=deployment.idle_resume_hours * 3600,
             keywords=translated_keywords(catalogs, dialogs),
+            finder=SearchIndex(dialogs, catalogs),
         )
         store = await open_store(settings.database_url)
         key = resolve_key(settings.pseudonym_key, settings.database_url)
@@ -577,6 +579,8 @@ class _Turn:
         self.now = now
         self.rows: list[LogRow] = []
         self.messages: list[Outbound] = []
+        #: What the person typed this turn, kept in the log only with their consent.
+        self.typed: str | None = None
         self.stale = False
         self.forget = False
         #: The safety screen answered (urgent, distress, confirm): sent even if unsaved.
@@ -585,6 +589,8 @@ class _Turn:
 
     def log_in(self, inbound: Inbound) -> None:
         keep_text = inbound.kind == "text" and self.person.consent
+        if keep_text:
+            self.typed = inbound.value[:MAX_INPUT]
         self.rows.append(
             LogRow(
                 "in",
@@ -678,7 +684,11 @@ class _Turn:
         if "stop" in result.actions:
             self.person = replace(self.person, status="stopped")
         if "unanswered" in result.actions:
-            self.rows.append(LogRow("in", "unanswered", self.session.node, at=self.now))
+            # With the question's text (when the person agreed to a record), so the content
+            # team sees what people ask that no page answers.
+            self.rows.append(
+                LogRow("in", "unanswered", self.session.node, text=self.typed, at=self.now)
+            )
         self.stale = self.stale or (
             not result.changed
             and any(r.text is self.service.dialogs.system["moved_on"] for r in result.replies)

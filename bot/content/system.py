@@ -36,6 +36,17 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "cmd_about",
     "cmd_forget",
     "cmd_stop",
+    # the answers to a question typed in the person's words (bot/search, bot/engine)
+    "search_results",
+    "search_unsure",
+    "search_nothing",
+    "search_ask_team_button",
+    "search_ask_team",
+    "search_ask_team_no_team",
+    "search_greeting",
+    "search_thanks",
+    "search_greeting_words",
+    "search_thanks_words",
     # the urgent answers and their buttons (bot/safety): a missing one must stop the bot
     *SAFETY_MESSAGES,
 )
@@ -44,6 +55,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
 SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "language_set": frozenset({"language"}),
     "operator_red_flag": frozenset({"rule", "node", "pseudonym"}),
+    "search_ask_team": frozenset({"care_team_phone"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):
