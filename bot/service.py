@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import uuid
 import zlib
@@ -238,8 +239,12 @@ class Conversations:
         self._pruned_at = float("-inf")
 
     @classmethod
-    async def open(cls, settings: Settings) -> Conversations:
+    async def open(cls, settings: Settings, warm_search: bool = False) -> Conversations:
         """Load content, catalogs and the store (running migrations) as ``settings`` say.
+
+        ``warm_search``: build the question search of every language now, in a thread (the
+        Telegram bot does: Polish alone takes seconds, which a first question would wait
+        for); otherwise each language's is built at its first question.
 
         Raises:
             bot.content.loader.ContentError: the dialogs are invalid; the bot must not start.
@@ -252,13 +257,16 @@ class Conversations:
         dialogs = load_dialogs(settings.dialogs_dir)
         deployment = settings.deployment
         catalogs = Catalogs.load(settings.locales_dir)
+        search = SearchIndex(dialogs, catalogs)
         engine = Engine(
             dialogs,
             deployment.placeholders(),
             idle_seconds=deployment.idle_resume_hours * 3600,
             keywords=translated_keywords(catalogs, dialogs),
-            finder=SearchIndex(dialogs, catalogs),
+            finder=search,
         )
+        if warm_search:
+            threading.Thread(target=search.warm, name="search-index", daemon=True).start()
         store = await open_store(settings.database_url)
         key = resolve_key(settings.pseudonym_key, settings.database_url)
         return cls(

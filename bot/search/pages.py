@@ -4,9 +4,9 @@ A page is a step with something to read that a button leads to: each dialog's fi
 and the steps behind its buttons. Not pages: the welcome and the main menu (every search
 would find them), steps that save something (``set``/``copy``: a consent answer must be
 pressed where it is asked, never reached from a search), steps that raise a flag, and the
-steps a branch routes to other than a dialog's first (they show the result of an answer, "this
-count is in the severe band", which means nothing without it). A question is a page: "save
-my care team's number" opens the step that asks for it.
+steps a branch routes to that ask nothing, other than a dialog's first (they show the result
+of an answer, "this count is in the severe band", which means nothing without it). A
+question is a page: "save my care team's number" opens the step that asks for it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def find_pages(dialogs: DialogSet) -> tuple[Page, ...]:
     pages = []
     for node in dialogs.nodes.values():
         start = dialogs.dialogs[node.dialog].start == node.id
-        if node.dialog in skip or (node.id in routed and not start) or node.id not in labels:
+        result = node.id in routed and not start and node.input is None
+        if node.dialog in skip or result or node.id not in labels:
             continue
         if not _readable(node):
             continue
