@@ -239,7 +239,9 @@ class Conversations:
         self._pruned_at = float("-inf")
 
     @classmethod
-    async def open(cls, settings: Settings, warm_search: bool = False) -> Conversations:
+    async def open(
+        cls, settings: Settings, warm_search: bool = False, local: bool = False
+    ) -> Conversations:
         """Load content, catalogs and the store (running migrations) as ``settings`` say.
 
         ``warm_search``: build the question search of every language now, in a thread (the
@@ -268,7 +270,7 @@ class Conversations:
         if warm_search:
             threading.Thread(target=search.warm, name="search-index", daemon=True).start()
         store = await open_store(settings.database_url)
-        key = resolve_key(settings.pseudonym_key, settings.database_url)
+        key = resolve_key(settings.pseudonym_key, settings.database_url, not local)
         return cls(
             dialogs, engine, catalogs, store, KeyedPseudonyms(key), settings, SafetyScreener.load()
         )

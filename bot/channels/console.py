@@ -6,10 +6,12 @@ Works interactively and with piped standard input, so scripts and tests can driv
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.channels.terminal_text import layout
 from bot.service import COMMANDS, Conversations, Inbound, Outcome
 
 CHANNEL = "console"
@@ -24,6 +26,9 @@ class ConsoleChat:
         user: the name this chat speaks as (its pseudonym is derived from it).
         out: where messages are printed.
         language_code: the language to negotiate for a new person.
+        width: columns to wrap to (default: the terminal's, or ``COLUMNS``, or 80).
+        rtl: reorder right-to-left text for display (off for a terminal that does it
+            itself, such as Konsole or mlterm).
     """
 
     def __init__(
@@ -32,8 +37,12 @@ class ConsoleChat:
         user: str,
         out: TextIO = sys.stdout,
         language_code: str | None = None,
+        width: int | None = None,
+        rtl: bool = True,
     ) -> None:
         self.service = service
+        self.width = width
+        self.rtl = rtl
         self.user = user
         self.out = out
         self.language_code = language_code
@@ -68,15 +77,21 @@ class ConsoleChat:
         )
 
     def show(self, outcome: Outcome) -> None:
-        """Print the messages, numbering the buttons of the last one that has any."""
+        """Print the messages, wrapped to the terminal, numbering the buttons of the last one
+        that has any."""
+        width = self.width or shutil.get_terminal_size((80, 24)).columns
         for message in outcome.messages:
             marker = "!! " if message.urgent else ""
-            self.out.write(f"\n{marker}{message.text}\n")
+            self.out.write("\n")
+            self._write(layout(f"{marker}{message.text}", width, rtl=self.rtl))
             if message.buttons:
                 self.buttons = list(message.buttons)
                 for i, (label, _token) in enumerate(message.buttons, 1):
-                    self.out.write(f"  {i}. {label}\n")
+                    self._write(layout(f"{i}. {label}", width, indent="  ", rtl=self.rtl))
         self.out.flush()
+
+    def _write(self, lines: list[str]) -> None:
+        self.out.write("".join(f"{line}\n" for line in lines))
 
     async def send(self, line: str) -> Outcome:
         """Handle one typed line, print the answer, then confirm it to the outbox."""

@@ -2,11 +2,12 @@
 
 A page is a step with something to read that a button leads to: each dialog's first step
 and the steps behind its buttons. Not pages: the welcome and the main menu (every search
-would find them), steps that save something (``set``/``copy``: a consent answer must be
-pressed where it is asked, never reached from a search), steps that raise a flag, and the
-steps a branch routes to that ask nothing, other than a dialog's first (they show the result
-of an answer, "this count is in the severe band", which means nothing without it). A
-question is a page: "save my care team's number" opens the step that asks for it.
+would find them); other than a dialog's first step (which its menu button opens anyway),
+steps that save something (``set``/``copy``: a consent answer must be pressed where it is
+asked, never reached from a search) or raise a flag; and the steps a branch routes to that
+ask nothing (they show the result of an answer, "this count is in the severe band", which
+means nothing without it). A question is a page: "save my care team's number" opens the
+step that asks for it.
 """
 
 from __future__ import annotations
@@ -56,14 +57,16 @@ def find_pages(dialogs: DialogSet) -> tuple[Page, ...]:
         result = node.id in routed and not start and node.input is None
         if node.dialog in skip or result or node.id not in labels:
             continue
-        if not _readable(node):
+        if not _readable(node, start):
             continue
         pages.append(Page(node.id, labels[node.id], start))
     return tuple(pages)
 
 
-def _readable(node: Node) -> bool:
-    return bool(node.say) and not (node.set or node.copy or node.flag)
+def _readable(node: Node, start: bool) -> bool:
+    # A dialog's first step is what its menu button opens anyway ("My details" notes which
+    # flow the person is in): a search may open it too.
+    return bool(node.say) and (start or not (node.set or node.copy or node.flag))
 
 
 def page_text(page: Page, dialogs: DialogSet, translate: Translate) -> tuple[str, str]:
