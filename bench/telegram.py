@@ -1,12 +1,23 @@
-"""Closed-loop load through the fake Bot API: NeutroGuide against a bare PTB echo bot.
+"""Closed-loop load through the fake Bot API: the echo bot, the PTB peer and NeutroGuide.
 
 Each simulated user does one step at a time and waits for the bot's answer before the next:
-for the echo bot a step is "send text, get it back"; for NeutroGuide it is "press a button
-the bot sent, get the next step" (every reply saved in SQLite, old keyboard removed, button
-answered). Both bots run in the same process, against the same fake server, one after the
-other, so the ratio compares like with like.
 
-    .venv/bin/python -m bench.telegram --users 50 --seconds 10 --rounds 3
+- **echo**: a bare PTB echo bot; a step is "send text, get it back";
+- **peer**: the bot a developer would write from PTB's examples (bench/peer.py: a
+  ``ConversationHandler`` with three inline-keyboard states and ``PicklePersistence``); a step
+  is "press a button, get the callback answered and the message edited";
+- **NeutroGuide**: real content, SQLite store, safety screen; a step is "press a button the
+  bot sent, get the button answered and the next step";
+- **channel** (``--channel``): NeutroGuide's channel with a scripted service that costs
+  nothing, i.e. what the Telegram side alone costs.
+
+All bots run in one process against the same kind of fake server, interleaved round by round,
+so background load on a shared machine falls on each alike. Printed per bot: steps/s, p50 and
+p99 of a step, CPU ms per step (the whole process: the fake server's share included, so it is
+a comparison between bots, not a bot's absolute cost) and Bot API calls per step
+(``getUpdates`` excluded).
+
+    .venv/bin/python -m bench.telegram --users 50 --seconds 8 --rounds 3
 """
 
 from __future__ import annotations
@@ -23,14 +34,16 @@ import logging
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bench.peer import build_peer
 from bot.channels.telegram import ChannelOptions, build_application, serve
 from bot.service import Conversations, Outbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI
@@ -42,12 +55,14 @@ FIRST_USER = 10_000_000
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """Figures for one bot."""
+    """Figures for one bot in one round."""
 
     name: str
     steps: int
     seconds: float
     latencies: list[float]
+    cpu_seconds: float
+    calls: Counter[str] = field(default_factory=Counter)
 
     @property
     def rate(self) -> float:
@@ -57,15 +72,29 @@ class Result:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds * 1000 / max(1, self.steps)
+
+    @property
+    def calls_per_step(self) -> float:
+        return sum(self.calls.values()) / max(1, self.steps)
+
     def line(self) -> str:
+        mix = ", ".join(f"{m} {n / max(1, self.steps):.2f}" for m, n in self.calls.most_common())
         return (
             f"{self.name:<12} {self.rate:8.1f} steps/s   p50 {self.percentile(0.5):7.1f} ms"
-            f"   p99 {self.percentile(0.99):7.1f} ms   ({self.steps} steps)"
+            f"   p99 {self.percentile(0.99):7.1f} ms   CPU {self.cpu_ms:5.2f} ms/step"
+            f"   {self.calls_per_step:4.2f} calls/step ({mix})   [{self.steps} steps]"
         )
 
 
 async def closed_loop(
-    name: str, users: int, seconds: float, step: Callable[[int], Awaitable[None]]
+    name: str,
+    fake: FakeBotAPI,
+    users: int,
+    seconds: float,
+    step: Callable[[int], Awaitable[None]],
 ) -> Result:
     """Run ``users`` loops of ``step(user)`` for ``seconds``; count and time the steps."""
     latencies: list[float] = []
@@ -77,9 +106,45 @@ async def closed_loop(
             await step(user)
             latencies.append(time.monotonic() - started)
 
-    began = time.monotonic()
+    calls_before = len(fake.calls)
+    began, cpu = time.monotonic(), time.process_time()
     await asyncio.gather(*(loop(FIRST_USER + n) for n in range(users)))
-    return Result(name, len(latencies), time.monotonic() - began, latencies)
+    elapsed, cpu = time.monotonic() - began, time.process_time() - cpu
+    calls = Counter(c.method for c in fake.calls[calls_before:] if c.method != "getUpdates")
+    return Result(name, len(latencies), elapsed, latencies, cpu, calls)
+
+
+def presser(fake: FakeBotAPI, rng: random.Random) -> Callable[[int], Awaitable[bool]]:
+    """A step for a keyboard bot: press a random button on the newest keyboard, wait until
+    the button is answered and the chat changed (a new message or an edit). ``False`` when
+    the user has no keyboard yet."""
+
+    async def press(user: int) -> bool:
+        chat = fake.chat(user)
+        keyboards = [m for m in chat if m.buttons]
+        if not keyboards:
+            return False
+        message = keyboards[-1]
+        count, edits = len(chat), chat[-1].edits
+        _, data = rng.choice(message.buttons)
+        changed = fake.expect_in_chat(
+            user, lambda: len(fake.chat(user)) > count or fake.chat(user)[-1].edits > edits
+        )
+        fake.press(user, message, data)
+        await asyncio.gather(fake.expect_answer(fake.last_query_id()), changed)
+        return True
+
+    return press
+
+
+async def command(fake: FakeBotAPI, user: int, text: str = "/menu") -> None:
+    """Send a command and wait for a message with buttons."""
+    before = len(fake.chat(user))
+    done = fake.expect_in_chat(
+        user, lambda: len(fake.chat(user)) > before and bool(fake.chat(user)[-1].buttons)
+    )
+    fake.send_text(user, text)
+    await done
 
 
 async def echo_bot(fake: FakeBotAPI, users: int, seconds: float) -> Result:
@@ -110,7 +175,27 @@ async def echo_bot(fake: FakeBotAPI, users: int, seconds: float) -> Result:
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(timeout=5)
-        result = await closed_loop("echo bot", users, seconds, step)
+        result = await closed_loop("echo", fake, users, seconds, step)
+        await application.updater.stop()
+        await application.stop()
+    return result
+
+
+async def peer_bot(fake: FakeBotAPI, users: int, seconds: float, pickle: Path) -> Result:
+    """The ConversationHandler + PicklePersistence peer (bench/peer.py)."""
+    application = build_peer(fake.token, fake.url, pickle)
+    press = presser(fake, random.Random(42))
+
+    async def step(user: int) -> None:
+        if not await press(user):
+            await command(fake, user)
+
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=5)
+        await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
+        result = await closed_loop("peer", fake, users, seconds, step)
         await application.updater.stop()
         await application.stop()
     return result
@@ -139,25 +224,11 @@ async def neutroguide(
     # has none either. 429 handling (retry_after) stays on.
     options = ChannelOptions(overall_max_rate=0, poll_timeout=5)
     application = build_application(settings, conversations, options)
-    rng = random.Random(42)
-
-    async def menu(user: int) -> None:
-        before = len(fake.chat(user))
-        done = fake.expect_in_chat(
-            user, lambda: len(fake.chat(user)) > before and bool(fake.chat(user)[-1].buttons)
-        )
-        fake.send_text(user, "/menu")
-        await done
+    press = presser(fake, random.Random(42))
 
     async def step(user: int) -> None:
-        keyboards = fake.live_keyboards(user)
-        if not keyboards:
-            await menu(user)
-            return
-        message = keyboards[-1]
-        _, data = rng.choice(message.buttons)
-        fake.press(user, message, data)
-        await fake.expect_answer(fake.last_query_id())
+        if not await press(user):
+            await command(fake, user)
 
     stop, started = asyncio.Event(), asyncio.Event()
     # The bot's own receiving path (bot.channels.telegram.polling), as `neutroguide run` runs it.
@@ -167,9 +238,9 @@ async def neutroguide(
     try:
         await started.wait()
         # Warm-up (not measured): every user opens the bot once.
-        await asyncio.gather(*(menu(FIRST_USER + n) for n in range(users)))
-        name = "channel only" if scripted else "NeutroGuide"
-        result = await closed_loop(name, users, seconds, step)
+        await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
+        name = "channel" if scripted else "NeutroGuide"
+        result = await closed_loop(name, fake, users, seconds, step)
     finally:
         stop.set()
         await serving
@@ -177,22 +248,22 @@ async def neutroguide(
     return result
 
 
-async def run(users: int, seconds: float, rounds: int) -> list[list[Result]]:
-    """Echo bot, NeutroGuide and the channel alone, interleaved ``rounds`` times.
-
-    Interleaving spreads any background load on the machine over all three alike.
-    """
-    table: list[list[Result]] = [[], [], []]
+async def run(users: int, seconds: float, rounds: int, channel: bool) -> list[list[Result]]:
+    """Every bot, interleaved ``rounds`` times."""
+    table: list[list[Result]] = [[], [], []] + ([[]] if channel else [])
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(rounds):
             async with FakeBotAPI() as fake:
                 table[0].append(await echo_bot(fake, users, seconds))
             async with FakeBotAPI() as fake:
-                db = Path(tmp) / f"bench{n}.db"
-                table[1].append(await neutroguide(fake, users, seconds, db))
+                table[1].append(await peer_bot(fake, users, seconds, Path(tmp) / f"peer{n}.pkl"))
             async with FakeBotAPI() as fake:
-                db = Path(tmp) / f"scripted{n}.db"
-                table[2].append(await neutroguide(fake, users, seconds, db, scripted=True))
+                db = Path(tmp) / f"bench{n}.db"
+                table[2].append(await neutroguide(fake, users, seconds, db))
+            if channel:
+                async with FakeBotAPI() as fake:
+                    db = Path(tmp) / f"scripted{n}.db"
+                    table[3].append(await neutroguide(fake, users, seconds, db, scripted=True))
     return table
 
 
@@ -205,23 +276,25 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--channel", action="store_true", help="also the channel alone")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    table = asyncio.run(run(args.users, args.seconds, args.rounds))
-    echo, ours, channel = (_median(results) for results in table)
+    table = asyncio.run(run(args.users, args.seconds, args.rounds, args.channel))
+    medians = [_median(results) for results in table]
     print(
         f"{args.users} users, {args.rounds} rounds of {args.seconds:.0f} s per bot (median "
         f"round shown), Python {sys.version.split()[0]}"
     )
     for results in table:
         print(f"  {results[0].name}: " + ", ".join(f"{r.rate:.1f}" for r in results))
-    print(echo.line())
-    print(ours.line())
-    print(channel.line())
-    print(f"ratio NeutroGuide / echo   {ours.rate / echo.rate:5.2f}   (target 0.50 or more)")
-    print(f"ratio channel only / echo  {channel.rate / echo.rate:5.2f}")
+    for result in medians:
+        print(result.line())
+    echo, peer, ours = medians[:3]
+    print(f"ratio NeutroGuide / peer   {ours.rate / peer.rate:5.2f}   (target 1.00 or more)")
+    print(f"ratio NeutroGuide / echo   {ours.rate / echo.rate:5.2f}")
+    print(f"ratio peer / echo          {peer.rate / echo.rate:5.2f}")
     return 0
 
 

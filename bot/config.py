@@ -1,8 +1,9 @@
 """Settings: environment variables and the deployment file (``deployment.yaml``).
 
 Deployment settings (emergency number, urgent advice line, default fever threshold, default
-locale, operator chat, log retention) come from the deployment file and can each be overridden by an
-upper-case environment variable of the same name, e.g. ``EMERGENCY_NUMBER``.
+locale, operator chat, the guide's contact, log retention) come from the deployment file and
+can each be overridden by an upper-case environment variable of the same name, e.g.
+``EMERGENCY_NUMBER``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ PLACEHOLDER_SETTINGS: tuple[str, ...] = (
     "emergency_number",
     "urgent_advice_number",
     "fever_threshold",
+    "guide_contact",
 )
 
 DEFAULT_DEPLOYMENT_FILE = "deployment.yaml"
@@ -39,10 +41,17 @@ class Deployment:
     fever_threshold: float = 38.0
     default_locale: str = "en"
     operator_chat: str = ""
+    #: Who runs this copy of the guide and how to reach them about it (an e-mail address or a
+    #: web page), shown in /about; empty: /about says to tell whoever shared the link.
+    guide_contact: str = ""
     idle_resume_hours: float = 12.0
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.
     retention_days: float = 0.0
+    #: IANA time zone the diary's dates and times are shown in.
+    timezone: str = "UTC"
+    #: The bot's Telegram username (without @), for deep links and posters.
+    bot_username: str = ""
 
     def placeholders(self) -> dict[str, Any]:
         """The values dialogs may use, by placeholder name."""

@@ -14,6 +14,7 @@ confirmation sends it again on the redelivery. See docs/architecture.md, "Delive
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -25,6 +26,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
+from bot import diary, family
 from bot.config import Settings
 from bot.content.loader import load_dialogs
 from bot.content.model import DialogSet, Text
@@ -32,6 +34,7 @@ from bot.engine import Engine, Event, Reply, ReplyChoice, Session
 from bot.engine.engine import SYSTEM_TOKEN
 from bot.engine.types import EventKind, StepResult
 from bot.i18n.keywords import translated_keywords
+from bot.i18n.numbers import parse_temperature
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
 from bot.search import SearchIndex
@@ -53,6 +56,10 @@ CONFIRM_NO = f"{SYSTEM_TOKEN}.confirm.no"
 _URGENT_KEYS = frozenset({"urgent_emergency", "urgent_baby", "urgent_fever", "urgent_sign"})
 #: Profile fields typed as temperatures that are settings, not readings of the person.
 _NOT_READINGS = frozenset({"fever_threshold", "fever_threshold_typed"})
+#: A deep link's payload as Telegram allows it (A-Z a-z 0-9 _ -, at most 64 characters), and
+#: the ``<topic>_<lang>`` form the clinic posters use.
+_START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TOPIC_LANG = re.compile(r"^(?P<topic>[a-z0-9_]+)_(?P<lang>[a-z]{2,3})$")
 _BARE_NUMBER = re.compile(
     r"^\s*[<>~]?\s*\d[\d.,\s\u00a0\u202f']*\s*(?:°\s*[cf]?|[cf]|/?\s*(?:µl|ul|mm3))?\s*$", re.I
 )
@@ -64,7 +71,20 @@ PRUNE_EVERY_SECONDS = 6 * 3600
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: Seconds the health check may take before the store counts as unavailable.
 HEALTH_TIMEOUT = 3.0
-COMMANDS = ("start", "menu", "back", "help", "language", "settings", "about", "forget", "stop")
+DIARY_SAVE = f"{SYSTEM_TOKEN}.diary.save"
+COMMANDS = (
+    "start",
+    "menu",
+    "back",
+    "help",
+    "language",
+    "settings",
+    "diary",
+    "card",
+    "about",
+    "forget",
+    "stop",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +101,27 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A picture or file sent with a message (its text is the caption).
+
+    ``spec`` is what :func:`bot.documents.render` draws (kept in the outbox, so a replayed
+    answer draws the same file); ``content`` holds the drawn bytes once the service made them.
+    """
+
+    kind: Literal["photo", "document"]
+    filename: str
+    spec: dict[str, Any]
+    content: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
 class Outbound:
     """One message for the channel to send: text and (label, callback data) buttons."""
 
     text: str
     buttons: tuple[tuple[str, str], ...] = ()
     urgent: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +189,12 @@ def _payload(outcome: Outcome) -> dict[str, Any]:
     """What the outbox keeps of an outcome: plain JSON, no channel ids."""
     return {
         "messages": [
-            {"text": m.text, "buttons": [list(b) for b in m.buttons], "urgent": m.urgent}
+            {
+                "text": m.text,
+                "buttons": [list(b) for b in m.buttons],
+                "urgent": m.urgent,
+                **({"attachment": _attachment_payload(m.attachment)} if m.attachment else {}),
+            }
             for m in outcome.messages
         ],
         "stale": outcome.stale,
@@ -164,12 +204,24 @@ def _payload(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def _attachment_payload(attachment: Attachment) -> dict[str, Any]:
+    return {"kind": attachment.kind, "filename": attachment.filename, "spec": attachment.spec}
+
+
+def _attachment(data: Any) -> Attachment | None:
+    if not isinstance(data, dict):
+        return None
+    kind: Literal["photo", "document"] = "document" if data.get("kind") == "document" else "photo"
+    return Attachment(kind, str(data.get("filename") or "file"), dict(data.get("spec") or {}))
+
+
 def _from_payload(payload: Any) -> Outcome:
     messages = tuple(
         Outbound(
             str(m["text"]),
             tuple((str(label), str(data)) for label, data in m.get("buttons", ())),
             bool(m.get("urgent", False)),
+            _attachment(m.get("attachment")),
         )
         for m in payload.get("messages", ())
     )
@@ -342,10 +394,31 @@ class Conversations:
         inbound = _storable(inbound)
         async with self._locks.hold(pseudonym):
             try:
-                return await self._handle(pseudonym, inbound)
+                outcome = await self._handle(pseudonym, inbound)
             except StoreUnavailable as exc:
                 log.warning("input not handled, the store is unavailable: %s", exc)
                 raise Unavailable(str(exc)) from exc
+        return await self._draw(outcome)
+
+    async def _draw(self, outcome: Outcome) -> Outcome:
+        """Draw the outcome's pictures and files (outside the person's lock: a chart takes
+        a few tenths of a second, in a worker thread so other people's turns go on)."""
+        if not any(m.attachment is not None for m in outcome.messages):
+            return outcome
+        from bot.documents import DocumentError, render
+
+        messages = []
+        for m in outcome.messages:
+            if m.attachment is not None and not m.attachment.content:
+                try:
+                    content = await asyncio.to_thread(render, m.attachment.spec)
+                except DocumentError as exc:
+                    log.error("a document could not be drawn: %s", exc)
+                    messages.append(replace(m, attachment=None))
+                    continue
+                m = replace(m, attachment=replace(m.attachment, content=content))
+            messages.append(m)
+        return replace(outcome, messages=tuple(messages))
 
     async def healthy(self, within: float = HEALTH_TIMEOUT) -> bool:
         """Whether the store can be written now (the ``/healthz`` answer); a failure is
@@ -474,7 +547,16 @@ class Conversations:
             turn.urgent(key if key in _URGENT_KEYS else "urgent_sign", fever=False)
             turn.safety = True
             return
+        if inbound.kind == "choice" and value == DIARY_SAVE:
+            self._save_reading(turn)
+            return
+        if inbound.kind == "command" and value in ("diary", "card"):
+            self._diary(turn) if value == "diary" else self._card(turn)
+            return
         kind: EventKind = "command" if inbound.kind == "command" else "choice"
+        argument = inbound.argument
+        if inbound.kind == "command" and value == "start":
+            argument = self._start_payload(turn, argument)
         if inbound.kind == "text":
             kind = "text"
             # A warning sign at the end of a long message still gets the urgent answer: the
@@ -487,11 +569,46 @@ class Conversations:
             token = self._typed_label(turn, value)
             if token is not None:
                 kind, value = "choice", token
-        event = Event(kind, value, turn.locale, inbound.argument)
+        event = Event(kind, value, turn.locale, argument)
         result = self.engine.step(turn.session, event, turn.now)
         turn.apply(result)
         if "choose_language" in result.actions:
             turn.languages(self.catalogs.display_names())
+        if "reading" in result.actions:
+            turn.offer_save()
+
+    def start_link(self, topic: str, locale: str) -> str:
+        """The ``/start`` payload that opens ``topic`` in ``locale`` (``fever_ar``).
+
+        Raises:
+            ValueError: no such topic or language, or the payload would not fit Telegram's
+                rules (A-Z a-z 0-9 _ -, 64 characters at most).
+        """
+        if topic not in self.dialogs.dialogs:
+            known = ", ".join(sorted(self.dialogs.dialogs))
+            raise ValueError(f"no topic {topic!r}; topics: {known}")
+        lang = locale.split("_")[0].lower()
+        if lang not in self.catalogs.available():
+            raise ValueError(f"no language {locale!r}; languages: {', '.join(self.locales())}")
+        payload = f"{topic}_{lang}"
+        if not _START_PAYLOAD.match(payload) or not _TOPIC_LANG.match(payload):
+            raise ValueError(f"{payload!r} is not a payload Telegram allows")
+        return payload
+
+    def _start_payload(self, turn: _Turn, payload: str) -> str:
+        """A ``<topic>_<lang>`` link (a clinic poster) sets the language and leaves the topic;
+        anything else passes as it came (an unknown payload opens the welcome or menu)."""
+        payload = payload.strip()
+        if not _START_PAYLOAD.match(payload):
+            return ""
+        found = _TOPIC_LANG.match(payload.lower())
+        if found is None or found["topic"] not in self.dialogs.dialogs:
+            return payload
+        lang = found["lang"]
+        if lang in self.catalogs.available() and lang != turn.locale.split("_")[0]:
+            turn.person = replace(turn.person, locale=lang)
+            turn.locale = lang
+        return found["topic"]
 
     def _translation_notice(self, turn: _Turn, inbound: Inbound) -> None:
         """Say once per language (and again in /about) that a translation is unchecked."""
@@ -561,7 +678,96 @@ class Conversations:
             turn.say_system(found.message_key, back=True)
         else:
             turn.urgent(found.message_key, fever=found.fever, rule=found.rule)
+            if found.fever and spec is not None and spec.diary:
+                # The urgent answer came first; the reading can still be kept for the team.
+                reading = parse_temperature(text, turn.locale)
+                if isinstance(reading.value, float) and reading.unit is not None:
+                    typed = reading.typed if reading.typed is not None else reading.value
+                    kept = diary.Reading(turn.now, reading.value, typed, reading.unit)
+                    turn.session = replace(
+                        turn.session, profile=diary.with_pending(turn.session.profile, kept)
+                    )
+                    turn.offer_save()
         return True
+
+    # -- the temperature diary and the emergency card ----------------------------------------
+
+    def _say(self, key: str, locale: str, /, **params: Any) -> str:
+        return self.renderer.text(self.dialogs.system[key], locale, params)
+
+    def _threshold(self, turn: _Turn) -> float:
+        threshold = turn.session.profile.get("fever_threshold")
+        if isinstance(threshold, int | float) and not isinstance(threshold, bool):
+            return float(threshold)
+        return float(self.settings.deployment.fever_threshold)
+
+    def _save_reading(self, turn: _Turn) -> None:
+        """ "Save this reading": the pending reading goes into the diary, once. A reading at or
+        above the fever number (or below 36 °C) gets the urgent answer first, again."""
+        profile, reading = diary.save(turn.session.profile, turn.now)
+        if reading is None:  # pressed twice, or an old button: nothing is saved twice
+            turn.stale = True
+            turn.say_system("moved_on")
+            turn.show(self.engine.current(turn.session))
+            return
+        turn.session = replace(turn.session, profile=profile)
+        if reading.celsius >= self._threshold(turn) or reading.celsius < 36:
+            turn.urgent("urgent_fever", fever=True, rule="diary.saved_reading")
+            turn.safety = True
+        tz = family.zone(self.settings.deployment.timezone)
+        turn.say_system(
+            "diary_saved",
+            back=True,
+            reading=family.typed(reading, turn.locale),
+            when=family.when(reading.at, turn.locale, tz),
+        )
+
+    def _diary(self, turn: _Turn) -> None:
+        """``/diary``: the last 14 days as a chart and as a list."""
+        readings = diary.recent(turn.session.profile, turn.now)
+        if not readings:
+            turn.say_system("diary_empty", back=True)
+            return
+        timezone = self.settings.deployment.timezone
+        spec = family.diary_chart(
+            self._say, readings, self._threshold(turn), turn.locale, turn.now, timezone
+        )
+        turn.attach("diary_caption", Attachment("photo", "temperature-diary.png", spec))
+        listed = family.diary_list(readings, turn.locale, family.zone(timezone))
+        turn.say_system("diary_list", back=True, readings=listed)
+
+    def _card(self, turn: _Turn) -> None:
+        """``/card``: the emergency card as a picture and as a PDF."""
+        profile = turn.session.profile
+        phone = profile.get("care_team_phone")
+        label = self._condition_label(profile.get("condition"))
+        note = ""
+        if self.catalogs.unchecked(turn.locale):
+            note = self._say("translation_unchecked", turn.locale)
+        card = family.card(
+            self._say,
+            turn.locale,
+            lambda locale: self.renderer.text(label, locale) if label is not None else None,
+            str(phone) if phone else None,
+            note,
+        )
+        turn.attach("card_caption", Attachment("photo", "emergency-card.png", card.spec("png")))
+        turn.attach(
+            "card_pdf_caption",
+            Attachment("document", "emergency-card.pdf", card.spec("pdf")),
+            back=True,
+        )
+
+    def _condition_label(self, code: Any) -> Text | None:
+        """The button label that set ``condition: code`` in the settings (its name)."""
+        if not isinstance(code, str) or code == "unsure":
+            return None
+        for node in self.dialogs.nodes.values():
+            for choice in node.choices:
+                target = self.dialogs.nodes.get(choice.goto)
+                if target is not None and target.set.get("condition") == code:
+                    return choice.label
+        return None
 
     def _choose_language(self, turn: _Turn, code: str) -> None:
         if code not in self.catalogs.available():
@@ -634,6 +840,17 @@ class _Turn:
     def show(self, replies: Sequence[Reply]) -> None:
         for reply in replies:
             self._send(reply)
+
+    def attach(self, key: str, attachment: Attachment, back: bool = False) -> None:
+        """Send ``attachment`` with the system message ``key`` as its caption."""
+        self.say_system(key, back=back)
+        self.messages[-1] = replace(self.messages[-1], attachment=attachment)
+
+    def offer_save(self) -> None:
+        """Put "Save this reading" first under the answer to a fever check."""
+        label = self.service.renderer.text(self.service.dialogs.system["diary_save"], self.locale)
+        last = self.messages[-1]
+        self.messages[-1] = replace(last, buttons=((label, DIARY_SAVE), *last.buttons))
 
     def say_system(self, key: str, back: bool = False, **params: Any) -> None:
         text = self.service.dialogs.system[key]

@@ -498,8 +498,8 @@ def test_about_says_plainly_that_no_clinician_has_checked_it(engine: Engine) -> 
     shown = " ".join(r.text.source for r in dates.replies)
     # The page names the earliest and latest check of any topic and the next review date.
     checked = sorted(d.review.reviewed for d in engine.dialogs.dialogs.values())
-    assert (checked[0], checked[-1]) == ("2026-11-21", "2026-12-03")
-    assert "21 November and 3 December 2026" in shown and "21 May 2027" in shown
+    assert (checked[0], checked[-1]) == ("2026-11-21", "2026-12-04")
+    assert "21 November and 4 December 2026" in shown and "21 May 2027" in shown
     assert {d.review.next_review for d in engine.dialogs.dialogs.values()} == {"2027-05-21"}
     data = press(engine, about.session, "Your data")
     assert any("/forget" in r.text.source for r in data.replies)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.config import Deployment
 from bot.content.loader import load_dialogs
 from bot.content.model import DialogSet
 from bot.engine import Engine, Event, Session
@@ -33,6 +34,8 @@ class Page:
     questions: dict[str, tuple[str, ...]]
     #: Source pages the facts were checked against (a part of each URL).
     sources: tuple[str, ...]
+    #: The date the page was last checked against those sources.
+    reviewed: str = "2026-12-03"
 
 
 PAGES = (
@@ -87,6 +90,124 @@ PAGES = (
             "ar": ("ماذا يحدث بعد الكيماوي", "العلاج الكيميائي"),
         },
         sources=("cdc.gov/cancer/preventinfections", "cclg.org.uk", "nice.org.uk/guidance/cg151"),
+    ),
+    Page(
+        dialog="garden",
+        menu_path=("Everyday care", "Gardening and plants"),
+        questions={
+            "en": ("Can my son help in the garden?", "is compost safe", "can she touch soil"),
+            "es": ("¿Puede ayudar en el jardín?", "¿Puede tocar la tierra?"),
+            "fr": ("Peut-il jardiner ?", "Le terreau est-il dangereux ?"),
+            "de": ("Darf er im Garten helfen?", "Ist Blumenerde gefährlich?"),
+            "pl": ("Czy może pracować w ogrodzie?", "Czy kompost jest groźny?"),
+            "ar": ("هل يمكنه العمل في الحديقة؟", "هل التربة خطيرة؟"),
+        },
+        sources=("preventcancerinfections.org",),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="eating_out",
+        menu_path=("Everyday care", "Eating out and takeaways"),
+        questions={
+            "en": (
+                "Can we eat out at a restaurant?",
+                "is takeaway food ok",
+                "can he have fast food",
+            ),
+            "es": ("¿Podemos comer en un restaurante?", "comida para llevar"),
+            "fr": ("Peut-on aller au restaurant ?", "des plats à emporter"),
+            "de": ("Dürfen wir essen gehen?", "Essen vom Imbiss"),
+            "pl": ("Czy możemy iść do restauracji?", "jedzenie na wynos"),
+            "ar": ("هل يمكننا الأكل في مطعم؟", "الطعام الجاهز"),
+        },
+        sources=("cdc.gov/foodsafety", "macmillan.org.uk"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="fever_medicines",
+        menu_path=("Treatments", "Fever and pain medicines"),
+        questions={
+            "en": (
+                "Can I give ibuprofen?",
+                "can I give him paracetamol",
+                "what painkillers can she have",
+            ),
+            "es": ("¿Puedo darle ibuprofeno?", "¿Le doy un antitérmico?"),
+            "fr": ("Puis-je lui donner du Doliprane ?", "de l'ibuprofène"),
+            "de": ("Darf ich Ibuprofen geben?", "Fiebersaft"),
+            "pl": ("Czy mogę podać paracetamol?", "lek przeciwbólowy"),
+            "ar": ("هل أعطيه باراسيتامول؟", "هل أعطيه مسكن؟"),
+        },
+        sources=("stjude.org", "chop.edu", "uwhealth.org", "medlineplus.gov"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="rapid_sepsis",
+        menu_path=("Emergency signs", "How fast sepsis can develop"),
+        questions={
+            "en": (
+                "how fast can sepsis develop",
+                "what is septic shock",
+                "how quickly does sepsis happen",
+            ),
+            "es": ("¿Qué es el choque séptico?", "shock séptico"),
+            "fr": ("Qu'est-ce que le choc septique ?",),
+            "de": ("Was ist ein septischer Schock?",),
+            "pl": ("Co to jest wstrząs septyczny?",),
+            "ar": ("ما هي الصدمة الإنتانية؟",),
+        },
+        sources=("cdc.gov/sepsis", "paho.org", "cancer.gov"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="inherited",
+        menu_path=("The conditions", "Is it inherited?"),
+        questions={
+            "en": (
+                "Is it inherited?",
+                "will our next baby have it too",
+                "should we get genetic counselling",
+            ),
+            "es": ("¿Es hereditario?", "¿Lo tendrá nuestro próximo bebé?"),
+            "fr": ("Est-ce héréditaire ?", "un conseil génétique"),
+            "de": ("Ist das erblich?", "Brauchen wir eine genetische Beratung?"),
+            "pl": ("Czy to jest dziedziczne?", "poradnia genetyczna"),
+            "ar": ("هل هو وراثي؟", "الاستشارة الوراثية"),
+        },
+        sources=("scnir-neutropenia.uw.edu/congenital", "merckmanuals.com", "books/NBK1402"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="monitoring",
+        menu_path=("Blood count", "How often it is checked"),
+        questions={
+            "en": (
+                "Does he need a bone marrow test every year?",
+                "how many blood tests will she need",
+                "what is a bone marrow biopsy",
+            ),
+            "es": ("¿Cuántos análisis de sangre necesita?",),
+            "fr": ("Faut-il une ponction de moelle ?", "une prise de sang"),
+            "de": ("Wie oft braucht er einen Bluttest?",),
+            "pl": ("Jak często badanie krwi?",),
+            "ar": ("كم مرة يحتاج فحص الدم؟",),
+        },
+        sources=("neutropenia.ca", "annual-bone-marrow", "bloodadvances"),
+        reviewed="2026-12-04",
+    ),
+    Page(
+        dialog="tattoos",
+        menu_path=("Everyday care", "Mouth, teeth and skin", "Piercings and tattoos"),
+        questions={
+            "en": ("Can she get her ears pierced?", "is a tattoo safe", "can he get a piercing"),
+            "es": ("¿Puede hacerse un tatuaje?", "perforar las orejas"),
+            "fr": ("Peut-elle se faire percer les oreilles ?", "un tatouage"),
+            "de": ("Darf sie Ohrlöcher stechen lassen?", "ein Tattoo"),
+            "pl": ("Czy może przekłuć uszy?", "tatuaż"),
+            "ar": ("هل يمكنها ثقب الأذن؟", "الوشم"),
+        },
+        sources=("nhs.uk", "hse.gov.uk"),
+        reviewed="2026-12-04",
     ),
 )
 
@@ -157,7 +278,7 @@ def test_every_text_of_the_page_is_translated(
 def test_page_lists_its_sources(dialogs: DialogSet, page: Page) -> None:
     review = dialogs.dialogs[page.dialog].review
     assert review.status == "not-reviewed"
-    assert review.reviewed == "2026-12-03"
+    assert review.reviewed == page.reviewed
     assert review.next_review == "2027-05-21"
     urls = [s.url for s in review.sources]
     assert all(u.startswith(("https://", "http://")) for u in urls)
@@ -199,3 +320,99 @@ def test_cd40l_families_get_the_extra_water_line(engine: Engine) -> None:
 
     assert "CD40 ligand" in drinking({"condition": "cd40l"})
     assert "CD40 ligand" not in drinking({"condition": "ain"})
+
+
+def test_platelet_advice_names_wiskott_aldrich(dialogs: DialogSet) -> None:
+    texts = " ".join(s.text.source for s in dialogs.nodes["fever_medicines/platelets"].say)
+    assert "Wiskott-Aldrich" in texts
+    assert "ibuprofen" in texts
+    page = " ".join(
+        s.text.source for n in dialogs.dialogs["fever_medicines"].nodes.values() for s in n.say
+    )
+    assert not any(ch.isdigit() for ch in page), "no doses or amounts on the medicines page"
+
+
+def test_how_fast_sepsis_page_ends_in_numbers_to_call(engine: Engine) -> None:
+    for profile in ({}, {"care_team_phone": "0123"}):
+        session = Session(node="rapid_sepsis/speed", profile=profile, updated_at=NOW)
+        text = " ".join(r.text.source for r in engine.current(session))
+        assert "{emergency_number}" in text
+        assert "{urgent_advice_number}" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "dialog"),
+    [
+        ("what treatments are there", "treatments"),
+        ("is scn inherited", "conditions"),
+        ("my son has a fever, can I give ibuprofen", "fever"),
+        ("he has a fever and had a blood test today", "fever"),
+    ],
+)
+def test_new_keywords_leave_older_pages_their_questions(
+    engine: Engine, question: str, dialog: str
+) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", question, locale="en"), NOW)
+    assert result.session.node == engine.dialogs.dialogs[dialog].start
+
+
+def test_gene_therapy_is_not_read_as_a_question_about_inheritance(engine: Engine) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", "what is gene therapy", locale="en"), NOW)
+    assert result.session.node != engine.dialogs.dialogs["inherited"].start
+
+
+def test_yearly_marrow_check_is_given_as_the_registry_says_for_congenital_neutropenia(
+    dialogs: DialogSet,
+) -> None:
+    scn = " ".join(s.text.source for s in dialogs.nodes["monitoring/scn"].say)
+    assert "SCNIR" in scn and "once a year" in scn
+    assert "monitoring/scn" in {c.goto for c in dialogs.nodes["conditions/scn"].choices}
+
+
+def test_about_says_who_made_the_guide_and_how_to_reach_them(
+    dialogs: DialogSet, catalogs: Catalogs
+) -> None:
+    def who(settings: dict[str, object]) -> str:
+        engine = Engine(dialogs, settings)
+        replies = engine.current(Session(node="about/who", updated_at=NOW))
+        return " ".join(r.text.source for r in replies)
+
+    unset = who({**SETTINGS, **Deployment().placeholders()})
+    assert "gave you the link" in unset and "{guide_contact}" not in unset
+    contact = Deployment(guide_contact="guide@example.org").placeholders()
+    assert contact["guide_contact"] == "guide@example.org"
+    shown = who({**SETTINGS, **contact})
+    assert "{guide_contact}" in shown and "gave you the link" not in shown
+    assert "care team" in shown
+
+    engine = Engine(dialogs, SETTINGS, keywords=translated_keywords(catalogs, dialogs))
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    for lang, question in [("en", "who made this guide?"), ("de", "Wer hat das gemacht?")]:
+        opened = engine.step(session, Event("text", question, locale=lang), NOW)
+        assert opened.session.node == engine.dialogs.dialogs["about"].start, question
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("de", "Fieber und Ibuprofen"), ("pl", "gorączka i paracetamol")]
+)
+def test_a_fever_with_a_medicine_name_is_sent_to_the_fever_check_first(
+    engine: Engine, lang: str, question: str
+) -> None:
+    # English keywords are matched first in every language, so the medicine's name wins: the
+    # page it opens must put the fever check first, in words and as a button.
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", question, locale=lang), NOW)
+    assert result.session.node == "fever_medicines/medicines"
+    first = result.replies[0]
+    assert "Fever check first" in first.text.source
+    assert engine.dialogs.dialogs["fever"].start in {
+        c.goto for c in engine.dialogs.nodes["fever_medicines/medicines"].choices
+    }
+
+
+def test_taking_pain_away_is_not_read_as_a_takeaway(engine: Engine) -> None:
+    session = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(session, Event("text", "can I take away his pain", locale="en"), NOW)
+    assert result.session.node != engine.dialogs.dialogs["eating_out"].start

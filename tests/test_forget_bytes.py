@@ -227,3 +227,36 @@ async def test_a_busy_reader_delays_the_truncation_and_the_next_erasure_finishes
         _everywhere_or_nowhere(db, [GONE_TEXT, GONE_PHONE, gone, KEPT_TEXT, later], [])
     finally:
         await store.close()
+
+
+async def _save_reading(service: Conversations, user: str, typed: str) -> None:
+    """A fever check, "Save this reading" and /diary (the chart's spec goes to the outbox)."""
+    from bot.service import DIARY_SAVE
+
+    await service.handle(Inbound("test", user, "command", "start", "fever"))
+    answered = await service.handle(Inbound("test", user, "text", typed))
+    assert any(data == DIARY_SAVE for m in answered.messages for _, data in m.buttons)
+    await service.handle(Inbound("test", user, "choice", DIARY_SAVE))
+    shown = await service.handle(Inbound("test", user, "command", "diary"))
+    assert shown.messages[0].attachment is not None
+
+
+async def test_forget_erases_the_temperature_diary_from_every_file(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    service = await make_service(db)
+    pseudonyms = Pseudonymizer(TEST_KEY)
+    gone_reading, kept_reading = "101.7", "99.3"
+    try:
+        await _save_reading(service, "kept", f"{kept_reading}F")
+        await _save_reading(service, "gone", f"{gone_reading}F")
+        assert files_holding(db, gone_reading), "the diary is in the store"
+        ask = await service.handle(Inbound("test", "gone", "command", "forget"))
+        yes = _press(ask, "Yes, delete it")
+        await service.handle(Inbound("test", "gone", yes.kind, yes.value))
+        _everywhere_or_nowhere(
+            db,
+            [gone_reading, pseudonyms.of("test", "gone")],
+            [kept_reading, pseudonyms.of("test", "kept")],
+        )
+    finally:
+        await service.close()

@@ -64,3 +64,18 @@ def test_every_dialog_text_is_translated(catalogs: Catalogs, locale: str) -> Non
     assert len(entries) > 500
     missing = [e.text.context for e in entries if catalogs.lookup(locale, e.text) is None]
     assert missing == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_shipped_catalogs_are_in_the_written_layout_without_obsolete_entries(locale: str) -> None:
+    """What `i18n update` writes is what ships: a translator's tool then changes one line."""
+    from babel.messages.pofile import read_po
+
+    from bot.i18n.workflow import _extra_headers, po_path, serialize
+
+    path = po_path(ROOT / "locales", locale)
+    text = path.read_text(encoding="utf-8")
+    assert "\n#~ " not in text
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    assert serialize(catalog, _extra_headers(path)) == text

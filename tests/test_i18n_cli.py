@@ -63,7 +63,8 @@ def test_check_json_has_the_figures_per_locale(tmp_path: Path) -> None:
     done = run("check", "--locales-dir", str(tmp_path), "--json")
     assert done.returncode == 1
     reports = {r["locale"]: r for r in json.loads(done.stdout)}
-    assert reports["de"]["percent"] == 100.0
+    assert reports["de"]["percent"] == 0.0, "a broken translation is not done"
+    assert reports["de"]["broken_entries"] == 1
     assert [f["context"] for f in reports["de"]["placeholder_mismatches"]] == ["fever/urgent"]
     assert reports["fr"]["percent"] == 0.0
     assert len(reports["fr"]["safety_untranslated"]) == 1

@@ -6,11 +6,27 @@ Hand-written examples (not the blind corpus), a few per language, each through t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.safety import Screener, Screening
-from bot.safety.concepts import COMBOS, NAMES, Stemmer, combos, compile_concept
-from bot.safety.patterns import WordMatcher
+from bot.safety.concepts import (
+    COMBOS,
+    NAMES,
+    ConceptFinder,
+    ConceptMatcher,
+    Stemmer,
+    combos,
+    compile_concept,
+)
+from bot.safety.normalize import fold
+from bot.safety.patterns import Compiled, WordMatcher
+from bot.safety.rules import load_rule_file
+from bot.safety.screen import RULES_DIR
+
+REDFLAGS = Path(__file__).parent / "data" / "redflags"
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +219,31 @@ def test_every_combination_names_known_concepts() -> None:
     for combo in COMBOS:
         for group in combo.groups:
             assert set(group) <= NAMES, combo.rule
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "pl", "ar"])
+def test_the_merged_concept_matcher_finds_what_one_matcher_per_concept_finds(lang: str) -> None:
+    # ConceptMatcher tries every concept at once (for speed); per concept it must find the
+    # same leftmost, non-overlapping matches as a WordMatcher of that concept's forms alone.
+    rules = load_rule_file(RULES_DIR / f"{lang}.yaml")
+    stem = Stemmer(lang)
+    merged = ConceptMatcher(rules.concepts)
+    forms: dict[str, list[Compiled]] = {}
+    for name, compiled in rules.concepts:
+        forms.setdefault(name, []).append(compiled)
+    alone = {name: WordMatcher(c) for name, c in forms.items()}
+    corpus = yaml.safe_load((REDFLAGS / f"{lang}.yaml").read_text(encoding="utf-8"))
+    texts = [str(t) for key in ("urgent", "confirm", "calm") for t in corpus.get(key) or []]
+    assert len(texts) > 50
+    found_any = 0
+    for text in texts:
+        stemmed = ConceptFinder.stemmed(fold(text), stem)[0]
+        want = sorted(
+            (m.start(), name, m.end())
+            for name, matcher in alone.items()
+            for _, m in matcher.finditer(stemmed)
+        )
+        got = sorted((start, name, end) for name, start, end in merged.finditer(stemmed))
+        assert got == want, text
+        found_any += bool(got)
+    assert found_any > 10

@@ -42,6 +42,62 @@ def test_the_key_per_kind_of_rule() -> None:
     assert urgent_key("sign.shaking_chills", fever=False) == "urgent_sign"
     assert urgent_key("sign.shaking_chills", fever=False, baby=True) == "urgent_sign"
     assert urgent_key("sign.not_feeding", fever=False, baby=True) == "urgent_baby"
+    assert urgent_key("sign.extreme_shivering", fever=False) == "urgent_emergency"
+
+
+# Extreme shivering is an emergency sign (UK Sepsis Trust; sepsis.yaml and who_to_call.yaml:
+# call the emergency number now); ordinary shivering, chills and rigors call the team now.
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("he is shivering uncontrollably", "en", "urgent_emergency"),
+        ("she can't stop shaking, her teeth are going", "en", "urgent_emergency"),
+        ("violent rigors after the last dose", "en", "urgent_emergency"),
+        ("she has rigors", "en", "urgent_sign"),
+        ("he's shivery and cold", "en", "urgent_sign"),
+        ("no para de temblar, está helado", "es", "urgent_emergency"),
+        ("tiene escalofríos muy fuertes", "es", "urgent_emergency"),
+        ("tiene escalofríos", "es", "urgent_sign"),
+        ("il tremble violemment depuis une heure", "fr", "urgent_emergency"),
+        ("elle a des frissons incontrôlables", "fr", "urgent_emergency"),
+        ("il a des frissons", "fr", "urgent_sign"),
+        ("er zittert unkontrolliert am ganzen Körper", "de", "urgent_emergency"),
+        ("sie hat starken Schüttelfrost", "de", "urgent_emergency"),
+        ("er hat Schüttelfrost", "de", "urgent_sign"),
+        ("trzęsie się bez przerwy", "pl", "urgent_emergency"),
+        ("ma bardzo silne dreszcze", "pl", "urgent_emergency"),
+        ("trzesie nim strasznie", "pl", "urgent_emergency"),
+        ("ma dreszcze", "pl", "urgent_sign"),
+        ("عنده رجفة قوية ومش قادر يوقف", "ar", "urgent_emergency"),
+        ("بيرجف بقوة", "ar", "urgent_emergency"),
+        ("عنده قشعريرة", "ar", "urgent_sign"),
+    ],
+)
+def test_extreme_shivering_is_an_emergency_other_shivering_is_not(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is not None and found.kind == "urgent", (text, found)
+    assert found.message_key == key, (text, found)
+    if key == "urgent_emergency":
+        assert found.rule == "sign.extreme_shivering", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he isn't shivering uncontrollably", "en"),
+        ("what if she starts shaking uncontrollably?", "en"),
+        ("¿qué hago si tiembla sin parar?", "es"),
+        ("falls er unkontrolliert zittert, was tun?", "de"),
+    ],
+)
+def test_extreme_shivering_negated_or_asked_confirms(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is not None and found.kind == "confirm", (text, found)
+    assert found.confirmed().message_key == "urgent_emergency"
 
 
 @pytest.mark.parametrize(

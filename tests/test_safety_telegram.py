@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.service import BACK_TOKEN
-from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram_env import BotUnderTest, make_settings
+from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
+from tests.support.telegram_env import BotUnderTest, button, make_settings
 from tests.support.telegram_fixtures import EU_DEPLOYMENT, single_keyboard
 
 USER = 555_000_111
@@ -61,3 +61,117 @@ async def test_red_flag_sends_a_short_notice_to_the_operator_chat(
     text = str(notices[0].params["text"])
     assert "temperature.high" in text and pseudonym in text
     assert str(USER) not in text and "38,7" not in text and "Kind" not in text
+
+
+# Issue 9's critical items, each through the real Application and the fake Bot API.
+
+
+def _urgent(sent: list[StoredMessage]) -> StoredMessage:
+    """The first message of a reply, which must be the urgent answer."""
+    assert sent, "no reply"
+    return sent[0]
+
+
+async def test_an_emergency_sign_answers_with_the_emergency_number_first(
+    eu_bot: BotUnderTest,
+) -> None:
+    for user, text, lang in [
+        (USER + 1, "she is having a fit and her lips look blue", "en"),
+        (USER + 2, "er zittert unkontrolliert und ist kaum wach zu kriegen", "de"),
+        (USER + 3, "il respire très vite et ses lèvres sont bleues", "fr"),
+    ]:
+        first = _urgent(await eu_bot.say(user, text, language_code=lang))
+        lines = first.text.splitlines()
+        assert DEPLOYMENT.emergency_number in lines[0], (text, first.text)
+        # the care team comes after it, the urgent advice line not before it
+        assert DEPLOYMENT.urgent_advice_number not in lines[0], first.text
+        assert [data for _, data in first.buttons] == [BACK_TOKEN]
+
+
+async def test_a_baby_under_3_months_who_feels_hot_gets_the_baby_answer(
+    eu_bot: BotUnderTest,
+) -> None:
+    assert eu_bot.conversations is not None
+    baby = eu_bot.conversations.dialogs.system["urgent_baby_no_team"].source
+    said = _urgent(await eu_bot.say(USER + 4, "my 6 week old feels really hot", language_code="en"))
+    assert said.text == baby.format(emergency_number=DEPLOYMENT.emergency_number)
+    # the saved age group counts too: "she feels hot" alone, for a baby saved in /settings
+    settings = single_keyboard(await eu_bot.say(USER + 5, "/settings", language_code="en"))
+    who = await eu_bot.press(USER + 5, settings, button(settings, "Who I am asking for"))
+    ages = single_keyboard(who)
+    baby_button = next(data for label, data in ages.buttons if "3 months" in label)
+    await eu_bot.press(USER + 5, ages, baby_button)
+    saved = _urgent(await eu_bot.say(USER + 5, "she feels hot", language_code="en"))
+    assert saved.text == baby.format(emergency_number=DEPLOYMENT.emergency_number)
+    # an older child who feels hot gets the fever answer, not the baby one
+    older = _urgent(await eu_bot.say(USER + 6, "my 6 year old feels hot", language_code="en"))
+    assert older.text != said.text and DEPLOYMENT.emergency_number in older.text
+
+
+async def test_a_2243_character_message_ending_with_a_warning_sign_gets_the_urgent_answer(
+    eu_bot: BotUnderTest,
+) -> None:
+    chatter = "We went to the park today and then to see her grandmother, who lives nearby. "
+    ending = "Now she has a fever of 39.5 and is hard to wake."
+    text = (chatter * 30)[: 2243 - len(ending)] + ending
+    assert len(text) == 2243
+    sent = await eu_bot.say(USER + 7, text, language_code="en")
+    first = _urgent(sent)
+    assert first.text.splitlines()[0].count(DEPLOYMENT.emergency_number) == 1, first.text
+    assert not any("understand" in m.text for m in sent), [m.text for m in sent]
+
+
+async def test_shivering_after_a_line_flush_gets_the_urgent_answer(eu_bot: BotUnderTest) -> None:
+    assert eu_bot.conversations is not None
+    sign = eu_bot.conversations.dialogs.system["urgent_sign_no_team"].source
+    want = sign.format(
+        emergency_number=DEPLOYMENT.emergency_number,
+        urgent_advice_number=DEPLOYMENT.urgent_advice_number,
+    )
+    for n, text in enumerate(
+        [
+            "he started shivering after the nurse flushed his port",
+            "she feels cold and shivery since her line flush this afternoon",
+        ]
+    ):
+        first = _urgent(await eu_bot.say(USER + 8 + n, text, language_code="en"))
+        assert first.text == want, (text, first.text)
+
+
+async def test_a_fever_number_of_38_5_is_taken_only_after_the_plan_question(
+    eu_bot: BotUnderTest,
+) -> None:
+    user = USER + 20
+    settings = single_keyboard(await eu_bot.say(user, "/settings", language_code="en"))
+    asked = await eu_bot.press(user, settings, button(settings, "My fever number"))
+    question = await eu_bot.say(user, "38.5", language_code="en")
+    check = single_keyboard(question)
+    assert "Does your written plan really say 38.5 °C?" in check.text
+    assert "38.0 °C" in check.text  # it names the usual number
+    assert not any(DEPLOYMENT.emergency_number in m.text for m in question)  # not a reading
+    # "No": back to the question, nothing saved; a reading of 38.2 is still urgent
+    again = await eu_bot.press(user, check, button(check, "No, let me type it again"))
+    assert [m.text for m in again][-1] == [m.text for m in asked][-1]
+    assert eu_bot.conversations is not None
+    fever = eu_bot.conversations.dialogs.system["urgent_fever_no_team"].source.format(
+        emergency_number=DEPLOYMENT.emergency_number,
+        urgent_advice_number=DEPLOYMENT.urgent_advice_number,
+    )
+    reading = _urgent(await eu_bot.say(user, "temp 38.2", language_code="en"))
+    assert reading.text == fever
+    # "Yes": saved; 38.2 is then under the person's number, 38.6 is over it
+    settings = single_keyboard(await eu_bot.say(user, "/settings", language_code="en"))
+    await eu_bot.press(user, settings, button(settings, "My fever number"))
+    check = single_keyboard(await eu_bot.say(user, "38.5", language_code="en"))
+    kept = await eu_bot.press(user, check, button(check, "Yes, my plan says that"))
+    assert any("I will use 38.5 °C" in m.text for m in kept), [m.text for m in kept]
+    below = await eu_bot.say(user, "temp 38.2", language_code="en")
+    assert fever not in [m.text for m in below]
+    assert any("below your fever number (38.5 °C)" in m.text for m in below), below
+    above = _urgent(await eu_bot.say(user, "temp 38.6", language_code="en"))
+    assert above.text == fever
+    # nothing above 38.5 is taken as a fever number
+    settings = single_keyboard(await eu_bot.say(user, "/settings", language_code="en"))
+    await eu_bot.press(user, settings, button(settings, "My fever number"))
+    refused = await eu_bot.say(user, "38.6", language_code="en")
+    assert any("from 37 to 38.5" in m.text for m in refused), [m.text for m in refused]

@@ -71,3 +71,20 @@ def test_messages_that_do_not_fit_together_stay_apart_and_long_ones_split() -> N
     assert all(utf16_len(p.text) <= MESSAGE_LIMIT for p in parts)
     assert [bool(p.buttons) for p in parts] == [False] * (len(parts) - 1) + [True]
     assert " ".join(p.text for p in parts).split() == (big * 4).split()
+
+
+def test_a_message_with_a_file_stands_alone_with_its_text_as_the_caption() -> None:
+    from bot.channels.telegram.text import CAPTION_LIMIT
+    from bot.service import Attachment
+
+    photo = Attachment("photo", "chart.png", {"type": "diary"}, b"\x89PNG")
+    parts = compose(
+        [
+            Outbound("Before."),
+            Outbound("x " * 700, attachment=photo),
+            Outbound("After.", (("Back", "s.back"),)),
+        ]
+    )
+    assert [p.attachment for p in parts] == [None, photo, None]
+    assert parts[0].text == "Before." and parts[2].text == "After."
+    assert utf16_len(parts[1].text) <= CAPTION_LIMIT and parts[1].text.endswith("…")

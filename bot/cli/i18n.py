@@ -12,6 +12,7 @@ from babel import UnknownLocaleError
 
 from bot.i18n import check as checker
 from bot.i18n import workflow
+from bot.i18n.render import REVIEW_HEADER
 
 
 def add_parser(sub: Any) -> None:
@@ -98,7 +99,11 @@ def _update(args: argparse.Namespace) -> int:
         print(f"{exc}; run `neutroguide i18n extract` first", file=sys.stderr)
         return 1
     for u in done:
-        print(f"{u.path}: {u.untranslated} untranslated, {u.fuzzy} fuzzy, {u.obsolete} obsolete")
+        state = "written" if u.written else "unchanged"
+        dropped = f", {u.obsolete} obsolete dropped" if u.obsolete else ""
+        print(f"{u.path}: {u.untranslated} untranslated, {u.fuzzy} fuzzy{dropped} ({state})")
+        if u.restored_review:
+            print(f"{u.path}: restored {REVIEW_HEADER}: {u.restored_review} (from git)")
     return 0
 
 

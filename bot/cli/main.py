@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-COMMAND_MODULES = ("run", "chat", "validate", "db", "logs", "i18n")
+COMMAND_MODULES = ("run", "chat", "validate", "db", "logs", "i18n", "poster")
 
 
 def build_parser() -> argparse.ArgumentParser:

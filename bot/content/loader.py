@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -76,7 +77,7 @@ NODE_KEYS = {
 }
 SAY_KEYS = {"text", "note", "when", "safety"}
 CHOICE_KEYS = {"label", "goto", "when", "note"}
-INPUT_KEYS = {"kind", "save", "invalid", "min", "max"}
+INPUT_KEYS = {"kind", "save", "invalid", "min", "max", "diary"}
 BRANCH_KEYS = {"when", "goto"}
 #: Names a branch after typed input may read besides profile and settings.
 INPUT_NAMES = frozenset({"value"})
@@ -370,7 +371,11 @@ def _read_input(r: _FileReader, node_id: str, data: YMap) -> InputSpec | None:
             r.error(spec.value_pos[key], f"{key}: takes a number")
             value = None
         bounds[key] = float(value) if value is not None else None
-    return InputSpec(kind, save, invalid, bounds["min"], bounds["max"])
+    diary = spec.get("diary", False)
+    if not isinstance(diary, bool) or (diary and kind != "temperature"):
+        r.error(spec.value_pos["diary"], "diary: takes true or false, on a temperature input")
+        diary = False
+    return InputSpec(kind, save, invalid, bounds["min"], bounds["max"], diary)
 
 
 def _read_choices(r: _FileReader, dialog: str, node_id: str, data: YMap) -> list[Choice]:
@@ -515,13 +520,42 @@ def iter_files(directory: Path) -> Iterator[Path]:
     yield from sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
+#: Dialog sets already loaded in this process, by folder and the digest of every file in it.
+_LOADED: dict[tuple[str, tuple[tuple[str, bytes], ...]], DialogSet] = {}
+
+
 def load_dialogs(directory: Path | str) -> DialogSet:
     """Load and validate every dialog file in ``directory``.
+
+    Loading takes most of a second; a process that opens the service again (tests, the CLI)
+    gets the same read-only set back while no file in the folder changed (compared by
+    content, so an edit within one clock tick is still seen).
 
     Raises:
         ContentError: with every problem found, each naming file, line and what to do.
     """
     directory = Path(directory)
+    key = (str(directory.resolve()), _digests(directory))
+    if (cached := _LOADED.get(key)) is not None:
+        return cached
+    loaded = _LOADED[key] = _load_dialogs(directory)
+    return loaded
+
+
+def _digests(directory: Path) -> tuple[tuple[str, bytes], ...]:
+    found = []
+    for path in iter_files(directory):
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:  # refused unread by the real load
+                found.append((path.name, b"too big"))
+                continue
+            found.append((path.name, hashlib.blake2b(path.read_bytes()).digest()))
+        except OSError:
+            found.append((path.name, b""))  # the real load reports it
+    return tuple(found)
+
+
+def _load_dialogs(directory: Path) -> DialogSet:
     problems: list[Problem] = []
     pending = _Pending()
     dialogs: dict[str, Dialog] = {}

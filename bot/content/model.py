@@ -90,6 +90,8 @@ class InputSpec:
     invalid: Text | None
     minimum: float | None = None
     maximum: float | None = None
+    #: A temperature the person may keep in their diary ("Save this reading").
+    diary: bool = False
 
 
 @dataclass(frozen=True, slots=True)

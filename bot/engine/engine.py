@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from bot import diary
 from bot.content.loader import placeholders
 from bot.content.model import DialogSet, Node, Text
 from bot.engine.machine import DialogMachine
@@ -416,13 +417,19 @@ class Engine:
         profile = dict(session.profile)
         if spec.save:
             profile[spec.save] = value
+        actions: tuple[Action, ...] = ()
+        if spec.diary and isinstance(value, float) and parsed.unit is not None:
+            # Held until the person presses "Save this reading" (see bot/diary.py).
+            typed = parsed.typed if parsed.typed is not None else value
+            profile = diary.with_pending(profile, diary.Reading(now, value, typed, parsed.unit))
+            actions = ("reading",)
         answered = replace(self._push(push_from or session), profile=profile)
         nxt = self.machine.fire(node.id, "answer", self._ns(profile, value))
         replies: list[Reply] = []
         flags: list[tuple[str, str]] = []
         target = nxt if nxt is not None else self.dialogs.menu
         return self._result(
-            self._enter(answered, target, replies, flags, value), replies, now, flags
+            self._enter(answered, target, replies, flags, value), replies, now, flags, actions
         )
 
     def _typed_reading(self, text: str, lang: str) -> bool:

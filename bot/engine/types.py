@@ -60,7 +60,7 @@ class Reply:
     choices: tuple[ReplyChoice, ...] = ()
 
 
-Action = Literal["forget", "stop", "choose_language", "unanswered"]
+Action = Literal["forget", "stop", "choose_language", "unanswered", "reading"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,15 @@
 """``neutroguide i18n check``: what each catalog lacks or breaks, for translators and CI.
 
 Errors (exit non-zero): a catalog that cannot be read, a translation whose ``{placeholders}``
-differ from the English. Warnings: untranslated or fuzzy entries, safety-critical texts not
+differ from the English, a catalog without its ``X-Medical-Review`` header (``pybabel update``
+drops it). Warnings: untranslated or fuzzy entries, safety-critical texts not
 translated, texts over Telegram's 4,096 characters, button labels over 40, obsolete entries,
 a catalog older than ``messages.pot``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from bot import placeholders
 from bot.content.loader import MAX_LABEL, MAX_MESSAGE
 from bot.i18n.extract import BUTTON_TAG, SAFETY_TAG
 from bot.i18n.render import (
+    REVIEW_HEADER,
+    UNCHECKED_REVIEW,
     CatalogError,
     load_catalog,
     placeholder_names,
@@ -50,6 +54,8 @@ class LocaleReport:
     fuzzy: int = 0
     obsolete: int = 0
     not_in_catalog: int = 0
+    #: translated but unusable (placeholder mismatch): the bot shows the English instead.
+    broken_entries: int = 0
     review: str = ""
     broken: str | None = None
     placeholder_mismatches: list[Finding] = field(default_factory=list)
@@ -59,13 +65,33 @@ class LocaleReport:
 
     @property
     def percent(self) -> float:
-        """Share of entries translated and not fuzzy, 0-100."""
+        """Share of entries the bot shows translated (not fuzzy, not broken), 0-100."""
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def percent_shown(self) -> str:
+        """``percent`` for people: rounded down, so "100.0%" means every entry is done."""
+        return f"{math.floor(self.percent * 10) / 10:.1f}%"
+
+    @property
+    def review_missing(self) -> str | None:
+        """Why the review header is an error (``None`` when present)."""
+        if self.broken is not None or self.review.strip():
+            return None
+        return (
+            f"{self.path}: no {REVIEW_HEADER} header (`pybabel update` drops it); run "
+            "`neutroguide i18n update` to restore it from git, or add the line "
+            f'"{REVIEW_HEADER}: {UNCHECKED_REVIEW}\\n" to the header entry (msgid "")'
+        )
 
     @property
     def errors(self) -> bool:
         """Whether this catalog must not ship as it is."""
-        return self.broken is not None or bool(self.placeholder_mismatches)
+        return (
+            self.broken is not None
+            or bool(self.placeholder_mismatches)
+            or self.review_missing is not None
+        )
 
     @property
     def complete(self) -> bool:
@@ -80,8 +106,9 @@ class LocaleReport:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
         data = asdict(self)
-        data["percent"] = round(self.percent, 1)
+        data["percent"] = math.floor(self.percent * 10) / 10
         data["complete"] = self.complete
+        data["review_missing"] = self.review_missing
         return data
 
 
@@ -107,13 +134,7 @@ def _check_message(report: LocaleReport, msg: Message) -> None:
     safety = _has_tag(msg, SAFETY_TAG)
     if msg.fuzzy:
         report.fuzzy += 1
-    if done and not msg.fuzzy:
-        report.translated += 1
-    elif safety:
-        why = "fuzzy (the English changed)" if msg.fuzzy else "not translated"
-        report.safety_untranslated.append(
-            Finding(line, context, f"safety-critical text is {why}; people see English")
-        )
+    mismatches = len(report.placeholder_mismatches)
     source: set[str] = set()
     for msgid in _ids(msg):
         source |= placeholder_names(msgid) or set()
@@ -146,6 +167,18 @@ def _check_message(report: LocaleReport, msg: Message) -> None:
             report.long_labels.append(
                 Finding(line, context, f"button label is {len(form)} characters; max {MAX_LABEL}")
             )
+    broken = len(report.placeholder_mismatches) > mismatches  # the bot shows English
+    if done and not msg.fuzzy and broken:
+        report.broken_entries += 1
+    if done and not msg.fuzzy and not broken:
+        report.translated += 1
+    elif safety:
+        why = "fuzzy (the English changed)" if msg.fuzzy else "not translated"
+        if broken and not msg.fuzzy:
+            why = "broken (placeholder mismatch)"
+        report.safety_untranslated.append(
+            Finding(line, context, f"safety-critical text is {why}; people see English")
+        )
 
 
 def check_catalog(path: Path, template: Catalog | None = None) -> LocaleReport:
@@ -197,9 +230,9 @@ def table(reports: list[LocaleReport], details: bool = False) -> str:
         if r.broken:
             lines.append(f"{r.locale:<7}BROKEN  {r.broken}")
             continue
-        missing = r.total - r.translated - r.fuzzy + r.not_in_catalog
+        missing = r.total - r.translated - r.fuzzy - r.broken_entries + r.not_in_catalog
         lines.append(
-            f"{r.locale:<7}{r.percent:>6.1f}%{r.fuzzy:>7}{missing:>9}"
+            f"{r.locale:<7}{r.percent_shown:>7}{r.fuzzy:>7}{missing:>9}"
             f"{len(r.placeholder_mismatches):>8}{len(r.too_long):>7}{len(r.long_labels):>10}"
             f"{len(r.safety_untranslated):>8}{r.obsolete:>10}  {r.review or '(no review header)'}"
         )
@@ -222,4 +255,6 @@ def table(reports: list[LocaleReport], details: bool = False) -> str:
             )
         if r.broken:
             lines.append(f"{r.broken} (error)")
+        if r.review_missing:
+            lines.append(f"{r.review_missing} (error)")
     return "\n".join(lines)

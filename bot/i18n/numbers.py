@@ -52,6 +52,8 @@ class Parsed:
     value: float | bool | str | None
     problem: Problem | None = None
     unit: str | None = None
+    #: A temperature's number as typed, in its own unit (``value`` is always °C).
+    typed: float | None = None
 
 
 #: Arabic decimal and thousands separators, read as the Latin ones.
@@ -96,7 +98,7 @@ def parse_temperature(text: str, locale: str = "en") -> Parsed:
     celsius = (value - 32) * 5 / 9 if unit == "F" else value
     if not CELSIUS_RANGE[0] <= celsius <= CELSIUS_RANGE[1]:
         return Parsed(None, "range", unit)
-    return Parsed(round(celsius, 1), None, unit)
+    return Parsed(round(celsius, 1), None, unit, value)
 
 
 def _babel_locale(locale: str) -> Locale:

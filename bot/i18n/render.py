@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
+import io
 import logging
 import re
 from collections import Counter
@@ -174,13 +176,30 @@ def load_catalog(path: Path, warn: bool = True) -> LocaleCatalog:
     Raises:
         CatalogError: the file is not a readable catalog (the message names file and line).
     """
-    locale = path.parent.parent.name
     try:
         raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}:1: {exc}") from exc
+    key = (str(path.resolve()), hashlib.blake2b(raw).digest())
+    if (cached := _LOADED.get(key)) is not None:
+        return cached
+    loaded = _parse_catalog(path, raw, warn)
+    if not loaded.rejected:  # one with rejected entries is read again, so it warns again
+        _LOADED[key] = loaded
+    return loaded
+
+
+#: Catalogs already read in this process, by file and content digest (reading one takes a
+#: few hundred milliseconds; tests and the CLI open the service many times).
+_LOADED: dict[tuple[str, bytes], LocaleCatalog] = {}
+
+
+def _parse_catalog(path: Path, raw: bytes, warn: bool) -> LocaleCatalog:
+    locale = path.parent.parent.name
+    try:
         text = raw.decode("utf-8")
         _check_syntax(text, path)
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(raw), locale=locale, abort_invalid=True)
     except PoFileError as exc:
         raise CatalogError(f"{path}:{exc.lineno}: {exc}") from exc
     except UnicodeDecodeError as exc:

@@ -2,7 +2,12 @@
 
 ``pybabel extract/update/init`` work on this project as they are; these functions do the same
 with the project's settings (``babel.cfg``, ``locales/``) and keep the ``X-Medical-Review``
-header, which Babel's update drops.
+header, which Babel's update drops (a header ``pybabel update`` already dropped is restored
+from the last committed version of the file).
+
+Files are written in polib's layout (:data:`WRAP_WIDTH`), so a script that edits one entry
+with polib and saves changes one line; a file whose text would not change is not written.
+Obsolete (``#~``) entries are dropped: git keeps the history, translators need not see them.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polib
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -35,6 +42,10 @@ VERSION = "0.1"
 COPYRIGHT = "the NeutroGuide contributors"
 DOMAIN = "messages"
 TEMPLATE = f"{DOMAIN}.pot"
+#: polib's default ``wrapwidth``: catalogs are written exactly as ``polib.pofile(...).save()``
+#: writes them (Babel's ``write_po`` wraps at 76 and GNU gettext/Poedit at 79, each with its
+#: own rules; see docs/translating.md, "File layout").
+WRAP_WIDTH = 78
 #: GNU gettext / Weblate plural rules where Babel's built-in table differs (Arabic: Babel
 #: swaps forms 4 and 5; Poedit and Weblate use these).
 PLURAL_FORMS = {
@@ -54,6 +65,8 @@ class Updated:
     untranslated: int
     fuzzy: int
     obsolete: int
+    written: bool = True
+    restored_review: str | None = None
 
 
 def po_path(locales_dir: Path, locale: str) -> Path:
@@ -115,17 +128,31 @@ def _drop_stale_previous(catalog: Catalog) -> None:
             msg.user_comments = [c for c in msg.user_comments if not c.lstrip().startswith("|")]
 
 
-def _write(path: Path, catalog: Catalog, extra_headers: dict[str, str]) -> None:
+def serialize(catalog: Catalog, extra_headers: dict[str, str] | None = None) -> str:
+    """The text of ``catalog`` in the project's file layout, obsolete entries left out.
+
+    Babel writes the entries (no wrapping), polib lays them out (wrapping at
+    :data:`WRAP_WIDTH`, header fields in its fixed order), so the result is what polib
+    itself would save. ``extra_headers`` (``X-`` fields Babel does not keep) are added.
+    """
     _drop_stale_previous(catalog)
+    catalog.obsolete.clear()
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True)
-    text = buffer.getvalue().decode("utf-8")
-    if extra_headers:
-        marker = '"MIME-Version: 1.0\\n"\n'
-        lines = "".join(f'"{name}: {value}\\n"\n' for name, value in extra_headers.items())
-        text = text.replace(marker, lines + marker, 1)
+    write_po(buffer, catalog, width=0, include_previous=True)
+    po = polib.pofile(buffer.getvalue().decode("utf-8"), wrapwidth=WRAP_WIDTH)
+    for name, value in (extra_headers or {}).items():
+        po.metadata[name] = value
+    return str(po)
+
+
+def _write(path: Path, catalog: Catalog, extra_headers: dict[str, str]) -> bool:
+    """Write ``catalog`` to ``path`` unless the file already holds exactly that text."""
+    data = serialize(catalog, extra_headers).encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(data)
+    return True
 
 
 def _without_date(text: str) -> str:
@@ -139,13 +166,33 @@ def write_template(catalog: Catalog, path: Path) -> bool:
         Whether the file was written (several people extracting the same content write
         nothing, so there is nothing to commit or to conflict on).
     """
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76)
-    new = buffer.getvalue().decode("utf-8")
+    new = serialize(catalog)
     if path.exists() and _without_date(path.read_text(encoding="utf-8")) == _without_date(new):
         return False
-    _write(path, catalog, {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new, encoding="utf-8")
     return True
+
+
+def committed_review(path: Path) -> str | None:
+    """The review header of ``path`` as last committed to git (None without git or header).
+
+    Used to put back a header that ``pybabel update`` (or another tool) dropped.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "show", f"HEAD:./{path.name}"],
+            cwd=path.parent,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    value = read_headers(done.stdout.decode("utf-8", "replace")).get(REVIEW_HEADER, "")
+    return value or None
 
 
 def _extra_headers(path: Path) -> dict[str, str]:
@@ -162,7 +209,9 @@ def update(locales_dir: Path, locales: list[str] | None = None) -> list[Updated]
     """Merge ``messages.pot`` into each catalog, as ``pybabel update`` does.
 
     New texts arrive untranslated, changed ones fuzzy (with the previous English shown),
-    removed ones obsolete (``#~``). ``X-`` headers such as the review status are kept.
+    removed ones are dropped (``Updated.obsolete`` counts them). ``X-`` headers such as the
+    review status are kept; a review header that is missing is restored from git when the
+    committed file has one. A catalog whose text does not change is not written.
 
     Raises:
         FileNotFoundError: there is no ``messages.pot``; run extract first.
@@ -175,8 +224,14 @@ def update(locales_dir: Path, locales: list[str] | None = None) -> list[Updated]
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=locale)
         extra = _extra_headers(path)
+        restored = None
+        if not extra.get(REVIEW_HEADER):
+            restored = committed_review(path)
+            if restored:
+                extra[REVIEW_HEADER] = restored
         catalog.update(template, update_header_comment=False)
-        _write(path, catalog, extra)
+        obsolete = len(catalog.obsolete)
+        written = _write(path, catalog, extra)
         messages = [m for m in catalog if m.id]
         done.append(
             Updated(
@@ -184,7 +239,9 @@ def update(locales_dir: Path, locales: list[str] | None = None) -> list[Updated]
                 path,
                 untranslated=sum(1 for m in messages if not _translated(m.string)),
                 fuzzy=sum(1 for m in messages if m.fuzzy),
-                obsolete=len(catalog.obsolete),
+                obsolete=obsolete,
+                written=written,
+                restored_review=restored,
             )
         )
     return done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 #: Marks a sentence boundary in folded text; nothing matches across one.
 CLAUSE = "|"
@@ -53,6 +53,7 @@ _OTHER = re.compile(r"[^\w.,°%:/|]+")
 # Numbers stand apart from letters and units: 38.5c → 38.5 c, 3yo → 3 yo, 38° → 38 °.
 _APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
 _SPACES = re.compile(r" {2,}")
+_WORDS = re.compile(r"[^ ]+")
 _BARS = re.compile(r"(?: \|)+")
 
 
@@ -63,12 +64,15 @@ def fold_chars(text: str) -> str:
     return _MARKS.sub("", text).casefold().translate(_TABLE)
 
 
-def fold(text: str, replace: Mapping[str, str] | None = None) -> str:
+def fold(
+    text: str, replace: Mapping[str, str] | None = None, keep: Callable[[str], bool] | None = None
+) -> str:
     """Fold ``text`` for matching: words separated by single spaces, padded by one each side.
 
     Clause punctuation becomes ``|``; every other symbol and emoji becomes a space, after
     ``replace`` has turned listed ones (🤒 → fever) into words; a comma stays as ``,``.
-    ``"He's 38,5, hot!!"`` becomes ``" he s 38,5 , hot | "``.
+    ``"He's 38,5, hot!!"`` becomes ``" he s 38,5 , hot | "``. Words for which ``keep`` is
+    true keep their digits and letters together (Arabizi: ``7arara``).
     """
     text = fold_chars(text)
     if replace:
@@ -79,7 +83,10 @@ def fold(text: str, replace: Mapping[str, str] | None = None) -> str:
     text = _BREAK.sub(" | ", text)
     text = _COMMAS.sub(" , ", text)
     text = _OTHER.sub(" ", text)
-    text = _APART.sub(" ", text)
+    if keep is None:
+        text = _APART.sub(" ", text)
+    else:
+        text = _WORDS.sub(lambda m: m[0] if keep(m[0]) else _APART.sub(" ", m[0]), text)
     text = _BARS.sub(" |", _SPACES.sub(" ", f" {text} "))
     return _SPACES.sub(" ", text)
 

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
+from bot.safety.dialect import keep_arabizi, variants
 from bot.safety.normalize import bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
@@ -53,6 +54,9 @@ EMERGENCY_RULES = frozenset(
         "sign.mottled_skin",
         "sign.very_pale",
         "sign.bleeding",
+        # UK Sepsis Trust, sepsis.yaml, who_to_call.yaml: extreme shivering (other shivering
+        # and rigors: the care team now).
+        "sign.extreme_shivering",
         # sepsis.yaml and who_to_call.yaml: call the emergency number first (UK Sepsis Trust).
         "sign.no_wee",
     }
@@ -267,6 +271,8 @@ class _Language:
         )
         self.not_typos = {w for c in lists("not_typos") for w in c.words}
         self.fuzzy_min = min(f.fuzzy_min_length for f in files)
+        self.language = files[0].language
+        self.keep = keep_arabizi if self.language == "ar" else None
         vocab: set[str] = set()
         for f in files:
             words = [w for p in f.phrases for w in p.compiled.words]
@@ -277,6 +283,9 @@ class _Language:
         known.update(w for f in files for cs in f.lists.values() for c in cs for w in c.words)
         known.update(w for f in files for cs in f.temperature.values() for c in cs for w in c.words)
         known.update(w for f in files for w in f.concept_words)
+        for f in files:
+            for group in (*f.time.values(), *f.baby.values(), f.negation_before, f.negation_after):
+                known.update(w for c in group for w in c.words)
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
         self.known = frozenset(known)
@@ -292,6 +301,11 @@ class _Language:
         fixed = self.typos.get(token)
         if fixed is not None:
             return fixed
+        if token not in self.known:
+            # a dialect spelling of a rule word (Arabic: وسخنه → سخنه, كرشو → كرشه)
+            for other in variants(token, self.language):
+                if other in self.known:
+                    return other
         if (
             len(token) < self.fuzzy_min - 1
             or token in self.known
@@ -316,7 +330,7 @@ class _Language:
 
     def prepare(self, text: str) -> str:
         """Fold ``text``, fix misspellings and drop ignored phrases."""
-        folded = fold(text, self.replace)
+        folded = fold(text, self.replace, self.keep)
         folded = " ".join(self.correct(t) for t in folded.split(" "))
         for f in self.files:
             folded = f.ignore.remove(folded)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import math
 import time
@@ -15,12 +16,14 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
 
 from bot.engine.types import Session
 from bot.store.errors import StoreUnavailable
+from bot.store.inline import InlineSqlite
 from bot.store.protocol import (
     Conversation,
     Direction,
@@ -108,7 +111,10 @@ def create_engine(url: str) -> AsyncEngine:
         # One shared connection, or every connection would see its own empty database.
         engine = create_async_engine(async_url, poolclass=StaticPool, hide_parameters=True)
     else:
-        engine = create_async_engine(async_url, pool_pre_ping=True, hide_parameters=True)
+        # No pre-ping on PostgreSQL: it is a round trip on every checkout, and a turn that
+        # finds its pooled connection dead retries once on a new one (SqlStore.turn).
+        pre_ping = make_url(async_url).get_backend_name() != "postgresql"
+        engine = create_async_engine(async_url, pool_pre_ping=pre_ping, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
     return engine
@@ -119,6 +125,29 @@ def _status(value: str) -> Status:
         if value == status:
             return status
     raise ValueError(f"unknown person status {value!r} in the database")
+
+
+def _loaded(row: sa.Row[Any] | None) -> tuple[Person, Session] | None:
+    """A person and their session from a row of the load statement (``None``: nobody)."""
+    if row is None:
+        return None
+    person = Person(
+        pseudonym=row.pseudonym,
+        locale=row.locale,
+        consent=bool(row.consent),
+        status=_status(row.status),
+        notices=tuple(row.notices or ()),
+    )
+    if row.session_pseudonym is None:
+        return person, Session()
+    session = Session(
+        node=row.node,
+        history=tuple(row.history or ()),
+        profile=dict(row.profile or {}),
+        updated_at=float(row.session_updated_at),
+        waiting=row.waiting,
+    )
+    return person, session
 
 
 def _row_to_log(row: sa.Row[Any]) -> LogRow:
@@ -133,6 +162,62 @@ def _row_to_log(row: sa.Row[Any]) -> LogRow:
         at=float(row.at),
     )
 
+
+#: A turn's whole write on PostgreSQL in one statement (one round trip instead of five): claim
+#: the input id, then, only if the claim was new, upsert person and session and insert the log
+#: rows and the outbox entry. Every part sees the same snapshot; the foreign key from sessions
+#: to people is checked at the end of the statement, so a new person works. Returns 1 when the
+#: claim was new, 0 when the input was already processed (nothing written).
+_PG_WRITE_SQL = """
+WITH claim AS ({claim}),
+person AS (
+    INSERT INTO people (pseudonym, locale, consent, status, notices, created_at, updated_at)
+    SELECT :who, CAST(:locale AS varchar), CAST(:consent AS boolean), CAST(:status AS varchar),
+           CAST(:notices AS json), CAST(:now AS double precision), CAST(:now AS double precision)
+    WHERE EXISTS (SELECT 1 FROM claim)
+    ON CONFLICT (pseudonym) DO UPDATE SET locale = excluded.locale, consent = excluded.consent,
+        status = excluded.status, notices = excluded.notices, updated_at = excluded.updated_at
+    RETURNING 1
+),
+session AS (
+    INSERT INTO sessions (pseudonym, node, history, profile, waiting, updated_at)
+    SELECT :who, CAST(:node AS text), CAST(:history AS json), CAST(:profile AS json),
+           CAST(:waiting AS varchar), CAST(:session_at AS double precision)
+    WHERE EXISTS (SELECT 1 FROM claim)
+    ON CONFLICT (pseudonym) DO UPDATE SET node = excluded.node, history = excluded.history,
+        profile = excluded.profile, waiting = excluded.waiting, updated_at = excluded.updated_at
+    RETURNING 1
+),
+logged AS (
+    INSERT INTO conversation_log
+        (at, pseudonym, direction, kind, node, message_id, text, flag, rule)
+    SELECT CAST(e.r->>'at' AS double precision), :who, e.r->>'direction', e.r->>'kind',
+           e.r->>'node', e.r->>'message_id', e.r->>'text', e.r->>'flag', e.r->>'rule'
+    FROM json_array_elements(CAST(:rows AS json)) WITH ORDINALITY AS e(r, n)
+    WHERE EXISTS (SELECT 1 FROM claim)
+    ORDER BY e.n
+    RETURNING 1
+),
+boxed AS (
+    INSERT INTO outbox (id, input_id, pseudonym, payload, at)
+    SELECT CAST(:answer_id AS varchar), CAST(:input_id AS varchar), :who,
+           CAST(:payload AS json), CAST(:now AS double precision)
+    WHERE CAST(:answer_id AS varchar) IS NOT NULL AND EXISTS (SELECT 1 FROM claim)
+    RETURNING 1
+)
+SELECT count(*) FROM claim
+"""
+_PG_WRITE = sa.text(
+    _PG_WRITE_SQL.format(
+        claim="INSERT INTO processed_inputs (input_id, pseudonym, at) "
+        "VALUES (CAST(:input_id AS varchar), :who, CAST(:now AS double precision)) "
+        "ON CONFLICT (input_id) DO NOTHING RETURNING 1"
+    )
+)
+#: The same without an input id to claim (a language set from the terminal chat).
+_PG_WRITE_UNCLAIMED = sa.text(
+    _PG_WRITE_SQL.format(claim="SELECT 1 WHERE CAST(:input_id AS varchar) IS NULL")
+)
 
 #: Columns an upsert overwrites (``created_at`` keeps its first value).
 _PERSON_FIELDS = ("locale", "consent", "status", "notices", "updated_at")
@@ -158,6 +243,12 @@ class SqlStore:
             asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
         )
         self._prober: AsyncEngine | None = None  # see ping()
+        # A SQLite file: the turn's statements run on the event loop (bot/store/inline.py).
+        self._inline: InlineSqlite | None = (
+            InlineSqlite(engine.url, _sqlite_on_connect, SQLITE_BUSY_TIMEOUT_MS)
+            if self._dialect == "sqlite" and self._lock is None
+            else None
+        )
         self._prepare_statements()
 
     def _prepare_statements(self) -> None:
@@ -188,6 +279,7 @@ class SqlStore:
             .limit(1)
         )
         self._log_stmt = conversation_log.insert()
+        self._delivered_stmt = outbox.delete().where(outbox.c.id == sa.bindparam("id"))
         self._outbox_stmt = outbox.insert()
         self._load_stmt = (
             sa.select(people, sessions.c.node, sessions.c.history, sessions.c.profile)
@@ -249,11 +341,8 @@ class SqlStore:
         if self._dialect != "postgresql":
             yield _PlainTurn(self, pseudonym)
             return
-        async with _passing_as_unavailable():
-            conn = await self.engine.connect()
+        conn = await self._locked(pseudonym)
         try:
-            async with _passing_as_unavailable():
-                await conn.execute(self._lock_stmt, {"key": turn_lock_key(pseudonym)})
             yield _LockedTurn(self, conn, pseudonym)
         finally:
             # Rolls back whatever was not committed, which releases the lock; a connection
@@ -261,34 +350,40 @@ class SqlStore:
             with contextlib.suppress(*_PASSING):
                 await conn.close()
 
+    async def _locked(self, pseudonym: str) -> AsyncConnection:
+        """A connection whose transaction holds the person's advisory lock.
+
+        The pool does not pre-ping: a pooled connection the server closed (a restart) fails
+        the lock statement, before anything was done, so that is retried once on a new one.
+        """
+        async with _passing_as_unavailable():
+            for attempt in (1, 2):
+                conn = await self.engine.connect()
+                try:
+                    await conn.execute(self._lock_stmt, {"key": turn_lock_key(pseudonym)})
+                    return conn
+                except DBAPIError as exc:
+                    with contextlib.suppress(*_PASSING):
+                        await conn.close()
+                    if attempt == 2 or not exc.connection_invalidated:
+                        raise
+        raise AssertionError("unreachable")
+
     async def load(self, pseudonym: str) -> tuple[Person, Session] | None:
         """The person and their session, or ``None`` for someone new."""
+        if self._inline is not None:
+            async with _passing_as_unavailable():
+                return await self._inline.read(lambda conn: self._load_sync(conn, pseudonym))
         async with self._read() as conn:
             return await self._load_on(conn, pseudonym)
 
     async def _load_on(
         self, conn: AsyncConnection, pseudonym: str
     ) -> tuple[Person, Session] | None:
-        row = (await conn.execute(self._load_stmt, {"who": pseudonym})).first()
-        if row is None:
-            return None
-        person = Person(
-            pseudonym=row.pseudonym,
-            locale=row.locale,
-            consent=bool(row.consent),
-            status=_status(row.status),
-            notices=tuple(row.notices or ()),
-        )
-        if row.session_pseudonym is None:
-            return person, Session()
-        session = Session(
-            node=row.node,
-            history=tuple(row.history or ()),
-            profile=dict(row.profile or {}),
-            updated_at=float(row.session_updated_at),
-            waiting=row.waiting,
-        )
-        return person, session
+        return _loaded((await conn.execute(self._load_stmt, {"who": pseudonym})).first())
+
+    def _load_sync(self, conn: Connection, pseudonym: str) -> tuple[Person, Session] | None:
+        return _loaded(conn.execute(self._load_stmt, {"who": pseudonym}).first())
 
     async def commit(
         self,
@@ -311,6 +406,18 @@ class SqlStore:
         Raises:
             StoreUnavailable: the database cannot be written now (locked, unreachable).
         """
+        if self._inline is not None:
+            claim, writes = self._writes(person, session, rows, input_id, answer)
+
+            def work(conn: Connection) -> bool:
+                if claim is not None and conn.execute(self._claim_stmt, claim).rowcount != 1:
+                    return False  # nothing was written: the commit that follows is empty
+                for statement, values in writes:
+                    conn.execute(statement, values)
+                return True
+
+            async with _passing_as_unavailable():
+                return await self._inline.write(work)
         async with self._begin() as conn:
             if not await self._write_on(conn, person, session, rows, input_id, answer):
                 await conn.rollback()
@@ -328,30 +435,84 @@ class SqlStore:
     ) -> bool:
         """The statements of :meth:`commit` on ``conn``; ``False`` (nothing written) when
         ``input_id`` was already processed. The caller commits."""
+        if self._dialect == "postgresql":
+            values = self._pg_write_values(person, session, rows, input_id, answer)
+            statement = _PG_WRITE if input_id is not None else _PG_WRITE_UNCLAIMED
+            return bool((await conn.execute(statement, values)).scalar())
+        claim, writes = self._writes(person, session, rows, input_id, answer)
+        if claim is not None and (await conn.execute(self._claim_stmt, claim)).rowcount != 1:
+            return False
+        for statement, values in writes:
+            await conn.execute(statement, values)
+        return True
+
+    def _pg_write_values(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None,
+    ) -> dict[str, Any]:
+        """The parameters of :data:`_PG_WRITE`: JSON columns and the log rows as JSON text."""
         now = self._clock()
-        if input_id is not None:
-            claim = {"input_id": input_id, "pseudonym": person.pseudonym, "at": now}
-            if (await conn.execute(self._claim_stmt, claim)).rowcount != 1:
-                return False
-        await conn.execute(self._person_stmt, self._person_values(person, now))
-        await conn.execute(self._session_stmt, self._session_values(person.pseudonym, session))
+        who = person.pseudonym
+        log_rows = [self._log_values(who, row, now) for row in rows]
+        return {
+            "input_id": input_id,
+            "who": who,
+            "now": now,
+            "locale": person.locale,
+            "consent": person.consent,
+            "status": person.status,
+            "notices": json.dumps(list(person.notices)),
+            "node": session.node,
+            "history": json.dumps(list(session.history)),
+            "profile": json.dumps(_json_safe_profile(session.profile)),
+            "waiting": session.waiting,
+            "session_at": session.updated_at,
+            "rows": json.dumps(log_rows),
+            "answer_id": answer.id if answer is not None else None,
+            "payload": json.dumps(dict(answer.payload)) if answer is not None else None,
+        }
+
+    def _writes(
+        self,
+        person: Person,
+        session: Session,
+        rows: Sequence[LogRow],
+        input_id: str | None,
+        answer: Unsent | None,
+    ) -> tuple[dict[str, Any] | None, list[tuple[Any, Any]]]:
+        """The processed-input claim (``None`` without an input id) and the statements of a
+        commit with their values, in order."""
+        now = self._clock()
+        pseudonym = person.pseudonym
+        claim = (
+            None if input_id is None else {"input_id": input_id, "pseudonym": pseudonym, "at": now}
+        )
+        writes: list[tuple[Any, Any]] = [
+            (self._person_stmt, self._person_values(person, now)),
+            (self._session_stmt, self._session_values(pseudonym, session)),
+        ]
         if rows:
-            await conn.execute(
-                self._log_stmt, [self._log_values(person.pseudonym, row, now) for row in rows]
-            )
+            writes.append((self._log_stmt, [self._log_values(pseudonym, r, now) for r in rows]))
         if answer is not None:
             entry = {
                 "id": answer.id,
                 "input_id": input_id,
-                "pseudonym": person.pseudonym,
+                "pseudonym": pseudonym,
                 "payload": dict(answer.payload),
                 "at": now,
             }
-            await conn.execute(self._outbox_stmt, entry)
-        return True
+            writes.append((self._outbox_stmt, entry))
+        return claim, writes
 
     async def unsent(self, input_id: str) -> Unsent | None:
         """The outbox entry of an already processed input, if it was never confirmed sent."""
+        if self._inline is not None:
+            async with _passing_as_unavailable():
+                return await self._inline.read(lambda conn: self._unsent_sync(conn, input_id))
         async with self._read() as conn:
             return await self._unsent_on(conn, input_id)
 
@@ -359,10 +520,26 @@ class SqlStore:
         row = (await conn.execute(self._unsent_stmt, {"input_id": input_id})).first()
         return None if row is None else Unsent(row.id, dict(row.payload))
 
+    def _unsent_sync(self, conn: Connection, input_id: str) -> Unsent | None:
+        row = conn.execute(self._unsent_stmt, {"input_id": input_id}).first()
+        return None if row is None else Unsent(row.id, dict(row.payload))
+
     async def delivered(self, outbox_id: str) -> None:
         """The answer ``outbox_id`` was sent: delete it (its text is not kept any longer)."""
+        if self._inline is not None:
+            async with _passing_as_unavailable():
+                await self._inline.write(
+                    lambda conn: conn.execute(self._delivered_stmt, {"id": outbox_id})
+                )
+            return
+        if self._dialect == "postgresql":
+            # One statement needs no transaction around it: autocommit saves BEGIN and COMMIT.
+            async with _passing_as_unavailable(), self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(self._delivered_stmt, {"id": outbox_id})
+            return
         async with self._begin() as conn:
-            await conn.execute(outbox.delete().where(outbox.c.id == outbox_id))
+            await conn.execute(self._delivered_stmt, {"id": outbox_id})
 
     @staticmethod
     def _person_values(person: Person, now: float) -> dict[str, Any]:
@@ -712,6 +889,8 @@ class SqlStore:
 
     async def close(self) -> None:
         """Release connections."""
+        if self._inline is not None:
+            await self._inline.close()
         if self._prober is not None:
             await self._prober.dispose()
         await self.engine.dispose()

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import socket
@@ -58,8 +60,11 @@ _STRING_PARAMS = frozenset(
         "secret_token",
         "parse_mode",
         "inline_message_id",
+        "caption",
     }
 )
+#: Telegram's limit for a photo's or document's caption.
+CAPTION_LIMIT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,10 @@ class StoredMessage:
     text: str
     reply_markup: dict[str, Any] | None
     edits: int = 0
+    #: ``"photo"`` or ``"document"`` for a sent file (``text`` is then its caption).
+    media: str | None = None
+    file: bytes = b""
+    file_name: str = ""
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -122,6 +131,20 @@ class StoredMessage:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "NeutroGuide"},
             "text": self.text,
         }
+        if self.media is not None:
+            unique = f"{self.media}{self.chat_id}-{self.message_id}"
+            del data["text"]
+            data["caption"] = self.text
+            if self.media == "photo":
+                data["photo"] = [
+                    {"file_id": unique, "file_unique_id": unique, "width": 1, "height": 1}
+                ]
+            else:
+                data["document"] = {
+                    "file_id": unique,
+                    "file_unique_id": unique,
+                    "file_name": self.file_name,
+                }
         if self.reply_markup:
             data["reply_markup"] = self.reply_markup
         return data
@@ -146,6 +169,23 @@ class _ApiError(Exception):
         self.description = description
         self.retry_after = retry_after
         self.html = html
+
+
+def _multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
+    """Form fields and uploaded files ({name: (filename, bytes)}) of a multipart body."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, str] = {}
+    files: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            files[str(name)] = (filename, payload)
+        else:
+            fields[str(name)] = payload.decode("utf-8")
+    return fields, files
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -580,9 +620,19 @@ class FakeBotAPI:
         if request.path_params["token"] != self.token:
             return self._error(401, "Unauthorized")
         body = await request.body()
-        if request.headers.get("content-type", "").startswith("application/json") and body:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json") and body:
             raw: dict[str, str] = json.loads(body)
             params = dict(raw)
+        elif content_type.startswith("multipart/form-data"):
+            fields, files = _multipart(content_type, body)
+            params = _decode(fields)
+            for name, (filename, content) in files.items():
+                params[name] = {"filename": filename, "content": content}
+            # PTB names the upload in the field ("attach://<name>"): resolve it.
+            for key, value in list(params.items()):
+                if isinstance(value, str) and value.startswith("attach://"):
+                    params[key] = params.pop(value[len("attach://") :], value)
         else:
             params = _decode(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
             params.update(_decode(dict(request.query_params)))
@@ -700,6 +750,34 @@ class FakeBotAPI:
         self._chat_changed(chat_id)
         return message.to_api(self._chats[chat_id])
 
+    async def _send_file(self, params: dict[str, Any], media: str) -> dict[str, Any]:
+        chat_id = self._chat_for(params)
+        upload = params.get(media)
+        if not isinstance(upload, dict) or not upload.get("content"):
+            raise _ApiError(400, f"Bad Request: there is no {media} in the request")
+        caption = str(params.get("caption") or "")
+        if len(caption) > CAPTION_LIMIT:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        message = StoredMessage(
+            chat_id,
+            next(counter),
+            caption,
+            params.get("reply_markup"),
+            media=media,
+            file=bytes(upload["content"]),
+            file_name=str(upload["filename"]),
+        )
+        self.messages.setdefault(chat_id, []).append(message)
+        self._chat_changed(chat_id)
+        return message.to_api(self._chats[chat_id])
+
+    async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "photo")
+
+    async def _m_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "document")
+
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find(params)
         markup = params.get("reply_markup") or None
@@ -707,6 +785,7 @@ class FakeBotAPI:
             raise _ApiError(400, "Bad Request: message is not modified")
         message.reply_markup = markup
         message.edits += 1
+        self._chat_changed(message.chat_id)
         return message.to_api(self._chats[message.chat_id])
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -717,6 +796,7 @@ class FakeBotAPI:
         message.text = str(params["text"])
         message.reply_markup = markup
         message.edits += 1
+        self._chat_changed(message.chat_id)
         return message.to_api(self._chats[message.chat_id])
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> bool:

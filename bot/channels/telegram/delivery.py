@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
@@ -211,6 +211,8 @@ class Sender:
         edit_markup: ``Bot.edit_message_reply_markup``.
         retrying: how failed calls are retried.
         keyboards: the live keyboards of every chat.
+        send_photo: ``Bot.send_photo`` (for a part with a picture).
+        send_document: ``Bot.send_document`` (for a part with a file).
     """
 
     def __init__(
@@ -219,11 +221,15 @@ class Sender:
         edit_markup: Callable[..., Awaitable[object]],
         retrying: Retrying,
         keyboards: Keyboards,
+        send_photo: Callable[..., Awaitable[Message]] | None = None,
+        send_document: Callable[..., Awaitable[Message]] | None = None,
     ) -> None:
         self._send_message = send_message
         self._edit_markup = edit_markup
         self._retrying = retrying
         self._keyboards = keyboards
+        self._send_photo = send_photo
+        self._send_document = send_document
 
     async def deliver(self, chat_id: int, parts: list[Part], pressed: int | None) -> bool:
         """Send ``parts`` in order; then, if Telegram confirmed every one, remove the old
@@ -262,8 +268,19 @@ class Sender:
     async def _send(self, chat_id: int, part: Part) -> Message | None:
         """Send one message; None when it was not confirmed and cannot be sent again now."""
         markup = _keyboard(part.buttons)
+        attachment = part.attachment
 
         async def send() -> Message:
+            if attachment is not None and attachment.content:
+                upload = InputFile(attachment.content, filename=attachment.filename)
+                if attachment.kind == "photo" and self._send_photo is not None:
+                    return await self._send_photo(
+                        chat_id, upload, caption=part.text, reply_markup=markup
+                    )
+                if attachment.kind == "document" and self._send_document is not None:
+                    return await self._send_document(
+                        chat_id, upload, caption=part.text, reply_markup=markup
+                    )
             return await self._send_message(chat_id, part.text, reply_markup=markup)
 
         try:

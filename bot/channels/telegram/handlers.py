@@ -176,7 +176,12 @@ class TelegramHandlers:
                 raise Blocked
             if not outcome.duplicate and outcome.messages:
                 sender = Sender(
-                    bot.send_message, bot.edit_message_reply_markup, self._call, self._keyboards
+                    bot.send_message,
+                    bot.edit_message_reply_markup,
+                    self._call,
+                    self._keyboards,
+                    bot.send_photo,
+                    bot.send_document,
                 )
                 # The outbox entry is confirmed only when Telegram confirmed every message;
                 # Undelivered (Telegram down) leaves it for the redelivered update's replay.

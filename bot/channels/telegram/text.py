@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.service import Outbound
+from bot.service import Attachment, Outbound
 
 #: Telegram's limit for one message, counted (conservatively) in UTF-16 code units.
 MESSAGE_LIMIT = 4096
@@ -84,6 +84,12 @@ class Part:
     buttons: tuple[tuple[str, str], ...] = ()
     #: Emergency advice: sent again even when a copy may already have arrived.
     urgent: bool = False
+    #: A photo or file sent with ``text`` as its caption.
+    attachment: Attachment | None = None
+
+
+#: Telegram's limit for a photo's or file's caption.
+CAPTION_LIMIT = 1024
 
 
 def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Part]:
@@ -92,7 +98,8 @@ def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Pa
     Consecutive messages are joined into one (as paragraphs) while they fit, so a step is one
     message with its keyboard at the bottom: easier to read, and well within Telegram's
     one-message-per-second-per-chat pace. An urgent message always stands alone, so the
-    emergency advice is its own bubble; a message with buttons ends a group. Text longer
+    emergency advice is its own bubble; a message with buttons ends a group; a message with
+    a picture or file is sent alone, its text the caption. Text longer
     than ``limit`` is split at paragraph boundaries, the buttons going under the last part.
 
     Args:
@@ -103,7 +110,18 @@ def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Pa
         The messages to send, in order.
     """
     groups: list[tuple[str, tuple[tuple[str, str], ...], bool]] = []
+    parts: list[Part] = []
     for message in messages:
+        if message.attachment is not None:
+            # A picture or file stands alone, its text as the caption (cut to Telegram's
+            # limit: captions are short by design).
+            parts.extend(_parts(groups, limit))
+            groups = []
+            caption = message.text
+            if utf16_len(caption) > CAPTION_LIMIT:
+                caption = split_text(caption, CAPTION_LIMIT - 1)[0] + "…"
+            parts.append(Part(caption, message.buttons, message.urgent, message.attachment))
+            continue
         if groups:
             text, buttons, urgent = groups[-1]
             joined = f"{text}\n\n{message.text}"
@@ -111,6 +129,10 @@ def compose(messages: Sequence[Outbound], limit: int = MESSAGE_LIMIT) -> list[Pa
                 groups[-1] = (joined, message.buttons, False)
                 continue
         groups.append((message.text, message.buttons, message.urgent))
+    return parts + _parts(groups, limit)
+
+
+def _parts(groups: list[tuple[str, tuple[tuple[str, str], ...], bool]], limit: int) -> list[Part]:
     parts: list[Part] = []
     for text, buttons, urgent in groups:
         chunks = split_text(text, limit)

@@ -1,0 +1,86 @@
+"""Arabic dialect spelling and Arabizi: clitics written onto words, digits used as letters.
+
+Hand-written examples of the kinds the blind sets showed (not copied from them), through the
+real :class:`Screener` and its rule files.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+from bot.safety.dialect import keep_arabizi, variants
+from bot.safety.normalize import fold
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+@pytest.mark.parametrize("word", ["7arara", "3ando", "ba5tene2", "2ader", "so5n", "asabee3"])
+def test_arabizi_words_are_kept_whole(word: str) -> None:
+    assert keep_arabizi(word)
+    assert fold(f"x {word} y", keep=keep_arabizi) == f" x {word} y "
+
+
+@pytest.mark.parametrize("word", ["38c", "3yo", "10am", "2nd", "7wks", "b12", "covid19", "38"])
+def test_numbers_with_units_are_not_arabizi(word: str) -> None:
+    assert not keep_arabizi(word)
+
+
+def test_without_arabizi_digits_and_letters_are_split() -> None:
+    assert fold("7arara 38.5c") == " 7 arara 38.5 c "
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("وسخنه", "سخنه"),  # "and hot"
+        ("بالتقرحات", "تقرحات"),  # "with the ulcers"
+        ("كاتضرو", "تضرو"),  # Maghrebi present
+        ("كرشو", "كرشه"),  # "his belly", final و
+        ("قادرش", "قادر"),  # negation ما ...ش
+        ("كيجاوبش", "يجاوب"),
+    ],
+)
+def test_arabic_clitics_give_the_plain_word(word: str, meant: str) -> None:
+    assert meant in list(variants(word, "ar"))
+
+
+def test_only_arabic_has_clitic_variants() -> None:
+    assert list(variants("wheezing", "en")) == []
+    assert list(variants("ما", "ar")) == []  # too short to hold a clitic
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("وابني سخن كتير وعمره 5 أسابيع", "urgent_baby"),
+        ("بطنو كتوجعو بزاف ومكيقدرش يوقف", "urgent_sign"),
+        ("mish 2adra tetnaffas", "urgent_emergency"),
+        ("7araretha 39.2 men el sob7", "urgent_fever"),
+        ("ibni 3ando 6 asabee3 w so5n ktir", "urgent_baby"),
+        ("ma 3am yrod 3alayi w 3am yetshannaj", "urgent_emergency"),
+        ("wejho asfar ktir w ta3ban", "urgent_emergency"),
+        ("ما كيرضعش من الصباح وتعبان بزاف", "urgent_sign"),
+    ],
+)
+def test_dialect_and_arabizi_warning_signs(screener: Screener, text: str, key: str) -> None:
+    found = screener.screen(text, "ar")
+    assert found is not None and found.kind == "urgent", (text, found)
+    assert found.message_key == key, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وكان سخن الشهر اللي فات وهلق منيح",  # past, and now well
+        "بيتنفس بصوت عالي لما ينام عشان اللحميه، الدكتور شافه",  # noisy breathing, known cause
+        "ana ta3bane men el shoghl el yom",  # tired from work
+        "شكرا على المعلومات، وبالتوفيق",
+    ],
+)
+def test_dialect_ordinary_messages_are_not_urgent(screener: Screener, text: str) -> None:
+    found = screener.screen(text, "ar")
+    assert found is None or found.kind != "urgent", (text, found)
