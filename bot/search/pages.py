@@ -23,7 +23,8 @@ Translate = Callable[[Text], str]
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A step a search can offer: its node, its button label and what it is found by."""
+    """A step a search can offer: its node, its button label (the label of a button that
+    leads to it, or its dialog's title) and what it is found by."""
 
     node: str
     label: Text
@@ -51,15 +52,30 @@ def find_pages(dialogs: DialogSet) -> tuple[Page, ...]:
     # A step a branch routes to shows the result of an answer ("this count is in the severe
     # band"): without the answer it means nothing.
     routed = {b.goto for node in dialogs.nodes.values() for b in node.branches}
-    pages = []
+    chosen: list[tuple[Node, bool]] = []
     for node in dialogs.nodes.values():
         start = dialogs.dialogs[node.dialog].start == node.id
         result = node.id in routed and not start and node.input is None
         if node.dialog in skip or result or node.id not in labels:
             continue
-        if not _readable(node, start):
-            continue
-        pages.append(Page(node.id, labels[node.id], start))
+        if _readable(node, start):
+            chosen.append((node, start))
+    # A label that also leads to a dialog's first step ("Other conditions", "Back to my
+    # details", "Check again") is a way back, not a page's name: such a page, and a dialog's
+    # first step itself, go by the dialog's title.
+    starts = {d.start for d in dialogs.dialogs.values()}
+    backwards = {
+        choice.label.source
+        for node in dialogs.nodes.values()
+        for choice in node.choices
+        if choice.goto in starts
+    }
+    pages = []
+    for node, start in chosen:
+        label = labels[node.id]
+        if start or label.source in backwards:
+            label = dialogs.dialogs[node.dialog].title
+        pages.append(Page(node.id, label, start))
     return tuple(pages)
 
 
