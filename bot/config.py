@@ -74,13 +74,25 @@ class Deployment:
         return {name: getattr(self, name) for name in PLACEHOLDER_SETTINGS}
 
 
+#: The dialogs and catalogs installed with the package (in a checkout, links to the top-level
+#: ``dialogs/`` and ``locales/``): the bot finds its content from any folder.
+SHIPPED = Path(__file__).resolve().parent / "shipped"
+
+
+def shipped(folder: str) -> Path:
+    """The shipped ``folder`` (``dialogs`` or ``locales``), or ``folder`` in the current
+    directory when the package has none (an install without its content)."""
+    path = SHIPPED / folder
+    return path if path.is_dir() else Path(folder)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the bot reads from its environment, resolved once at start-up."""
 
     database_url: str = "sqlite:///neutroguide.db"
-    dialogs_dir: Path = Path("dialogs")
-    locales_dir: Path = Path("locales")
+    dialogs_dir: Path = field(default_factory=lambda: shipped("dialogs"))
+    locales_dir: Path = field(default_factory=lambda: shipped("locales"))
     pseudonym_key: str | None = None
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -163,8 +175,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"PORT must be a whole number, got {env.get('PORT')!r}") from None
     return Settings(
         database_url=env.get("DATABASE_URL") or "sqlite:///neutroguide.db",
-        dialogs_dir=Path(env.get("DIALOGS_DIR", "dialogs")),
-        locales_dir=Path(env.get("LOCALES_DIR", "locales")),
+        dialogs_dir=Path(env["DIALOGS_DIR"]) if env.get("DIALOGS_DIR") else shipped("dialogs"),
+        locales_dir=Path(env["LOCALES_DIR"]) if env.get("LOCALES_DIR") else shipped("locales"),
         pseudonym_key=env.get("PSEUDONYM_KEY") or None,
         telegram_token=env.get("TELEGRAM_TOKEN") or None,
         telegram_api_url=(env.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip("/"),

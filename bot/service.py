@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 import time
 import uuid
 import zlib
@@ -42,6 +43,7 @@ from bot.i18n.numbers import parse_temperature
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
 from bot.nurse.hours import OpeningHours, format_opening
+from bot.search import SearchIndex
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.protocol import LogRow, NurseTopic, Person, Store, StoreTurn, Unsent
 from bot.store.sealed import Sealer, Unsealable
@@ -346,8 +348,14 @@ class Conversations:
         )
 
     @classmethod
-    async def open(cls, settings: Settings) -> Conversations:
+    async def open(
+        cls, settings: Settings, warm_search: bool = False, local: bool = False
+    ) -> Conversations:
         """Load content, catalogs and the store (running migrations) as ``settings`` say.
+
+        ``warm_search``: build the question search of every language now, in a thread (the
+        Telegram bot does: Polish alone takes seconds, which a first question would wait
+        for); otherwise each language's is built at its first question.
 
         Raises:
             bot.content.loader.ContentError: the dialogs are invalid; the bot must not start.
@@ -360,14 +368,18 @@ class Conversations:
         dialogs = load_dialogs(settings.dialogs_dir)
         deployment = settings.deployment
         catalogs = Catalogs.load(settings.locales_dir)
+        search = SearchIndex(dialogs, catalogs)
         engine = Engine(
             dialogs,
             deployment.placeholders(),
             idle_seconds=deployment.idle_resume_hours * 3600,
             keywords=translated_keywords(catalogs, dialogs),
+            finder=search,
         )
+        if warm_search:
+            threading.Thread(target=search.warm, name="search-index", daemon=True).start()
         store = await open_store(settings.database_url)
-        key = resolve_key(settings.pseudonym_key, settings.database_url)
+        key = resolve_key(settings.pseudonym_key, settings.database_url, not local)
         return cls(
             dialogs,
             engine,
@@ -1024,6 +1036,8 @@ class _Turn:
         self.now = now
         self.rows: list[LogRow] = []
         self.messages: list[Outbound] = []
+        #: What the person typed this turn, kept in the log only with their consent.
+        self.typed: str | None = None
         self.stale = False
         self.forget = False
         #: The safety screen answered (urgent, distress, confirm): sent even if unsaved.
@@ -1033,6 +1047,8 @@ class _Turn:
 
     def log_in(self, inbound: Inbound) -> None:
         keep_text = inbound.kind == "text" and self.person.consent
+        if keep_text:
+            self.typed = inbound.value[:MAX_INPUT]
         self.rows.append(
             LogRow(
                 "in",
@@ -1137,7 +1153,11 @@ class _Turn:
         if "stop" in result.actions:
             self.person = replace(self.person, status="stopped")
         if "unanswered" in result.actions:
-            self.rows.append(LogRow("in", "unanswered", self.session.node, at=self.now))
+            # With the question's text (when the person agreed to a record), so the content
+            # team sees what people ask that no page answers.
+            self.rows.append(
+                LogRow("in", "unanswered", self.session.node, text=self.typed, at=self.now)
+            )
         self.stale = self.stale or (
             not result.changed
             and any(r.text is self.service.dialogs.system["moved_on"] for r in result.replies)

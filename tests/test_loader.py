@@ -201,7 +201,12 @@ def test_chat_and_run_refuse_to_start_with_a_bomb(tmp_path: Path, command: str) 
 
 def test_system_files_carry_their_sources(tmp_path: Path) -> None:
     dialogs = load_dialogs(ROOT / "dialogs")
-    assert set(dialogs.system_reviews) == {"system.yaml", "system_i18n.yaml", "system_safety.yaml"}
+    assert set(dialogs.system_reviews) == {
+        "system.yaml",
+        "system_i18n.yaml",
+        "system_safety.yaml",
+        "system_search.yaml",
+    }
     safety = dialogs.system_reviews["system_safety.yaml"]
     assert safety.status == "not-reviewed"
     assert any("NG51" in s.title for s in safety.sources)

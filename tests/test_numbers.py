@@ -77,6 +77,12 @@ def test_unreadable_temperatures_are_problems_not_guesses(typed: str, problem: s
         ("1 200", "pl", 1200.0),
         ("0,5", "de", 0.5),
         ("0.5", "en", 0.5),
+        # the other decimal mark where it cannot be grouping, as "38,5" in the fever check
+        ("0,4", "en", 0.4),
+        ("1,5", "en", 1.5),
+        ("0,500", "en", 0.5),
+        ("0.4", "de", 0.4),
+        ("0.4", "fr", 0.4),
         ("1,250.5", "en", 1250.5),
         ("1.250,5", "de", 1250.5),
         ("12.000", "es", 12000.0),
@@ -95,7 +101,6 @@ def test_counts_are_read_the_locale_way(typed: str, locale: str, value: float) -
     [
         ("1.200", "en", "ambiguous"),
         ("1,200", "de", "ambiguous"),
-        ("1,5", "en", "ambiguous"),
         ("1 200", "en", "ambiguous"),
         ("2 or 3", "en", "ambiguous"),
         ("none", "en", "invalid"),

@@ -6,10 +6,13 @@ Works interactively and with piped standard input, so scripts and tests can driv
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.channels.terminal_text import layout
 from bot.service import COMMANDS, Conversations, Inbound, Outcome
 
 CHANNEL = "console"
@@ -24,6 +27,10 @@ class ConsoleChat:
         user: the name this chat speaks as (its pseudonym is derived from it).
         out: where messages are printed.
         language_code: the language to negotiate for a new person.
+        width: columns to wrap to (default: the terminal's; for output that is no terminal,
+            ``COLUMNS`` if set, else no wrapping).
+        rtl: reorder right-to-left text for display (off for a terminal that does it
+            itself, such as Konsole or mlterm).
     """
 
     def __init__(
@@ -32,8 +39,12 @@ class ConsoleChat:
         user: str,
         out: TextIO = sys.stdout,
         language_code: str | None = None,
+        width: int | None = None,
+        rtl: bool = True,
     ) -> None:
         self.service = service
+        self.width = width
+        self.rtl = rtl
         self.user = user
         self.out = out
         self.language_code = language_code
@@ -68,15 +79,36 @@ class ConsoleChat:
         )
 
     def show(self, outcome: Outcome) -> None:
-        """Print the messages, numbering the buttons of the last one that has any."""
+        """Print the messages, wrapped to the terminal, numbering the buttons of the last one
+        that has any."""
+        width = self._width()
         for message in outcome.messages:
             marker = "!! " if message.urgent else ""
-            self.out.write(f"\n{marker}{message.text}\n")
+            self.out.write("\n")
+            self._write(f"{marker}{message.text}", width)
             if message.buttons:
                 self.buttons = list(message.buttons)
                 for i, (label, _token) in enumerate(message.buttons, 1):
-                    self.out.write(f"  {i}. {label}\n")
+                    self._write(f"{i}. {label}", width, indent="  ")
         self.out.flush()
+
+    def _width(self) -> int | None:
+        """Columns to lay out for: given, the terminal's, or ``COLUMNS``; ``None`` when the
+        output is no terminal and no width was asked for (a pipe or file gets the text as it
+        is, one paragraph a line, in reading order)."""
+        if self.width:
+            return self.width
+        if self.out.isatty():
+            return shutil.get_terminal_size((80, 24)).columns
+        columns = os.environ.get("COLUMNS", "")
+        return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+    def _write(self, text: str, width: int | None, indent: str = "") -> None:
+        if width is None:
+            self.out.write(f"{indent}{text}\n")
+            return
+        lines = layout(text, width, indent=indent, rtl=self.rtl)
+        self.out.write("".join(f"{line}\n" for line in lines))
 
     async def send(self, line: str) -> Outcome:
         """Handle one typed line, print the answer, then confirm it to the outbox."""

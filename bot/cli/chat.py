@@ -18,21 +18,26 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser("chat", help="chat with the bot in the terminal (uses DATABASE_URL)")
     parser.add_argument("--lang", help="language to use, e.g. de (preview a translation)")
     parser.add_argument("--user", help="who you are; the same name resumes that conversation")
+    parser.add_argument(
+        "--no-rtl",
+        action="store_true",
+        help="print Arabic as stored, for a terminal that lays out right-to-left text itself",
+    )
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    return chat_in_terminal(args.user, args.lang)
+    return chat_in_terminal(args.user, args.lang, rtl=not args.no_rtl)
 
 
-def chat_in_terminal(user: str | None, lang: str | None) -> int:
+def chat_in_terminal(user: str | None, lang: str | None, rtl: bool = True) -> int:
     """Chat in this terminal as ``user`` (default: the login name); the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return asyncio.run(_chat(user or getpass.getuser() or "local", lang))
+    return asyncio.run(_chat(user or getpass.getuser() or "local", lang, rtl))
 
 
-async def _chat(user: str, lang: str | None) -> int:
-    service = await open_service()
+async def _chat(user: str, lang: str | None, rtl: bool = True) -> int:
+    service = await open_service(local=True)
     if service is None:
         return 1
     try:
@@ -44,7 +49,7 @@ async def _chat(user: str, lang: str | None) -> int:
                 )
                 return 2
             await service.set_locale(CHANNEL, user, lang)
-        chat = ConsoleChat(service, user, language_code=lang)
+        chat = ConsoleChat(service, user, language_code=lang, rtl=rtl)
         await chat.run(sys.stdin.readline, prompt=sys.stdin.isatty())
     finally:
         await service.close()

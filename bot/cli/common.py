@@ -10,11 +10,14 @@ from bot.service import Conversations
 from bot.store import StoreError
 
 
-async def open_service() -> Conversations | None:
-    """Open the service from the environment, or print why not and return ``None``."""
+async def open_service(local: bool = False) -> Conversations | None:
+    """Open the service from the environment, or print why not and return ``None``.
+
+    ``local``: for one person on this machine (see :meth:`Conversations.open`).
+    """
     try:
         settings = load_settings()
-        return await Conversations.open(settings)
+        return await Conversations.open(settings, local=local)
     except ContentError as exc:
         print(
             f"The dialogs have {len(exc.problems)} problem(s); the bot will not start:",

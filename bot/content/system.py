@@ -65,6 +65,17 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "card_caption",
     "card_pdf_caption",
     "poster_line",
+    # the answers to a question typed in the person's words (bot/search, bot/engine)
+    "search_results",
+    "search_unsure",
+    "search_nothing",
+    "search_ask_team_button",
+    "search_ask_team",
+    "search_ask_team_no_team",
+    "search_greeting",
+    "search_thanks",
+    "search_greeting_words",
+    "search_thanks_words",
     # the urgent answers and their buttons (bot/safety): a missing one must stop the bot
     *SAFETY_MESSAGES,
 )
@@ -84,6 +95,7 @@ SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "card_condition": frozenset({"condition"}),
     "card_team": frozenset({"care_team_phone"}),
     "operator_red_flag_link": frozenset({"rule", "node", "pseudonym", "link"}),
+    "search_ask_team": frozenset({"care_team_phone"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):

@@ -14,7 +14,16 @@ from bot import diary
 from bot.content.loader import placeholders
 from bot.content.model import DialogSet, Node, Text
 from bot.engine.machine import DialogMachine
-from bot.engine.types import Action, Event, Reply, ReplyChoice, Session, StepResult
+from bot.engine.types import (
+    Action,
+    Event,
+    Finder,
+    Found,
+    Reply,
+    ReplyChoice,
+    Session,
+    StepResult,
+)
 from bot.i18n.numbers import Parsed, parse_input
 
 #: Most nodes passed through without waiting in one step (guards a routing loop in content).
@@ -22,6 +31,12 @@ MAX_HOPS = 64
 #: How many answered nodes ``/back`` can go back through.
 MAX_HISTORY = 30
 SYSTEM_TOKEN = "s"
+#: Button data of a page a search offered (``s.p.<node tag>``) and of "Ask your care team".
+PAGE_TOKEN = f"{SYSTEM_TOKEN}.p."
+ASK_TEAM_TOKEN = f"{SYSTEM_TOKEN}.ask_team"
+#: A typed answer the question cannot read is searched only when it has this many words (a
+#: mistyped number is not a question).
+QUESTION_WORDS = 3
 
 Parser = Callable[[str, str, str], Parsed]
 
@@ -87,6 +102,9 @@ class Engine:
         parser: reads typed input; defaults to the locale-aware readers in ``bot.i18n``.
         keywords: per language, per dialog id, the words that open it in that language
             (translated by the caller from the catalogs); English comes from the dialogs.
+        finder: the search for questions typed in the person's words (:mod:`bot.search`).
+            Without one, a keyword anywhere in a message opens its dialog and anything else
+            is not understood.
     """
 
     def __init__(
@@ -96,8 +114,15 @@ class Engine:
         idle_seconds: float = 12 * 3600,
         parser: Parser = parse_input,
         keywords: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+        finder: Finder | None = None,
     ) -> None:
         self.dialogs = dialogs
+        self.finder = finder
+        self._page_tags: dict[str, str] = {}
+        for page in sorted(finder.pages if finder is not None else ()):
+            other = self._page_tags.setdefault(node_token(page), page)
+            if other != page:
+                raise ValueError(f"pages {other} and {page} have the same tag: rename one")
         self.settings = dict(settings)
         # /about names who signed which topic off (empty, so hidden, while nobody has).
         self.settings.setdefault("signed_off", dialogs.signed_off())
@@ -348,6 +373,10 @@ class Engine:
         )
 
     def _choice(self, session: Session, event: Event, now: float) -> StepResult:
+        if event.value.startswith(PAGE_TOKEN):
+            return self._open_page(session, event.value[len(PAGE_TOKEN) :], now)
+        if event.value == ASK_TEAM_TOKEN:
+            return self._ask_team(session, now)
         node = self.dialogs.nodes[session.node or self.dialogs.menu]
         tag, _, index = event.value.partition(".")
         if tag != node_token(node.id) or not index.isdigit() or int(index) >= len(node.choices):
@@ -413,12 +442,16 @@ class Engine:
         words = _READING_NOISE.sub(" ", _fold(text)).split()
         return any(ch.isdigit() for ch in text) and all(w in allowed for w in words)
 
-    def _keyword_target(self, text: str, lang: str) -> str | None:
-        """The start of the dialog a typed keyword opens, in the person's language or English."""
+    def _keyword_target(self, text: str, lang: str, anywhere: bool = True) -> str | None:
+        """The start of the dialog a typed keyword opens, in the person's language or English:
+        the whole message, or (``anywhere``) any of its words or phrases."""
         table = self._keywords.get(lang) or self._keywords["en"]
         typed = _fold(text.strip())
         if typed in table:
             return table[typed]
+        if not anywhere:
+            words = _words(typed)
+            return table.get(" ".join(words)) if words else None
         tokens = _words(typed)
         for word, start in table.items():
             if word in tokens or (" " in word and word in typed):
@@ -431,6 +464,9 @@ class Engine:
             answered = self._answer(session, node, event.value, event.locale, now)
             if answered is not None:
                 return answered
+            found = self._search_answer(event)
+            if found is not None:
+                return self._found(session, found, now, again=True)
             ask = node.input.invalid or self._sys["input_invalid"]
             ns = self._ns(session.profile)
             return self._result(
@@ -444,11 +480,13 @@ class Engine:
                 return reading
         replies: list[Reply] = []
         flags: list[tuple[str, str]] = []
-        opened = self._keyword_target(event.value, lang)
+        opened = self._keyword_target(event.value, lang, anywhere=self.finder is None)
         if opened is not None:
             return self._result(
                 self._enter(self._push(session), opened, replies, flags), replies, now, flags
             )
+        if self.finder is not None:
+            return self._found(session, self.finder.find(event.value, event.locale), now)
         return self._result(
             session,
             [self.system("not_understood"), *self.current(session)],
@@ -456,3 +494,65 @@ class Engine:
             actions=("unanswered",),
             changed=False,
         )
+
+    # -- questions in the person's words -----------------------------------------------------
+
+    def _search_answer(self, event: Event) -> Found | None:
+        """What a search makes of text typed where a question waits for an answer it could
+        not read: pages that fit well, or a greeting; else ``None`` (ask again)."""
+        if self.finder is None:
+            return None
+        found = self.finder.find(event.value, event.locale)
+        if found.kind in ("greeting", "thanks"):
+            return found
+        if found.kind == "pages" and len(_words(event.value)) >= QUESTION_WORDS:
+            return found
+        return None
+
+    def _found(self, session: Session, found: Found, now: float, again: bool = False) -> StepResult:
+        """The answer to a searched question: pages as buttons, "Ask your care team" when
+        none fits well, a short answer to a greeting. ``again``: show the question that was
+        waiting once more, under it. Nothing in the session changes."""
+        actions: tuple[Action, ...] = ()
+        pages = tuple(
+            ReplyChoice(self.finder.label(p), f"{PAGE_TOKEN}{node_token(p)}")
+            for p in found.pages
+            if self.finder is not None
+        )
+        ask = ReplyChoice(self._sys["search_ask_team_button"], ASK_TEAM_TOKEN)
+        if found.kind in ("greeting", "thanks"):
+            replies = [self.system(f"search_{found.kind}"), *self.current(session)]
+            return self._result(session, replies, now, changed=False)
+        if found.kind == "pages":
+            replies = [Reply(self._sys["search_results"], {}, pages)]
+        elif found.kind == "weak" and pages:
+            replies = [Reply(self._sys["search_unsure"], {}, (*pages, ask))]
+            actions = ("unanswered",)
+        else:
+            menu = ReplyChoice(
+                self._sys["back_to_menu"], f"{PAGE_TOKEN}{node_token(self.dialogs.menu)}"
+            )
+            replies = [Reply(self._sys["search_nothing"], {}, (ask, menu))]
+            actions = ("unanswered",)
+        if again:
+            replies += self.current(session)
+        return self._result(session, replies, now, actions=actions, changed=False)
+
+    def _open_page(self, session: Session, tag: str, now: float) -> StepResult:
+        """A page button from a search: open the page, wherever the person is now."""
+        target = self._page_tags.get(tag)
+        if target is None and tag == node_token(self.dialogs.menu):
+            target = self.dialogs.menu
+        if target is None or target not in self.dialogs.nodes:
+            return self._stale(session, now)
+        replies: list[Reply] = []
+        flags: list[tuple[str, str]] = []
+        moved = self._push(session) if target != self.dialogs.menu else replace(session, history=())
+        return self._result(self._enter(moved, target, replies, flags), replies, now, flags)
+
+    def _ask_team(self, session: Session, now: float) -> StepResult:
+        """ "Ask your care team": who to ask, with their number when the person saved it."""
+        ns = self._ns(session.profile)
+        key = "search_ask_team" if ns.get("care_team_phone") else "search_ask_team_no_team"
+        replies = [self.reply(self._sys[key], ns), *self.current(session)]
+        return self._result(session, replies, now, changed=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from bot.content.model import Text
 
@@ -72,3 +72,30 @@ class StepResult:
     flags: tuple[tuple[str, str], ...] = ()  # (flag, node id)
     actions: tuple[Action, ...] = ()
     changed: bool = True
+
+
+#: What a search made of a typed question: pages that fit well, pages that may fit (the
+#: question counts as unanswered), nothing at all, or a greeting or thanks.
+FoundKind = Literal["pages", "weak", "none", "greeting", "thanks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search's answer to a typed question: its kind and the pages (node ids), best first."""
+
+    kind: FoundKind
+    pages: tuple[str, ...] = ()
+
+
+class Finder(Protocol):
+    """Finds the pages for a question typed in the person's words (see :mod:`bot.search`)."""
+
+    @property
+    def pages(self) -> frozenset[str]:
+        """Every node a search may offer: the only nodes a page button may open."""
+
+    def label(self, node: str) -> Text:
+        """The button label of page ``node``."""
+
+    def find(self, text: str, locale: str) -> Found:
+        """The best pages for ``text``, searched in ``locale``'s language."""

@@ -113,7 +113,8 @@ def parse_number(text: str, locale: str = "en") -> Parsed:
     """Read one number written the locale's way (``1.200`` in de, ``1,200`` in en, ``1 200`` fr).
 
     A grouping that does not fit the locale (``1.200`` in en could be 1.2 or 1200) comes
-    back as ``ambiguous``.
+    back as ``ambiguous``; the other decimal mark where it cannot be grouping (``0,4`` or
+    ``1,5`` in en, ``0.4`` in de) is read as a decimal, as temperatures are.
     """
     cleaned = _fold(text)
     cleaned = re.sub(r"(?<=\d)[\u00a0\u202f ](?=\d{3}\b)", "\u00a0", cleaned)
@@ -128,6 +129,15 @@ def parse_number(text: str, locale: str = "en") -> Parsed:
     if group in ("\u00a0", "\u202f"):
         token = token.replace(" ", group).replace("\u00a0", group).replace("\u202f", group)
     decimal = loc.number_symbols.get("latn", loc.number_symbols).get("decimal", ".")
+    other = re.fullmatch(r"(-?\d+)([.,])(\d+)", token)
+    if (
+        other is not None
+        and other.group(2) != decimal
+        and (len(other.group(3)) < 3 or other.group(1).lstrip("-") == "0")
+    ):
+        # "0,4" or "1,5" in en, "0.4" in de: a mark that cannot be grouping (fewer than three
+        # digits after it, or a lone 0 before it) is the other decimal mark, as in "38,5".
+        return Parsed(float(f"{other.group(1)}.{other.group(3)}"))
     if re.fullmatch(rf"-?\d{{1,3}}{re.escape(decimal)}\d{{3}}", token) and decimal in ".,":
         # "1.200" in en: 1.2, or 1200 written the German way? Ask rather than guess.
         return Parsed(None, "ambiguous")

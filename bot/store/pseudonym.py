@@ -55,7 +55,7 @@ def key_file_for(db_url_or_path: str) -> Path:
     return db_file.with_name(db_file.name + ".key")
 
 
-def load_or_create_key(db_url_or_path: str) -> bytes:
+def load_or_create_key(db_url_or_path: str, shared_warning: bool = True) -> bytes:
     """Read the key file for this database, creating it (mode 0600) the first time.
 
     A generated key suits one machine. Several instances must share one key, so set
@@ -64,6 +64,8 @@ def load_or_create_key(db_url_or_path: str) -> bytes:
 
     Args:
         db_url_or_path: a ``DATABASE_URL`` or the path of a SQLite database file.
+        shared_warning: give the WARNING about several instances (not in the terminal chat,
+            which is one person on one machine).
 
     Returns:
         The key bytes.
@@ -77,6 +79,8 @@ def load_or_create_key(db_url_or_path: str) -> bytes:
     key = path.read_text(encoding="ascii").strip().encode("ascii")
     if not key:
         raise ValueError(f"{path} is empty; delete it to generate a new key or set PSEUDONYM_KEY")
+    if not shared_warning:
+        return key
     logger.warning(
         "PSEUDONYM_KEY is not set: using the key in %s. Production deployments with several "
         "instances must set PSEUDONYM_KEY (the same value everywhere), or pseudonyms will differ.",
@@ -99,13 +103,14 @@ def _create_key_file(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def resolve_key(pseudonym_key: str | None, database_url: str) -> bytes:
+def resolve_key(pseudonym_key: str | None, database_url: str, shared_warning: bool = True) -> bytes:
     """The key to use: ``PSEUDONYM_KEY`` when set, else the generated key file's.
 
     Args:
         pseudonym_key: the ``PSEUDONYM_KEY`` setting (``None`` when unset).
         database_url: the ``DATABASE_URL``, to place the key file beside a SQLite database.
+        shared_warning: warn that several instances need ``PSEUDONYM_KEY`` when it is unset.
     """
     if pseudonym_key:
         return pseudonym_key.encode("utf-8")
-    return load_or_create_key(database_url)
+    return load_or_create_key(database_url, shared_warning)

@@ -10,6 +10,7 @@ from bot.content.loader import load_dialogs
 from bot.engine import Engine
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs
+from bot.search import SearchIndex
 from bot.service import Conversations, Screener
 from bot.store import open_store
 from bot.store.pseudonym import Pseudonymizer
@@ -54,6 +55,7 @@ async def make_service(
         deployment.placeholders(),
         deployment.idle_resume_hours * 3600,
         keywords=translated_keywords(catalogs, dialogs),
+        finder=SearchIndex(dialogs, catalogs),
     )
     store = await open_store(settings.database_url)
     return Conversations(

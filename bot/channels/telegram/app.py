@@ -188,7 +188,7 @@ async def run(
         sock: an already bound socket for the web server (tests use port 0).
         started: set once the bot is receiving updates.
     """
-    conversations = await Conversations.open(settings)
+    conversations = await Conversations.open(settings, warm_search=True)
     try:
         application = build_application(settings, conversations, options)
         await serve(application, conversations, settings, stop, options, sock, started)

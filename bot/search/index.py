@@ -1,0 +1,258 @@
+"""The search over the content: one BM25 index (``rank_bm25``) per language, of every page's
+text as the person reads it (the translation, or English where a text has none).
+
+A question goes: words → folded stems in its language (:mod:`bot.search.words`) → a word the
+index does not know is replaced by the nearest word it does (one or two typos, through
+``rapidfuzz``) → BM25 scores of every page → the best two or three pages. How well the best
+page fits is the share of the question's weight (each stem's BM25 idf; an unknown word
+counts as much as the rarest word) that the page contains: below :data:`GOOD_FIT` the pages
+are offered with "Ask your care team" and the question counts as unanswered.
+
+Greetings and thanks are recognised from word lists translated like any text
+(``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``).
+
+Indexes are built once per language, the first time it is needed or by :meth:`warm` at
+start-up; never per message.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rank_bm25 import BM25Okapi
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.content.model import DialogSet, Text
+from bot.engine.types import Found
+from bot.i18n.render import SOURCE_LOCALE, Catalogs
+from bot.search.pages import Page, find_pages, page_text
+from bot.search.words import Stem, fold, language, stemmer, stems, words
+
+#: The best page fits well when it holds at least this share of the question's weight.
+GOOD_FIT = 0.4
+#: How much a word no page has weighs against the rarest word a page has.
+UNKNOWN_WEIGHT = 1.0
+#: A word is specific when no more than this share of the pages have it.
+SPECIFIC = 0.25
+#: Pages offered at most, and how close to the best one's score another must come.
+MAX_PAGES = 3
+RUNNER_UP = 0.3
+#: How often a page's label and its dialog's keywords count against its text's words once.
+LABEL_WEIGHT = 3
+KEYWORD_WEIGHT = 3
+#: A message this short with a greeting or thanks in it is small talk (unless the rest of it
+#: is a question a page answers well).
+SMALL_TALK_WORDS = 5
+#: A message that starts with a greeting or thanks and has at most this many other words
+#: ("hi there", "thank you so much") is small talk.
+SMALL_TALK_REST = 2
+GREETING_KEY = "search_greeting_words"
+THANKS_KEY = "search_thanks_words"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Language:
+    """One language's index."""
+
+    stem: Stem
+    #: ``None`` for a dialog set without pages (rank_bm25 cannot index nothing).
+    bm25: BM25Okapi | None
+    #: Folded written words of the pages → their stem, for mending a typo.
+    surface: dict[str, str]
+    greetings: frozenset[str]
+    thanks: frozenset[str]
+    #: The stems of every dialog's keywords ("ok fever" is about fever, not thanks).
+    keywords: frozenset[str]
+
+    def known(self, term: str) -> bool:
+        return self.bm25 is not None and term in self.bm25.idf
+
+
+class SearchIndex:
+    """Ranked search over the pages of ``dialogs`` in every language of ``catalogs``.
+
+    Args:
+        dialogs: the loaded content.
+        catalogs: the translations; a page is indexed in each language as it is shown.
+    """
+
+    def __init__(self, dialogs: DialogSet, catalogs: Catalogs) -> None:
+        self.dialogs = dialogs
+        self.catalogs = catalogs
+        self._pages: tuple[Page, ...] = find_pages(dialogs)
+        self._ids = frozenset(p.node for p in self._pages)
+        self._labels = {p.node: p.label for p in self._pages}
+        self._built: dict[str, _Language] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def pages(self) -> frozenset[str]:
+        """Every node a search may offer."""
+        return self._ids
+
+    def label(self, node: str) -> Text:
+        """The button label of page ``node``."""
+        return self._labels[node]
+
+    def languages(self) -> list[str]:
+        """The languages there is an index for (one per catalog, English included)."""
+        return sorted({language(code) for code in self.catalogs.available()} | {SOURCE_LOCALE})
+
+    def warm(self, langs: Iterable[str] | None = None) -> None:
+        """Build the indexes of ``langs`` (default: every language) now, not at first use."""
+        for lang in langs if langs is not None else self.languages():
+            self._index(lang)
+
+    def find(self, text: str, locale: str) -> Found:
+        """The best pages for ``text`` in ``locale``'s language (English if it has none)."""
+        lang = language(locale)
+        if lang not in self.languages():
+            lang = SOURCE_LOCALE
+        index = self._index(lang)
+        folded = [fold(w) for w in words(text)]
+        polite = index.greetings | index.thanks
+        rest = [w for w in folded if w not in polite]
+        found = self._search(index, rest)
+        polite_start = bool(folded) and folded[0] in polite
+        topics = {fold(index.stem(w)) for w in rest} & index.keywords
+        if not topics and (
+            (polite_start and len(rest) <= SMALL_TALK_REST)
+            or (len(rest) < len(folded) <= SMALL_TALK_WORDS and found.kind != "pages")
+        ):
+            # "hi there", "thank you so much": a greeting or thanks; a longer message with one
+            # in it is one only when the rest is not a question a page answers well
+            return Found("thanks" if any(w in index.thanks for w in folded) else "greeting")
+        return found
+
+    def _search(self, index: _Language, folded_words: list[str]) -> Found:
+        query = self._query(index, folded_words)
+        if not any(index.known(t) for t in query):
+            return Found("none")
+        assert index.bm25 is not None  # a known term means there are pages
+        scores = index.bm25.get_scores(query)
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        best = float(scores[order[0]])
+        if best <= 0:
+            return Found("none")
+        chosen = [i for i in order[:MAX_PAGES] if scores[i] >= RUNNER_UP * best]
+        pages = tuple(self._pages[i].node for i in chosen)
+        good = self._fit(index, query, order[0]) >= GOOD_FIT and self._specific(
+            index, query, order[0]
+        )
+        return Found("pages" if good else "weak", pages)
+
+    # -- building and querying -------------------------------------------------------------
+
+    def _index(self, lang: str) -> _Language:
+        built = self._built.get(lang)
+        if built is not None:
+            return built
+        with self._lock:
+            built = self._built.get(lang)
+            if built is None:
+                built = self._build(lang)
+                self._built[lang] = built
+        return built
+
+    def _translate(self, lang: str) -> _Translate:
+        return _Translate(self.catalogs, lang)
+
+    def _build(self, lang: str) -> _Language:
+        stem = stemmer(lang)
+        translate = self._translate(lang)
+        corpus: list[list[str]] = []
+        surface: dict[str, str] = {}
+        topics: set[str] = set()
+        for page in self._pages:
+            title, body = page_text(page, self.dialogs, translate)
+            doc = stems(body, stem) + stems(title, stem) * LABEL_WEIGHT
+            if page.start:
+                keywords = self._keywords(page, translate)
+                topic = stems(keywords, stem)
+                topics.update(topic)
+                doc += topic * KEYWORD_WEIGHT
+            else:
+                keywords = ""
+            corpus.append(doc)
+            for word in words(f"{title} {body} {keywords}"):
+                surface.setdefault(fold(word), fold(stem(word)))
+        system = self.dialogs.system
+        return _Language(
+            stem,
+            BM25Okapi(corpus) if corpus else None,
+            surface,
+            _word_list(translate, system.get(GREETING_KEY)),
+            _word_list(translate, system.get(THANKS_KEY)),
+            frozenset(topics),
+        )
+
+    def _keywords(self, page: Page, translate: _Translate) -> str:
+        """The dialog's keywords in this language and in English (people type both)."""
+        dialog = self.dialogs.dialogs[self.dialogs.nodes[page.node].dialog]
+        english = " ".join(dialog.keywords)
+        if dialog.keywords_text is None:
+            return english
+        return f"{translate(dialog.keywords_text)} {english}".replace(",", " ")
+
+    def _query(self, index: _Language, folded_words: list[str]) -> list[str]:
+        """The question's stems, each once; a word the pages do not have is mended to the
+        nearest one they do (distance 1, or 2 for words of eight letters or more)."""
+        query: list[str] = []
+        for word in folded_words:
+            term = fold(index.stem(word))
+            if not index.known(term) and len(word) >= 4:
+                near = process.extractOne(
+                    word,
+                    index.surface.keys(),
+                    scorer=Levenshtein.distance,
+                    score_cutoff=2 if len(word) >= 8 else 1,
+                )
+                if near is not None:
+                    term = index.surface[near[0]]
+            if term not in query:
+                query.append(term)
+        return query
+
+    def _specific(self, index: _Language, query: list[str], page: int) -> bool:
+        """Whether page ``page`` holds a word of the question that few pages have (a page
+        that only shares "there" or "what" with it does not fit, however short it is)."""
+        assert index.bm25 is not None
+        docs = index.bm25.doc_freqs
+        held = [t for t in query if t in docs[page]]
+        return any(sum(1 for d in docs if t in d) <= SPECIFIC * len(docs) for t in held)
+
+    def _fit(self, index: _Language, query: list[str], page: int) -> float:
+        """The share of the question's weight that page ``page`` holds: each stem weighs
+        its BM25 idf; a word no page has weighs :data:`UNKNOWN_WEIGHT` of the rarest word's
+        (it is what the question is about, and no page has it)."""
+        assert index.bm25 is not None
+        unknown = UNKNOWN_WEIGHT * max(index.bm25.idf.values())
+        weights = {t: max(float(index.bm25.idf.get(t, unknown)), 0.0) for t in query}
+        total = sum(weights.values())
+        held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
+        return held / total if total else 0.0
+
+
+class _Translate:
+    """A text as the people of one language read it: its translation, or the English."""
+
+    def __init__(self, catalogs: Catalogs, lang: str) -> None:
+        self.catalogs = catalogs
+        self.lang = lang
+
+    def __call__(self, text: Text) -> str:
+        translated = None if self.lang == SOURCE_LOCALE else self.catalogs.lookup(self.lang, text)
+        return _PLACEHOLDER.sub(" ", translated or text.source)
+
+
+def _word_list(translate: _Translate, text: Text | None) -> frozenset[str]:
+    """The folded words of a translated comma-separated list (its English words too)."""
+    if text is None:
+        return frozenset()
+    both = f"{translate(text)} {text.source}"
+    return frozenset(fold(w) for w in words(both))

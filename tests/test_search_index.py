@@ -1,0 +1,140 @@
+"""The question search over the real dialogs and catalogs, in every shipped language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import load_dialogs
+from bot.content.model import DialogSet
+from bot.i18n.render import Catalogs
+from bot.search import SearchIndex
+from bot.search.index import _Language
+from tests.support.content import ROOT, good_dialogs
+
+#: (language, question, a page that must be among the buttons)
+QUESTIONS = [
+    ("en", "can my daughter go swimming in the pool", "water/"),
+    ("en", "whats the tempreture for a fever", "fever/"),  # two typos mended
+    ("en", "what is wiskott aldrich", "conditions/was"),  # the hyphenated name's parts
+    ("en", "side effects of gcsf", "gcsf_effects/"),  # "G-CSF" written without the hyphen
+    ("es", "¿puede mi hija nadar en la piscina?", "water/"),
+    ("fr", "peut-elle manger du fromage et des œufs", "food/"),
+    ("de", "Welche Impfungen darf er bekommen", "vaccines/"),
+    # Polish reads Stempel's table first (seconds): slow
+    pytest.param("pl", "czy córka może pływać na basenie", "water/", marks=pytest.mark.slow),
+    pytest.param("pl", "jaka temperatura to goraczka", "fever/", marks=pytest.mark.slow),
+    ("ar", "هل يمكن لابنتي السباحة في المسبح", "water/"),
+]
+
+
+@pytest.fixture(scope="module")
+def dialogs() -> DialogSet:
+    return load_dialogs(ROOT / "dialogs")
+
+
+@pytest.fixture(scope="module")
+def index(dialogs: DialogSet) -> SearchIndex:
+    return SearchIndex(dialogs, Catalogs.load(ROOT / "locales"))
+
+
+@pytest.mark.parametrize(("lang", "question", "page"), QUESTIONS)
+def test_the_right_page_is_among_the_best(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    found = index.find(question, lang)
+    assert found.kind in ("pages", "weak")
+    assert 1 <= len(found.pages) <= 3
+    assert any(p.startswith(page) for p in found.pages), found
+    assert set(found.pages) <= index.pages
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "kind"),
+    [
+        ("en", "hello", "greeting"),
+        ("en", "Hi there!", "greeting"),
+        ("en", "thank you so much", "thanks"),
+        ("es", "¡Hola!", "greeting"),
+        ("es", "muchas gracias", "thanks"),
+        ("fr", "Bonjour", "greeting"),
+        ("fr", "merci beaucoup", "thanks"),
+        ("de", "Guten Morgen", "greeting"),
+        ("de", "Danke schön", "thanks"),
+        pytest.param("pl", "Dzień dobry", "greeting", marks=pytest.mark.slow),
+        pytest.param("pl", "dziękuję", "thanks", marks=pytest.mark.slow),
+        ("ar", "مرحبا", "greeting"),
+        ("ar", "شكرا جزيلا", "thanks"),
+    ],
+)
+def test_greetings_and_thanks_get_their_own_answer(
+    index: SearchIndex, lang: str, typed: str, kind: str
+) -> None:
+    assert index.find(typed, lang).kind == kind
+
+
+def test_a_greeting_before_a_question_is_not_small_talk(index: SearchIndex) -> None:
+    found = index.find("hello, which foods should we avoid with neutropenia?", "en")
+    assert found.kind in ("pages", "weak")
+    assert any(p.startswith("food/") for p in found.pages)
+    assert index.find("ok fever", "en").kind not in ("greeting", "thanks")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "how much does parking at the hospital cost"),
+        ("de", "was kostet das Parken am Krankenhaus"),
+        ("en", "zzzz qqqq"),
+    ],
+)
+def test_a_question_no_page_answers_is_not_a_good_fit(
+    index: SearchIndex, lang: str, question: str
+) -> None:
+    assert index.find(question, lang).kind in ("weak", "none")
+
+
+def test_a_locale_with_a_territory_or_without_a_catalog(index: SearchIndex) -> None:
+    assert (
+        index.find("Darf sie ins Schwimmbad?", "de_AT").pages
+        == index.find("Darf sie ins Schwimmbad?", "de").pages
+    )
+    assert (
+        index.find("can she go swimming", "ja").pages
+        == index.find("can she go swimming", "en").pages
+    )
+
+
+def test_each_language_is_indexed_once(dialogs: DialogSet) -> None:
+    built: list[str] = []
+
+    class Counting(SearchIndex):
+        def _build(self, lang: str) -> _Language:
+            built.append(lang)
+            return super()._build(lang)
+
+    index = Counting(dialogs, Catalogs.load(ROOT / "locales"))
+    for _ in range(3):
+        index.find("can she go swimming", "en")
+        index.find("¿puede nadar?", "es")
+    index.warm(["en", "es", "fr"])
+    assert built == ["en", "es", "fr"]
+
+
+def test_pages_are_readable_steps_a_search_may_open(index: SearchIndex) -> None:
+    pages = index.pages
+    assert {"fever/ask", "water/swimming", "conditions/ain", "settings/ask_phone"} <= pages
+    assert "welcome/hello" not in pages and "menu/main" not in pages
+    # saving a consent answer, raising a flag or showing a typed count's band: never from
+    # a search
+    assert not {"settings/consent_yes", "sepsis/call_now", "blood_count/severe"} & pages
+    assert str(index.label("conditions/ain").source) == "Autoimmune neutropenia (AIN)"
+    assert str(index.label("water/swimming").source) == "Swimming"
+
+
+def test_a_dialog_set_without_pages_finds_nothing(tmp_path: Path) -> None:
+    dialogs = load_dialogs(good_dialogs(tmp_path))
+    index = SearchIndex(dialogs, Catalogs.load(ROOT / "locales"))
+    assert index.find("can she go swimming", "en").kind == "none"
+    assert index.find("hello", "en").kind == "greeting"
