@@ -60,7 +60,9 @@ async def _go(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return state
 
 
-def build_peer(token: str, base_url: str, pickle: Path) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_peer(
+    token: str, base_url: str, pickle: Path
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The peer Application on ``base_url`` (the fake Bot API), persisting to ``pickle``."""
     application: Application[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()

@@ -10,8 +10,9 @@ A Bot API call that fails is sorted into one of three kinds (see :func:`failure_
   urgent advice, where a second copy is a small price against a lost one.
 - anything else (400, 403, ...) is final and never retried.
 
-Old keyboards are removed only after every message of the new answer was confirmed, so a
-person whose answer did not go out keeps the buttons they had.
+Old keyboards stay by default (a press on one is answered "moved on" and the current step is
+shown again); with :class:`Keyboards` they are removed, but only after every message of the
+new answer was confirmed, so a person whose answer did not go out keeps the buttons they had.
 
 Exceptions::
 
@@ -210,7 +211,8 @@ class Sender:
         send_message: ``Bot.send_message``.
         edit_markup: ``Bot.edit_message_reply_markup``.
         retrying: how failed calls are retried.
-        keyboards: the live keyboards of every chat.
+        keyboards: the live keyboards of every chat, to remove old ones; ``None`` keeps them
+            (no ``editMessageReplyMarkup`` call per step).
     """
 
     def __init__(
@@ -218,7 +220,7 @@ class Sender:
         send_message: Callable[..., Awaitable[Message]],
         edit_markup: Callable[..., Awaitable[object]],
         retrying: Retrying,
-        keyboards: Keyboards,
+        keyboards: Keyboards | None,
     ) -> None:
         self._send_message = send_message
         self._edit_markup = edit_markup
@@ -237,6 +239,8 @@ class Sender:
                 after it were not tried and the old keyboards were kept.
             Forbidden: the person blocked the bot.
         """
+        if self._keyboards is None:
+            return await self._send_all(chat_id, parts)
         old = self._keyboards.take(chat_id)
         if pressed is not None and pressed not in old:
             old.append(pressed)
@@ -258,6 +262,14 @@ class Sender:
         await self._clear(chat_id, [m for m in old if m not in live])
         self._keyboards.keep(chat_id, live)
         return True
+
+    async def _send_all(self, chat_id: int, parts: list[Part]) -> bool:
+        """Send ``parts`` in order; True when Telegram confirmed every one."""
+        confirmed = 0
+        for part in parts:
+            if await self._send(chat_id, part) is not None:
+                confirmed += 1
+        return confirmed == len(parts)
 
     async def _send(self, chat_id: int, part: Part) -> Message | None:
         """Send one message; None when it was not confirmed and cannot be sent again now."""

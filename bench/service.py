@@ -1,0 +1,118 @@
+"""The service alone, in-process: what one input costs with the real store, and memory.
+
+    .venv/bin/python -m bench.service --inputs 2000             # SQLite file
+    .venv/bin/python -m bench.service --inputs 2000 --postgres  # the test server (scratch db)
+    .venv/bin/python -m bench.service --people 100000 --memory  # 100,000 people, one input each
+
+For each input (a button press or a command, one person after another): the median and p99
+of ``Conversations.handle`` plus ``delivered``, the thread hand-offs to the event loop
+(``call_soon_threadsafe``: aiosqlite's and any worker thread's results come back that way)
+and, on PostgreSQL, the round trips (through a counting proxy). ``--memory``: retained
+memory (tracemalloc, after ``gc.collect()``) while many different people write once each.
+Not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from bot.service import Conversations, Inbound
+from tests.support.db import postgres_database
+from tests.support.round_trips import RoundTrips, counting_hops, counting_round_trips
+from tests.support.service import make_service
+
+
+async def _inputs(service: Conversations, count: int, trips: RoundTrips | None) -> None:
+    rng = random.Random(7)
+    timings: list[float] = []
+    hops_total = trips_total = 0
+    loop = asyncio.get_running_loop()
+    user = "4040"
+    buttons: list[str] = []
+    for n in range(count + 50):
+        if buttons:
+            inbound = Inbound("telegram", user, "choice", rng.choice(buttons), input_id=f"t:{n}")
+        else:
+            inbound = Inbound("telegram", user, "command", "menu", input_id=f"t:{n}")
+        if trips is not None:
+            trips.count = 0
+        with counting_hops(loop) as hops:
+            started = time.perf_counter()
+            outcome = await service.handle(inbound)
+            if outcome.delivery is not None:
+                await service.delivered(outcome.delivery)
+            elapsed = time.perf_counter() - started
+        buttons = [data for m in outcome.messages for _, data in m.buttons]
+        if n >= 50:  # after a warm-up: connections open, statements prepared
+            timings.append(elapsed)
+            hops_total += hops[0]
+            trips_total += trips.count if trips is not None else 0
+    timings.sort()
+    print(
+        f"  {count} inputs: median {statistics.median(timings) * 1e6:7.0f} µs, "
+        f"p99 {timings[int(0.99 * len(timings))] * 1e6:7.0f} µs, "
+        f"{hops_total / count:.2f} thread hops and {trips_total / count:.2f} round trips "
+        "per input (handle + delivered)"
+    )
+
+
+async def _memory(service: Conversations, people: int) -> None:
+    tracemalloc.start()
+    gc.collect()
+    base = tracemalloc.get_traced_memory()[0]
+    for n in range(people):
+        inbound = Inbound("telegram", str(10_000_000 + n), "command", "start", input_id=f"m:{n}")
+        outcome = await service.handle(inbound)
+        if outcome.delivery is not None:
+            await service.delivered(outcome.delivery)
+        if (n + 1) % (people // 10) == 0:
+            gc.collect()
+            retained = (tracemalloc.get_traced_memory()[0] - base) / 1024
+            print(f"  after {n + 1:7d} people: {retained:8.1f} KiB retained")
+    tracemalloc.stop()
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.postgres:
+            async with postgres_database() as url, counting_round_trips(url) as (proxied, trips):
+                service = await make_service(Path(tmp) / "unused.db", database_url=proxied)
+                try:
+                    print("PostgreSQL (127.0.0.1, through the counting proxy)")
+                    await _inputs(service, args.inputs, trips)
+                finally:
+                    await service.close()
+            return
+        service = await make_service(Path(tmp) / "bench.db")
+        try:
+            if args.memory:
+                print(f"SQLite file, {args.people} different people, one /start each")
+                await _memory(service, args.people)
+            else:
+                print("SQLite file")
+                await _inputs(service, args.inputs, None)
+        finally:
+            await service.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inputs", type=int, default=2000)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--people", type=int, default=100_000)
+    asyncio.run(main_async(parser.parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
