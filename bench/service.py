@@ -3,12 +3,17 @@
     .venv/bin/python -m bench.service --inputs 2000             # SQLite file
     .venv/bin/python -m bench.service --inputs 2000 --postgres  # the test server (scratch db)
     .venv/bin/python -m bench.service --people 100000 --memory  # 100,000 people, one input each
+    .venv/bin/python -m bench.service --instances 2 --seconds 10 # PostgreSQL: 1 vs 2 services
 
 For each input (a button press or a command, one person after another): the median and p99
 of ``Conversations.handle`` plus ``delivered``, the thread hand-offs to the event loop
 (``call_soon_threadsafe``: aiosqlite's and any worker thread's results come back that way)
 and, on PostgreSQL, the round trips (through a counting proxy). ``--memory``: retained
 memory (tracemalloc, after ``gc.collect()``) while many different people write once each.
+``--instances 2``: 50 people at once on PostgreSQL, each input sent to one of two services
+(two pools, as two instances have: the advisory lock keeps a person's turns apart), against
+one service with the same load. In one process, so it shows what the cross-instance lock
+costs, not how two processes scale on two cores.
 Not a test: nothing here asserts a time.
 """
 
@@ -81,8 +86,57 @@ async def _memory(service: Conversations, people: int) -> None:
     tracemalloc.stop()
 
 
+async def _load(services: list[Conversations], people: int, seconds: float) -> float:
+    """Closed loop: ``people`` each send /menu then press buttons; inputs per second."""
+    done = 0
+    deadline = time.monotonic() + seconds
+    rng = random.Random(11)
+
+    async def person(n: int) -> None:
+        nonlocal done
+        buttons: list[str] = []
+        step = 0
+        while time.monotonic() < deadline:
+            step += 1
+            kind, value = ("choice", rng.choice(buttons)) if buttons else ("command", "menu")
+            inbound = Inbound("telegram", str(n), kind, value, input_id=f"l:{n}:{step}")  # type: ignore[arg-type]
+            service = rng.choice(services)
+            outcome = await service.handle(inbound)
+            if outcome.delivery is not None:
+                await service.delivered(outcome.delivery)
+            buttons = [data for m in outcome.messages for _, data in m.buttons]
+            done += 1
+
+    began = time.monotonic()
+    await asyncio.gather(*(person(20_000_000 + n) for n in range(people)))
+    return done / (time.monotonic() - began)
+
+
+async def _instances(tmp: Path, seconds: float) -> None:
+    async with postgres_database() as url:
+        services = [
+            await make_service(tmp / "unused.db", database_url=url, clock=time.time)
+            for _ in range(2)
+        ]
+        try:
+            for round_ in range(2):
+                one = await _load(services[:1], 50, seconds)
+                two = await _load(services, 50, seconds)
+                print(
+                    f"  round {round_ + 1}: one service {one:6.1f} inputs/s, two services "
+                    f"{two:6.1f} inputs/s, ratio {two / one:4.2f}"
+                )
+        finally:
+            for service in services:
+                await service.close()
+
+
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
+        if args.instances == 2:
+            print("PostgreSQL, 50 people at once, closed loop (one process)")
+            await _instances(Path(tmp), args.seconds)
+            return
         if args.postgres:
             async with postgres_database() as url, counting_round_trips(url) as (proxied, trips):
                 service = await make_service(Path(tmp) / "unused.db", database_url=proxied)
@@ -110,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--instances", type=int, default=1, choices=(1, 2))
+    parser.add_argument("--seconds", type=float, default=10.0)
     asyncio.run(main_async(parser.parse_args(argv)))
     return 0
 

@@ -104,8 +104,8 @@ async def test_a_postgresql_turn_round_trips(tmp_path: Path) -> None:
         finally:
             await svc.close()
     print(f"PostgreSQL: {turn} round trips a turn, {delivery} to confirm its delivery")
-    # BEGIN, the advisory lock, the load, the one write statement, COMMIT (12 before: a
-    # pre-ping and a statement per table). The target of 2 needs a pipelining driver
+    # BEGIN, the lock with the load, the one write statement, COMMIT (12 before: a pre-ping
+    # and a statement per table). The target of 2 needs a pipelining driver
     # (docs/performance.md).
-    assert turn <= 5
+    assert turn <= 4
     assert delivery <= 1
