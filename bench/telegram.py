@@ -8,7 +8,7 @@ Each simulated user does one step at a time and waits for the bot's answer befor
   is "press a button, get the callback answered and the message edited";
 - **NeutroGuide**: real content, SQLite store, safety screen; a step is "press a button the
   bot sent, get the button answered and the next step";
-- **channel** (``--channel``): NeutroGuide's channel with a scripted service that costs
+- **channel** (``--bots ...,channel``): NeutroGuide's channel with a scripted service that costs
   nothing, i.e. what the Telegram side alone costs.
 
 All bots run in one process against the same kind of fake server, interleaved round by round,
@@ -18,6 +18,8 @@ a comparison between bots, not a bot's absolute cost) and Bot API calls per step
 (``getUpdates`` excluded).
 
     .venv/bin/python -m bench.telegram --users 50 --seconds 8 --rounds 3
+    .venv/bin/python -m bench.telegram --bots neutroguide,channel --rounds 1
+    .venv/bin/python -m bench.telegram --open-loop 10,30,100 --users 300 --seconds 20
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import random
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,41 @@ async def closed_loop(
     calls_before = len(fake.calls)
     began, cpu = time.monotonic(), time.process_time()
     await asyncio.gather(*(loop(FIRST_USER + n) for n in range(users)))
+    elapsed, cpu = time.monotonic() - began, time.process_time() - cpu
+    calls = Counter(c.method for c in fake.calls[calls_before:] if c.method != "getUpdates")
+    return Result(name, len(latencies), elapsed, latencies, cpu, calls)
+
+
+async def open_loop(
+    name: str,
+    fake: FakeBotAPI,
+    rate: float,
+    seconds: float,
+    step: Callable[[int], Awaitable[None]],
+    users: int,
+) -> Result:
+    """Start a step every ``1 / rate`` seconds, whether or not earlier ones are done, each
+    by a user who is not waiting for an answer; latency is from sending to the answer."""
+    latencies: list[float] = []
+    idle = list(range(FIRST_USER, FIRST_USER + users))
+    running: set[asyncio.Task[None]] = set()
+
+    async def one(user: int) -> None:
+        started = time.monotonic()
+        await step(user)
+        latencies.append(time.monotonic() - started)
+        idle.append(user)
+
+    calls_before = len(fake.calls)
+    began, cpu = time.monotonic(), time.process_time()
+    for n in range(int(rate * seconds)):
+        # Fixed arrival times: a late start (a busy loop) does not push the next one back.
+        await asyncio.sleep(max(0.0, began + n / rate - time.monotonic()))
+        if idle:
+            task = asyncio.create_task(one(idle.pop(0)))
+            running.add(task)
+            task.add_done_callback(running.discard)
+    await asyncio.gather(*running)
     elapsed, cpu = time.monotonic() - began, time.process_time() - cpu
     calls = Counter(c.method for c in fake.calls[calls_before:] if c.method != "getUpdates")
     return Result(name, len(latencies), elapsed, latencies, cpu, calls)
@@ -207,11 +244,13 @@ async def neutroguide(
     seconds: float,
     db: Path,
     scripted: bool = False,
-) -> Result:
+    rates: Sequence[float] = (),
+) -> list[Result]:
     """NeutroGuide with real content and a SQLite store, pressing the buttons it sends.
 
     With ``scripted``, the service is a stand-in that answers every input with the same
-    step at once: what is left is the channel's own cost.
+    step at once: what is left is the channel's own cost. With ``rates``, open-loop runs at
+    those rates (steps per second) instead of the closed loop.
     """
     settings = make_settings(fake, db)
     conversations: Any
@@ -240,31 +279,42 @@ async def neutroguide(
         # Warm-up (not measured): every user opens the bot once.
         await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
         name = "channel" if scripted else "NeutroGuide"
-        result = await closed_loop(name, fake, users, seconds, step)
+        if not rates:
+            return [await closed_loop(name, fake, users, seconds, step)]
+        return [await open_loop(f"{rate:g}/s", fake, rate, seconds, step, users) for rate in rates]
     finally:
         stop.set()
         await serving
         await conversations.close()
-    return result
 
 
-async def run(users: int, seconds: float, rounds: int, channel: bool) -> list[list[Result]]:
-    """Every bot, interleaved ``rounds`` times."""
-    table: list[list[Result]] = [[], [], []] + ([[]] if channel else [])
+BOTS = ("echo", "peer", "neutroguide", "channel")
+
+
+async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> list[list[Result]]:
+    """The ``bots`` (names from :data:`BOTS`), interleaved ``rounds`` times."""
+    table: list[list[Result]] = [[] for _ in bots]
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(rounds):
-            async with FakeBotAPI() as fake:
-                table[0].append(await echo_bot(fake, users, seconds))
-            async with FakeBotAPI() as fake:
-                table[1].append(await peer_bot(fake, users, seconds, Path(tmp) / f"peer{n}.pkl"))
-            async with FakeBotAPI() as fake:
-                db = Path(tmp) / f"bench{n}.db"
-                table[2].append(await neutroguide(fake, users, seconds, db))
-            if channel:
+            for column, bot in enumerate(bots):
                 async with FakeBotAPI() as fake:
-                    db = Path(tmp) / f"scripted{n}.db"
-                    table[3].append(await neutroguide(fake, users, seconds, db, scripted=True))
+                    where = Path(tmp) / f"{bot}{n}"
+                    if bot == "echo":
+                        result = await echo_bot(fake, users, seconds)
+                    elif bot == "peer":
+                        result = await peer_bot(fake, users, seconds, where.with_suffix(".pkl"))
+                    else:
+                        scripted = bot == "channel"
+                        db = where.with_suffix(".db")
+                        (result,) = await neutroguide(fake, users, seconds, db, scripted=scripted)
+                table[column].append(result)
     return table
+
+
+async def _open_loop(users: int, seconds: float, rates: list[float]) -> list[Result]:
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeBotAPI() as fake:
+            return await neutroguide(fake, users, seconds, Path(tmp) / "open.db", rates=rates)
 
 
 def _median(results: list[Result]) -> Result:
@@ -278,10 +328,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--channel", action="store_true", help="also the channel alone")
+    parser.add_argument(
+        "--bots", default="echo,peer,neutroguide", help=f"comma-separated, of {', '.join(BOTS)}"
+    )
+    parser.add_argument(
+        "--open-loop",
+        default="",
+        help="comma-separated rates (steps/s): NeutroGuide open-loop instead, e.g. 10,30,100",
+    )
     args = parser.parse_args(argv)
+    if args.open_loop:
+        rates = [float(r) for r in args.open_loop.split(",")]
+        logging.basicConfig(level=logging.WARNING)
+        results = asyncio.run(_open_loop(args.users, args.seconds, rates))
+        print(f"NeutroGuide open loop, {args.seconds:.0f} s per rate, {args.users} users")
+        for result in results:
+            print(result.line())
+        return 0
+    bots = [b.strip() for b in args.bots.split(",") if b.strip()]
+    if unknown := set(bots) - set(BOTS):
+        parser.error(f"unknown bots: {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.WARNING)
-    table = asyncio.run(run(args.users, args.seconds, args.rounds, args.channel))
+    table = asyncio.run(run(args.users, args.seconds, args.rounds, bots))
     medians = [_median(results) for results in table]
     print(
         f"{args.users} users, {args.rounds} rounds of {args.seconds:.0f} s per bot (median "
@@ -291,10 +359,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {results[0].name}: " + ", ".join(f"{r.rate:.1f}" for r in results))
     for result in medians:
         print(result.line())
-    echo, peer, ours = medians[:3]
-    print(f"ratio NeutroGuide / peer   {ours.rate / peer.rate:5.2f}   (target 1.00 or more)")
-    print(f"ratio NeutroGuide / echo   {ours.rate / echo.rate:5.2f}")
-    print(f"ratio peer / echo          {peer.rate / echo.rate:5.2f}")
+    rates = {bot: result.rate for bot, result in zip(bots, medians, strict=True)}
+    for a, b in (("neutroguide", "peer"), ("neutroguide", "echo"), ("peer", "echo")):
+        if a in rates and b in rates:
+            print(f"ratio {a} / {b}  {rates[a] / rates[b]:5.2f}")
     return 0
 
 

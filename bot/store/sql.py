@@ -123,6 +123,8 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(async_url, pool_pre_ping=pre_ping, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine.sync_engine, "connect", _postgres_on_connect)
     return engine
 
 
@@ -231,6 +233,55 @@ _PG_WRITE_UNCLAIMED = sa.text(
     _PG_WRITE_SQL.format(claim="SELECT 1 WHERE CAST(:input_id AS varchar) IS NULL")
 )
 
+#: A person's lock and load in one round trip on PostgreSQL. A VOLATILE SQL function takes a
+#: fresh snapshot for each statement in it, so the load sees what the previous holder of the
+#: lock committed: as safe as running the two statements one after the other (see
+#: :meth:`SqlStore.turn`). A temporary function (``pg_temp``), created on each new
+#: connection, so no migration and nothing left in the schema.
+_PG_TURN_FUNCTION = """
+CREATE OR REPLACE FUNCTION pg_temp.neutroguide_turn(key bigint, who varchar)
+RETURNS TABLE (pseudonym varchar, locale varchar, consent boolean, status varchar,
+    notices json, created_at double precision, updated_at double precision, node text,
+    history json, profile json, waiting varchar, session_updated_at double precision,
+    session_pseudonym varchar)
+LANGUAGE sql VOLATILE AS $$
+    SELECT pg_advisory_xact_lock(key);
+    SELECT p.pseudonym, p.locale, p.consent, p.status, p.notices, p.created_at,
+           p.updated_at, s.node, s.history, s.profile, s.waiting, s.updated_at, s.pseudonym
+    FROM people p LEFT OUTER JOIN sessions s ON s.pseudonym = p.pseudonym
+    WHERE p.pseudonym = who;
+$$
+"""
+_PG_TURN = sa.text("SELECT * FROM pg_temp.neutroguide_turn(:key, :who)").columns(
+    sa.column("pseudonym", sa.String()),
+    sa.column("locale", sa.String()),
+    sa.column("consent", sa.Boolean()),
+    sa.column("status", sa.String()),
+    sa.column("notices", sa.JSON()),
+    sa.column("created_at", sa.Double()),
+    sa.column("updated_at", sa.Double()),
+    sa.column("node", sa.Text()),
+    sa.column("history", sa.JSON()),
+    sa.column("profile", sa.JSON()),
+    sa.column("waiting", sa.String()),
+    sa.column("session_updated_at", sa.Double()),
+    sa.column("session_pseudonym", sa.String()),
+)
+
+
+def _postgres_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Create the turn function on a new connection (bodies checked only when called, so a
+    database without the tables yet, before its migrations, connects all the same)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET check_function_bodies = off")
+        cursor.execute(_PG_TURN_FUNCTION)
+        cursor.execute("RESET check_function_bodies")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
+
+
 #: Columns an upsert overwrites (``created_at`` keeps its first value).
 _PERSON_FIELDS = ("locale", "consent", "status", "notices", "updated_at")
 _SESSION_FIELDS = ("node", "history", "profile", "waiting", "updated_at")
@@ -281,9 +332,6 @@ class SqlStore:
             set_={c: session.excluded[c] for c in _SESSION_FIELDS},
         )
         self._claim_stmt, self._person_stmt, self._session_stmt = claim, person, session
-        self._lock_stmt = sa.select(
-            sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger))
-        )
         self._unsent_stmt = (
             sa.select(outbox.c.id, outbox.c.payload)
             .where(outbox.c.input_id == sa.bindparam("input_id"))
@@ -337,10 +385,12 @@ class SqlStore:
         On PostgreSQL the turn is one transaction that starts with
         ``pg_advisory_xact_lock(turn_lock_key(pseudonym))``: a second instance handling the
         same person waits there until this transaction ends (commit, rollback or a dropped
-        connection), then loads what this one saved. The lock statement runs on its own,
-        before the load, because under READ COMMITTED (the default, which this relies on)
-        each statement reads a snapshot taken when it starts: a load in the same statement
-        as the lock could read the state from before the wait. The duplicate check (the
+        connection), then loads what this one saved. The lock and the load are two
+        statements, because under READ COMMITTED (the default, which this relies on) each
+        statement reads a snapshot taken when it starts: a load in the same statement as the
+        lock could read the state from before the wait. They go in one round trip, as the
+        two statements of a VOLATILE SQL function (:data:`_PG_TURN_FUNCTION`), each with
+        its own snapshot. The duplicate check (the
         processed-input insert) is the first write of :meth:`StoreTurn.commit`, inside the
         same locked transaction, so a redelivery handled by the other instance is refused.
 
@@ -353,27 +403,30 @@ class SqlStore:
         if self._dialect != "postgresql":
             yield _PlainTurn(self, pseudonym)
             return
-        conn = await self._locked(pseudonym)
+        conn, loaded = await self._locked(pseudonym)
         try:
-            yield _LockedTurn(self, conn, pseudonym)
+            yield _LockedTurn(self, conn, pseudonym, loaded)
         finally:
             # Rolls back whatever was not committed, which releases the lock; a connection
             # that died has nothing left to release (the server ended its transaction).
             with contextlib.suppress(*_PASSING):
                 await conn.close()
 
-    async def _locked(self, pseudonym: str) -> AsyncConnection:
-        """A connection whose transaction holds the person's advisory lock.
+    async def _locked(
+        self, pseudonym: str
+    ) -> tuple[AsyncConnection, tuple[Person, Session] | None]:
+        """A connection whose transaction holds the person's advisory lock, and what was
+        loaded under it (one round trip: :data:`_PG_TURN`).
 
         The pool does not pre-ping: a pooled connection the server closed (a restart) fails
         the lock statement, before anything was done, so that is retried once on a new one.
         """
+        values = {"key": turn_lock_key(pseudonym), "who": pseudonym}
         async with _passing_as_unavailable():
             for attempt in (1, 2):
                 conn = await self.engine.connect()
                 try:
-                    await conn.execute(self._lock_stmt, {"key": turn_lock_key(pseudonym)})
-                    return conn
+                    return conn, _loaded((await conn.execute(_PG_TURN, values)).first())
                 except DBAPIError as exc:
                     with contextlib.suppress(*_PASSING):
                         await conn.close()
@@ -1011,11 +1064,18 @@ class _PlainTurn:
 class _LockedTurn:
     """A turn on PostgreSQL: one transaction holding the person's advisory lock."""
 
-    def __init__(self, store: SqlStore, conn: AsyncConnection, pseudonym: str) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        conn: AsyncConnection,
+        pseudonym: str,
+        loaded: tuple[Person, Session] | None,
+    ) -> None:
         self._store = store
         self._conn = conn
         self._pseudonym = pseudonym
         self._over = False
+        self._loaded: list[tuple[Person, Session] | None] = [loaded]  # read with the lock
 
     def _open(self) -> AsyncConnection:
         if self._over:  # the lock went with the commit: a further read or write is unguarded
@@ -1023,8 +1083,11 @@ class _LockedTurn:
         return self._conn
 
     async def load(self) -> tuple[Person, Session] | None:
+        conn = self._open()
+        if self._loaded:  # the first load came with the lock
+            return self._loaded.pop()
         async with _passing_as_unavailable():
-            return await self._store._load_on(self._open(), self._pseudonym)
+            return await self._store._load_on(conn, self._pseudonym)
 
     async def commit(
         self,

@@ -1,14 +1,33 @@
-"""A TCP proxy in front of PostgreSQL that counts round trips: each time the client speaks
-again after the server answered is one."""
+"""Counting a turn's database costs: thread hand-offs to the event loop, and PostgreSQL round
+trips through a TCP proxy (each time the client speaks again after the server answered)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
 
 from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def counting_hops(loop: asyncio.AbstractEventLoop) -> Iterator[list[int]]:
+    """Count hand-offs from other threads to ``loop``: aiosqlite's, run_in_executor's and any
+    other thread's result comes back through ``call_soon_threadsafe``."""
+    count = [0]
+    original = loop.call_soon_threadsafe
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return original(*args, **kwargs)
+
+    loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        loop.call_soon_threadsafe = original  # type: ignore[method-assign]
 
 
 class RoundTrips:

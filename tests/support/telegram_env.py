@@ -46,12 +46,17 @@ def process_env(
     return env
 
 
-#: Fast retries so fault tests finish quickly; the policy is the production one otherwise.
+#: Fast retries so fault tests finish quickly. Old keyboards are removed and "typing" goes out
+#: at once, so the tests see every kind of call (the defaults make fewer calls: FEWER_CALLS).
 TEST_OPTIONS = ChannelOptions(
     retry=RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05),
     read_timeout=5.0,
     poll_timeout=5,
+    typing_after=0,
+    clear_old_keyboards=True,
 )
+#: The production call pattern: old keyboards kept, "typing" only for a slow answer.
+FEWER_CALLS = dataclasses.replace(TEST_OPTIONS, typing_after=1.0, clear_old_keyboards=False)
 
 
 def make_settings(fake: FakeBotAPI, db: Path, **changes: Any) -> Settings:

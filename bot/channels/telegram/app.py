@@ -58,6 +58,11 @@ class ChannelOptions:
             messages a second) needs few; a large pool costs CPU on every call.
         read_timeout: seconds to wait for Telegram's answer to a call.
         poll_timeout: long-polling timeout for ``getUpdates`` in seconds.
+        typing_after: seconds a typed message's answer may take before "typing..." is sent
+            (0: at once, before every answer).
+        clear_old_keyboards: remove the keyboards of earlier messages once an answer is out
+            (one ``editMessageReplyMarkup`` more per step); off, an old button pressed is
+            answered "moved on" and the current step is shown again.
     """
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -67,6 +72,8 @@ class ChannelOptions:
     connection_pool_size: int = 32
     read_timeout: float = 15.0
     poll_timeout: int = 30
+    typing_after: float = 1.0
+    clear_old_keyboards: bool = False
 
 
 def quiet_http_logs() -> None:
@@ -123,6 +130,8 @@ def build_application(
         options.retry,
         operator_chat=settings.deployment.operator_chat,
         nurse_group=settings.deployment.nurse_group,
+        typing_after=options.typing_after,
+        clear_old_keyboards=options.clear_old_keyboards,
     )
     private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handlers(

@@ -10,8 +10,9 @@ A Bot API call that fails is sorted into one of three kinds (see :func:`failure_
   urgent advice, where a second copy is a small price against a lost one.
 - anything else (400, 403, ...) is final and never retried.
 
-Old keyboards are removed only after every message of the new answer was confirmed, so a
-person whose answer did not go out keeps the buttons they had.
+Old keyboards stay by default (a press on one is answered "moved on" and the current step is
+shown again); with :class:`Keyboards` they are removed, but only after every message of the
+new answer was confirmed, so a person whose answer did not go out keeps the buttons they had.
 
 Exceptions::
 
@@ -210,7 +211,8 @@ class Sender:
         send_message: ``Bot.send_message``.
         edit_markup: ``Bot.edit_message_reply_markup``.
         retrying: how failed calls are retried.
-        keyboards: the live keyboards of every chat.
+        keyboards: the live keyboards of every chat, to remove old ones; ``None`` keeps them
+            (no ``editMessageReplyMarkup`` call per step).
         send_photo: ``Bot.send_photo`` (for a part with a picture).
         send_document: ``Bot.send_document`` (for a part with a file).
     """
@@ -220,7 +222,7 @@ class Sender:
         send_message: Callable[..., Awaitable[Message]],
         edit_markup: Callable[..., Awaitable[object]],
         retrying: Retrying,
-        keyboards: Keyboards,
+        keyboards: Keyboards | None,
         send_photo: Callable[..., Awaitable[Message]] | None = None,
         send_document: Callable[..., Awaitable[Message]] | None = None,
     ) -> None:
@@ -243,6 +245,8 @@ class Sender:
                 after it were not tried and the old keyboards were kept.
             Forbidden: the person blocked the bot.
         """
+        if self._keyboards is None:
+            return await self.send_only(chat_id, parts)
         old = self._keyboards.take(chat_id)
         if pressed is not None and pressed not in old:
             old.append(pressed)

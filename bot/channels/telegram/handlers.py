@@ -69,6 +69,9 @@ class TelegramHandlers:
             empty for none.
         nurse_group: the nurses' supergroup for "Ask a nurse" (see
             :mod:`bot.channels.telegram.nurses`); empty for none.
+        typing_after: seconds before "typing..." is sent for a typed message whose answer is
+            not ready yet (0: at once).
+        clear_old_keyboards: remove earlier keyboards after each answer (a call per step).
     """
 
     def __init__(
@@ -78,8 +81,12 @@ class TelegramHandlers:
         max_tracked_chats: int = 100_000,
         operator_chat: str = "",
         nurse_group: str = "",
+        typing_after: float = 1.0,
+        clear_old_keyboards: bool = False,
     ) -> None:
         self.conversations = conversations
+        self.typing_after = typing_after
+        self.clear_old_keyboards = clear_old_keyboards
         self.operator_chat = operator_chat.strip()
         self.retry = retry or RetryPolicy()
         self._call = Retrying(self.retry)
@@ -169,9 +176,10 @@ class TelegramHandlers:
         )
         bot = update.get_bot()
         # A pressed button already shows a spinner until it is answered; typed input gets
-        # "typing..." while the reply is prepared.
+        # "typing..." only when its answer takes noticeably long (most take milliseconds).
+        typing_sent = asyncio.Event()
         typing = (
-            asyncio.create_task(self._typing(bot.send_chat_action, chat_id))
+            asyncio.create_task(self._typing(bot.send_chat_action, chat_id, typing_sent))
             if query is None
             else None
         )
@@ -179,11 +187,22 @@ class TelegramHandlers:
             outcome = await self.conversations.handle(inbound)
         except BaseException:
             if typing is not None:
+                typing.cancel()
                 await asyncio.gather(typing, return_exceptions=True)
             if query is not None:
                 await self._answer(query, None)
             raise
-        blocked = await typing if typing is not None else False
+        blocked = False
+        if typing is not None:
+            if self.typing_after > 0 and not typing_sent.is_set():
+                typing.cancel()  # the answer came first: no "typing..." at all
+            # Once sent, its answer is awaited: a 403 there means the person blocked the bot.
+            blocked = (await asyncio.gather(typing, return_exceptions=True))[0] is True
+        # The button is answered while the answer goes out, not after it: the spinner stops
+        # sooner, and the two calls overlap.
+        answering = (
+            asyncio.create_task(self._answer(query, outcome.notice)) if query is not None else None
+        )
         try:
             if blocked:
                 raise Blocked
@@ -204,8 +223,8 @@ class TelegramHandlers:
                 await self.nurses.forget_topic(bot, outcome.topic_gone)
             if outcome.operator_notice and self.operator_chat and not outcome.duplicate:
                 await self._notify_operators(bot.send_message, outcome.operator_notice)
-            if query is not None:
-                await self._answer(query, outcome.notice)
+            if answering is not None:
+                await answering
 
     def _sender(self, update: Update) -> Sender:
         bot = update.get_bot()
@@ -213,7 +232,7 @@ class TelegramHandlers:
             bot.send_message,
             bot.edit_message_reply_markup,
             self._call,
-            self._keyboards,
+            self._keyboards if self.clear_old_keyboards else None,
             bot.send_photo,
             bot.send_document,
         )
@@ -230,8 +249,14 @@ class TelegramHandlers:
         except TelegramError as err:
             log.warning("operator notice not sent: %s", type(err).__name__)
 
-    async def _typing(self, send_chat_action: Callable[..., Awaitable[bool]], chat_id: int) -> bool:
-        """Send "typing"; True if the person has blocked the bot."""
+    async def _typing(
+        self, send_chat_action: Callable[..., Awaitable[bool]], chat_id: int, sent: asyncio.Event
+    ) -> bool:
+        """After :attr:`typing_after` seconds, send "typing" (``sent`` is set as it goes);
+        True if the person has blocked the bot. Cancelled when the answer is ready first."""
+        if self.typing_after > 0:
+            await asyncio.sleep(self.typing_after)  # a delay, not synchronisation
+        sent.set()
         try:
             await self._call(lambda: send_chat_action(chat_id, ChatAction.TYPING), True)
         except Forbidden:
