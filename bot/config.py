@@ -44,6 +44,9 @@ class Deployment:
     #: Who runs this copy of the guide and how to reach them about it (an e-mail address or a
     #: web page), shown in /about; empty: /about says to tell whoever shared the link.
     guide_contact: str = ""
+    #: Where operators reach the review app (e.g. ``https://bot.example.org/review``): the
+    #: operators' chat notice then links to its red-flag queue. Empty: it names the command.
+    review_url: str = ""
     idle_resume_hours: float = 12.0
     #: Conversation logs older than this many days are purged once a day by the running bot
     #: (``neutroguide logs purge``); 0: kept until the person sends /forget.

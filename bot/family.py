@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from bot import diary
 from bot.documents.card import Card, CardSection
 from bot.documents.chart import DiaryChart, in_unit
-from bot.documents.text import is_rtl
+from bot.documents.text import is_rtl, ltr
 from bot.i18n.render import babel_locale
 
 
@@ -40,6 +40,10 @@ def temperature(value: float, unit: str, locale: str) -> str:
     """``38,5 °C`` / ``101.3 °F`` in the locale's number format."""
     number = format_decimal(value, format="0.0", locale=babel_locale(locale))
     return f"{number} °{'F' if unit == 'F' else 'C'}"
+
+
+def _number(text: str, locale: str) -> str:
+    return ltr(text) if is_rtl(locale) else text
 
 
 def when(at: float, locale: str, tz: dt.tzinfo) -> str:
@@ -76,7 +80,11 @@ def diary_chart(
         unit,
         locale,
         say("diary_title", locale),
-        say("diary_threshold", locale, threshold=temperature(threshold, unit, locale)),
+        say(
+            "diary_threshold",
+            locale,
+            threshold=_number(temperature(threshold, unit, locale), locale),
+        ),
         now - diary.SHOW_DAYS * diary.DAY,
         now,
         timezone if isinstance(zone(timezone), ZoneInfo) else "UTC",
@@ -117,7 +125,7 @@ def _section(
     if condition:
         first = f"{first} {say('card_condition', locale, condition=condition)}"
     if phone:
-        team = say("card_team", locale, care_team_phone=phone)
+        team = say("card_team", locale, care_team_phone=ltr(phone) if is_rtl(locale) else phone)
     else:
         team = say("card_team_blank", locale)
     return CardSection(

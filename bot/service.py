@@ -413,7 +413,12 @@ class Conversations:
                 try:
                     content = await asyncio.to_thread(render, m.attachment.spec)
                 except DocumentError as exc:
-                    log.error("a document could not be drawn: %s", exc)
+                    # By kind only: the message could quote a value from the spec (a reading).
+                    log.error(
+                        "a %s could not be drawn: %s",
+                        m.attachment.kind,
+                        type(exc.__cause__).__name__,
+                    )
                     messages.append(replace(m, attachment=None))
                     continue
                 m = replace(m, attachment=replace(m.attachment, content=content))
@@ -711,7 +716,12 @@ class Conversations:
             turn.show(self.engine.current(turn.session))
             return
         turn.session = replace(turn.session, profile=profile)
-        if reading.celsius >= self._threshold(turn) or reading.celsius < 36:
+        # The same rules as the fever check (dialogs/fever.yaml): a baby at 38 °C or more
+        # needs the emergency number whatever the plan's number is.
+        if profile.get("age_group") == "baby" and reading.celsius >= 38:
+            turn.urgent("urgent_baby", fever=True, rule="diary.saved_reading")
+            turn.safety = True
+        elif reading.celsius >= self._threshold(turn) or reading.celsius < 36:
             turn.urgent("urgent_fever", fever=True, rule="diary.saved_reading")
             turn.safety = True
         tz = family.zone(self.settings.deployment.timezone)
@@ -949,7 +959,11 @@ class _Turn:
             return None
         rule, node = self.red_flags[0]
         params = {"rule": rule, "node": node or "-", "pseudonym": self.person.pseudonym}
-        locale = self.service.settings.deployment.default_locale
+        deployment = self.service.settings.deployment
+        key = "operator_red_flag"
+        if deployment.review_url:  # a link to the review app's queue instead of the command
+            key = "operator_red_flag_link"
+            params["link"] = f"{deployment.review_url.rstrip('/')}/flags"
         return self.service.renderer.text(
-            self.service.dialogs.system["operator_red_flag"], locale, params
+            self.service.dialogs.system[key], deployment.default_locale, params
         )

@@ -1,7 +1,7 @@
 """The ASGI app (Starlette): the Telegram webhook endpoint and a health check.
 
 It knows nothing about Telegram's types: the channel hands it a callback that takes one
-decoded update. Room is left for the operator pages (mount more routes on the same app).
+decoded update. Other apps (the review app, under ``/review``) are mounted beside it.
 
 What the webhook answers::
 
@@ -24,7 +24,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def create_app(
     secret: str,
     on_update: UpdateCallback,
     is_ready: Readiness = lambda: True,
+    mounts: Mapping[str, ASGIApp] | None = None,
 ) -> Starlette:
     """Build the web app.
 
@@ -90,6 +92,7 @@ def create_app(
             :class:`TryLater` when handling failed for a passing reason (503, so Telegram
             delivers it again; the update id keeps it from being applied twice).
         is_ready: the health check (``GET /healthz``: 200 when true, else 503); may be async.
+        mounts: more apps served under a path prefix, e.g. ``{"/review": review_app}``.
 
     Returns:
         The Starlette application.
@@ -131,9 +134,9 @@ def create_app(
             ready = await ready
         return JSONResponse({"ok": bool(ready)}, status_code=200 if ready else 503)
 
-    return Starlette(
-        routes=[
-            Route(webhook_path, webhook, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ]
-    )
+    routes: list[BaseRoute] = [
+        Route(webhook_path, webhook, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    routes += [Mount(prefix, app=mounted) for prefix, mounted in (mounts or {}).items()]
+    return Starlette(routes=routes)

@@ -11,7 +11,7 @@ import itertools
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,9 @@ SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_thr
 PHONE = "0161 555 0100"
 #: Placeholders that name a number to call.
 NUMBERS = ("emergency_number", "urgent_advice_number", "care_team_phone")
-#: Fields saved for display only; leaving them out of the state keeps the walk finite.
-DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed"})
+#: Fields saved for display only (the diary's pending reading too); leaving them out of the
+#: state keeps the walk finite.
+DISPLAY_ONLY = frozenset({"anc", "last_temperature", "fever_threshold_typed", "diary_pending"})
 
 AGE_GROUPS = (None, "baby", "child", "adult")
 CONDITIONS = (None, "ain", "scn", "lad", "rac2", "cd40l", "was", "unsure")
@@ -503,6 +504,34 @@ def test_about_says_plainly_that_no_clinician_has_checked_it(engine: Engine) -> 
     assert {d.review.next_review for d in engine.dialogs.dialogs.values()} == {"2027-05-21"}
     data = press(engine, about.session, "Your data")
     assert any("/forget" in r.text.source for r in data.replies)
+
+
+def test_about_names_who_signed_off_what_and_when(dialogs: DialogSet) -> None:
+    def dates(engine: Engine) -> list[str]:
+        start = Session(node=engine.dialogs.menu, updated_at=NOW)
+        about = engine.step(start, Event("command", "about"), NOW)
+        return [r.text.source for r in press(engine, about.session, "Review dates").replies]
+
+    unsigned = dates(Engine(dialogs, SETTINGS))
+    assert any("No doctor or nurse has checked this guide yet" in t for t in unsigned)
+    assert not any("signed off" in t for t in unsigned)
+
+    fever = dialogs.dialogs["fever"]
+    signed_review = replace(
+        fever.review, status="reviewed", reviewed_by="Dr A. Example", reviewed_on="2027-01-10"
+    )
+    signed = replace(
+        dialogs, dialogs={**dialogs.dialogs, "fever": replace(fever, review=signed_review)}
+    )
+    engine = Engine(signed, SETTINGS)
+    assert engine.settings["signed_off"] == "Fever check (Dr A. Example, 2027-01-10)"
+    about = engine.step(Session(node=signed.menu, updated_at=NOW), Event("command", "about"), NOW)
+    replies = press(engine, about.session, "Review dates").replies
+    sign_off = [r for r in replies if "signed off" in r.text.source]
+    assert [r.params for r in sign_off] == [
+        {"signed_off": "Fever check (Dr A. Example, 2027-01-10)"}
+    ]
+    assert not any("No doctor or nurse" in r.text.source for r in replies)
 
 
 def test_no_text_gives_a_dose(dialogs: DialogSet) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot import diary
 from bot.config import Deployment
+from bot.engine import Session
 from bot.safety import Screener
 from bot.service import DIARY_SAVE, Conversations, Inbound, Outcome
 from tests.support.service import Clock, make_service
@@ -208,3 +209,72 @@ async def test_a_stored_answer_draws_the_same_file_again(
     assert [m.attachment.content for m in again.messages if m.attachment] == [
         m.attachment.content for m in shown.messages if m.attachment
     ]
+
+
+def test_a_phone_number_stays_left_to_right_on_an_arabic_card() -> None:
+    from bot import family
+
+    def say(key: str, locale: str, /, **params: object) -> str:
+        return f"{locale}:{key}:{params.get('care_team_phone', '')}"
+
+    card = family.card(say, "ar", lambda _: None, "+44 20 7946 0000", "note")
+    arabic, english = card.sections
+    assert arabic.team == "ar:card_team:\u2066+44 20 7946 0000\u2069"
+    assert english.team == "en:card_team:+44 20 7946 0000"
+
+
+async def test_every_topic_has_a_link_telegram_accepts_in_every_language(
+    world: tuple[Conversations, Clock],
+) -> None:
+    import re
+
+    service, _ = world
+    allowed = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+    for topic, dialog in service.dialogs.dialogs.items():
+        for lang in service.locales():
+            payload = service.start_link(topic, lang)
+            assert allowed.match(payload), payload
+        opened = await Person(service, "de")("command", "start", f"{topic}_pl")
+        assert opened.locale == "pl"
+        first = service.renderer.render(service.engine.current(Session(node=dialog.start))[0], "pl")
+        assert any(m.text == first.text for m in opened.messages), topic
+    docs = (Path(__file__).parents[1] / "docs" / "deploying.md").read_text(encoding="utf-8")
+    for topic in service.dialogs.dialogs:
+        assert f"?start={topic}_ar" in docs, f"docs/deploying.md lacks the links of {topic}"
+
+
+async def test_a_babys_reading_of_38_gets_the_emergency_answer_when_saved(
+    world: tuple[Conversations, Clock],
+) -> None:
+    service, _ = world
+    say = Person(service)
+    pseudonym = service.pseudonyms.of("telegram", USER)
+    await say("command", "start", "fever")
+    async with service.store.turn(pseudonym) as stored:
+        loaded = await stored.load()
+        assert loaded is not None
+        person, session = loaded
+        from dataclasses import replace
+
+        profile = {**session.profile, "age_group": "baby", "fever_threshold": 38.5}
+        await stored.commit(person, replace(session, profile=profile), (), None)
+    answered = await say("text", "38.2")
+    assert DIARY_SAVE in buttons(answered)
+    saved = await say("choice", DIARY_SAVE)
+    assert saved.messages[0].urgent
+    assert saved.messages[0].text.startswith("Call 999 now.")  # the emergency number first
+    assert "baby" in saved.messages[0].text
+
+
+async def test_a_spec_that_cannot_be_drawn_is_dropped_and_logged_without_its_values(
+    world: tuple[Conversations, Clock], caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.service import Attachment, Outbound
+
+    service, _ = world
+    broken = Attachment("photo", "x.png", {"type": "diary", "points": [[1, "38.7 secret"]]})
+    outcome = Outcome((Outbound("caption", attachment=broken),))
+    drawn = await service._draw(outcome)
+    assert drawn.messages[0].attachment is None and drawn.messages[0].text == "caption"
+    assert "secret" not in caplog.text and "38.7" not in caplog.text
+    assert "could not be drawn" in caplog.text

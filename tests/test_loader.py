@@ -218,3 +218,14 @@ def test_system_files_carry_their_sources(tmp_path: Path) -> None:
         load_dialogs(directory)
     missing = [p for p in caught.value.problems if "missing 'review:'" in p.message]
     assert missing and missing[0].file.endswith("system_i18n.yaml"), str(caught.value)
+
+
+def test_a_signed_off_dialog_carries_who_and_when(tmp_path: Path) -> None:
+    directory = good_dialogs(tmp_path)
+    signed = (BAD / "reviewed_without_date.yaml").read_text(encoding="utf-8")
+    signed = signed.replace("  next_review:", "  reviewed_on: 2026-12-01\n  next_review:", 1)
+    (directory / "signed.yaml").write_text(signed, encoding="utf-8")
+    review = load_dialogs(directory).dialogs["nosignoffdate"].review
+    assert review.status == "reviewed"
+    assert review.reviewed_by == "Dr A. Example, consultant haematologist"
+    assert review.reviewed_on == "2026-12-01"

@@ -13,6 +13,7 @@ from bot.cli.logs import EXPORT_FIELDS, iso
 from bot.engine.types import Session
 from bot.store import LogRow, Person, open_store
 from tests.support.cli import neutroguide
+from tests.support.review import FLAGGED, ROOT, seed
 
 ALICE = Person(pseudonym="a1" * 16, locale="de", status="active")
 BOB = Person(pseudonym="b2" * 16, locale="en", status="stopped")
@@ -49,18 +50,14 @@ def test_list_shows_conversations_newest_first(database: str, tmp_path: Path) ->
     result = neutroguide(database, "logs", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert " ".join(lines[0].split()) == "PSEUDONYM LAST ACTIVE (UTC) MESSAGES FLAGS STATUS LOCALE"
+    assert " ".join(lines[0].split()) == (
+        "PSEUDONYM LAST ACTIVE (UTC) MSGS UNANSWERED FLAGS STATUS LANG"
+    )
     bob, alice = lines[2], lines[3]
-    assert bob.split() == [BOB.pseudonym, iso(T0 + 3601), "2", "-", "stopped", "en"]
-    assert alice.split() == [
-        ALICE.pseudonym,
-        iso(T0 + 62),
-        "4",
-        "red=1,",
-        "unanswered=1",
-        "active",
-        "de",
-    ]
+    assert bob.split() == [BOB.pseudonym, iso(T0 + 3601), "2", "0", "-", "stopped", "en"]
+    # The unanswered row counts as unanswered (not again among the flags).
+    assert alice.split() == [ALICE.pseudonym, iso(T0 + 62), "4", "1", "red=1", "active", "de"]
+    assert max(map(len, lines)) <= 100
     assert "2 conversation(s)." in result.stdout
 
 
@@ -71,8 +68,8 @@ def test_list_limit(database: str, tmp_path: Path) -> None:
     assert "raise --limit" in result.stdout
 
 
-def test_show_prints_the_transcript_in_order(database: str, tmp_path: Path) -> None:
-    result = neutroguide(database, "logs", "show", ALICE.pseudonym, cwd=tmp_path)
+def test_show_wide_prints_every_column_in_order(database: str, tmp_path: Path) -> None:
+    result = neutroguide(database, "logs", "show", ALICE.pseudonym, "--wide", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
@@ -103,6 +100,65 @@ def test_show_unknown_pseudonym_fails(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "show", "0" * 32, cwd=tmp_path)
     assert result.returncode == 1
     assert "no conversation with pseudonym " + "0" * 32 in result.stderr
+
+
+@pytest.fixture
+async def readable(tmp_path: Path) -> str:
+    """The review app's seeded German conversation (real content ids) and an English one."""
+    url = f"sqlite:///{tmp_path / 'readable.db'}"
+    store = await open_store(url)
+    try:
+        await seed(store)
+    finally:
+        await store.close()
+    return url
+
+
+def test_show_reads_labels_and_bot_text_by_prefix_in_100_columns(
+    readable: str, tmp_path: Path
+) -> None:
+    # From the project folder, where dialogs/ and locales/ are (the defaults).
+    result = neutroguide(readable, "logs", "show", FLAGGED.pseudonym[:4], cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 100
+    assert lines[2].split() == ["TIME", "(UTC)", "WHO", "STEP", "WHAT"]
+    text = result.stdout
+    assert "person  menu/main  [So wird gemessen]" in text
+    assert "en: [How to measure]" in text
+    assert "bot     fever/ask  Die meisten Ratschläge zu Fieber" in text
+    assert "en: Most fever advice was written" in text
+    assert "URGENT: Bitte rufen Sie jetzt" in text
+    assert "!! escalation urgent/fever.high" in text
+    assert "Was ist ANC?" in text
+
+
+def test_show_wide_keeps_whole_texts(readable: str, tmp_path: Path) -> None:
+    wide = neutroguide(readable, "logs", "show", FLAGGED.pseudonym, "--wide", cwd=tmp_path)
+    assert wide.returncode == 0, wide.stderr
+    assert "fever/ask#" in wide.stdout  # message ids, as stored
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [("e", "no conversation with pseudonym e"), ("zz!", "is not a pseudonym")],
+)
+def test_show_refuses_unknown_or_malformed_prefixes(
+    readable: str, tmp_path: Path, given: str, message: str
+) -> None:
+    result = neutroguide(readable, "logs", "show", given, cwd=tmp_path)
+    assert result.returncode == 1 and message in result.stderr
+
+
+async def test_show_refuses_an_ambiguous_prefix(readable: str, tmp_path: Path) -> None:
+    store = await open_store(readable)
+    try:
+        twin = Person("abff" + "0" * 28, locale="en")
+        assert await store.commit(twin, Session(), [LogRow("in", "command", None, "start")], "t")
+    finally:
+        await store.close()
+    result = neutroguide(readable, "logs", "show", "ab", cwd=tmp_path)
+    assert result.returncode == 1 and "several pseudonyms start with ab" in result.stderr
 
 
 def expected_records() -> list[dict[str, str | None]]:

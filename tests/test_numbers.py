@@ -179,3 +179,10 @@ def test_parse_input_dispatches_on_kind() -> None:
     assert parse_input("yes_no", "ja", "de").value is True
     assert parse_input("text", "  hello ") == Parsed("hello")
     assert parse_input("text", "   ").problem == "invalid"
+
+
+def test_a_temperature_keeps_the_number_as_typed_for_the_diary() -> None:
+    f = parse_temperature("101 F")
+    assert (f.value, f.unit, f.typed) == (38.3, "F", 101.0)
+    c = parse_temperature("38,5")
+    assert (c.value, c.unit, c.typed) == (38.5, "C", 38.5)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Deployment
 from bot.safety import Screener
 from bot.service import Conversations, Inbound, Outcome
 from bot.store.pseudonym import Pseudonymizer
@@ -288,3 +289,28 @@ async def test_processed_ids_are_pruned_after_two_days(tmp_path: Path) -> None:
         assert await svc.store.is_processed("new")
     finally:
         await svc.close()
+
+
+async def test_operator_notice_links_to_the_review_queue_when_its_address_is_set(
+    tmp_path: Path,
+) -> None:
+    screener = Screener.load()
+    plain = await make_service(tmp_path / "plain.db", screener=screener)
+    linked = await make_service(
+        tmp_path / "linked.db",
+        screener=screener,
+        deployment=Deployment(review_url="https://ops.example.org/review/"),
+    )
+    try:
+        notices = []
+        for svc in (plain, linked):
+            await svc.handle(Inbound("test", USER, "command", "menu", language_code="en"))
+            out = await svc.handle(Inbound("test", USER, "text", "my child has a fever of 39.5"))
+            notices.append(out.operator_notice or "")
+        pseudonym = linked.pseudonyms.of("test", USER)
+        assert "neutroguide logs show" in notices[0]
+        assert notices[1].endswith("red-flag queue: https://ops.example.org/review/flags")
+        assert pseudonym in notices[1] and "39.5" not in notices[1]
+    finally:
+        await plain.close()
+        await linked.close()

@@ -414,6 +414,9 @@ async def test_webhook_mode_serves_updates_and_refuses_wrong_secrets(
                 assert response.status_code == 400
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert health.status_code == 200
+            # The operators' review app is served beside the webhook, under /review.
+            review = await client.get(f"http://127.0.0.1:{port}/review/login")
+            assert review.status_code == 200 and 'action="/review/login"' in review.text
 
         message = live(fake, USER)
         data = message.buttons[0][1]

@@ -36,8 +36,10 @@ EXPORT_FIELDS = (
 #: ``--older-than``: a whole or decimal number of days (``d``) or hours (``h``).
 AGE_PATTERN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([dh])\s*", re.I)
 _UNIT_SECONDS = {"d": 86_400.0, "h": 3_600.0}
-#: Longest text shown in a ``logs show`` table cell; ``export`` has the full text.
+#: Longest text shown in a ``logs show --wide`` table cell; ``export`` has the full text.
 TEXT_WIDTH = 60
+#: ``logs show`` and ``logs list`` fit a terminal this wide (``--wide`` for everything).
+SCREEN_WIDTH = 100
 
 
 def add_parser(sub: Any) -> None:
@@ -55,7 +57,14 @@ def add_parser(sub: Any) -> None:
     listing.set_defaults(func=_sync(_list))
 
     show = commands.add_parser("show", help="one conversation's transcript, oldest first")
-    show.add_argument("pseudonym", help="the pseudonym from `logs list`")
+    show.add_argument(
+        "pseudonym", help="the pseudonym from `logs list`, or enough of its start to be unique"
+    )
+    show.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column (message ids, flags and rules) and whole texts, however wide",
+    )
     show.set_defaults(func=_sync(_show))
 
     export = commands.add_parser("export", help="every log row, oldest first, as CSV or JSON Lines")
@@ -161,13 +170,14 @@ async def _list(store: SqlStore, args: argparse.Namespace) -> int:
     if not found:
         print("No conversations yet.")
         return 0
-    headers = ("PSEUDONYM", "LAST ACTIVE (UTC)", "MESSAGES", "FLAGS", "STATUS", "LOCALE")
+    headers = ("PSEUDONYM", "LAST ACTIVE (UTC)", "MSGS", "UNANSWERED", "FLAGS", "STATUS", "LANG")
     rows = [
         (
             c.pseudonym,
             iso(c.last_active),
             str(c.messages),
-            format_flags(c.flags),
+            str(c.unanswered),
+            _cell(format_flags({k: n for k, n in c.flags.items() if k != "unanswered"}), 14),
             c.status,
             _cell(c.locale),
         )
@@ -180,21 +190,112 @@ async def _list(store: SqlStore, args: argparse.Namespace) -> int:
 
 
 async def _show(store: SqlStore, args: argparse.Namespace) -> int:
-    loaded = await store.load(args.pseudonym)
-    transcript = await store.transcript(args.pseudonym)
-    if loaded is None and not transcript:
-        print(f"neutroguide logs: no conversation with pseudonym {args.pseudonym}", file=sys.stderr)
+    pseudonym = await _resolve(store, args.pseudonym)
+    if pseudonym is None:
         return 1
+    loaded = await store.load(pseudonym)
+    transcript = await store.transcript(pseudonym)
+    if loaded is None and not transcript:
+        print(f"neutroguide logs: no conversation with pseudonym {pseudonym}", file=sys.stderr)
+        return 1
+    locale = None
     if loaded is not None:
         person, session = loaded
+        locale = person.locale
         print(
             f"Pseudonym {person.pseudonym}  status {person.status}  "
             f"locale {_cell(person.locale)}  now at {_cell(session.node)}\n"
         )
-    headers = ("TIME (UTC)", "DIR", "KIND", "NODE", "MESSAGE ID", "FLAG/RULE", "TEXT")
-    print(table(headers, [_transcript_row(row) for row in transcript]))
+    if args.wide:
+        headers = ("TIME (UTC)", "DIR", "KIND", "NODE", "MESSAGE ID", "FLAG/RULE", "TEXT")
+        print(table(headers, [_transcript_row(row) for row in transcript]))
+    else:
+        print(readable_transcript(transcript, _texts(), locale))
     print(f"\n{len(transcript)} log row(s).")
     return 0
+
+
+async def _resolve(store: SqlStore, given: str) -> str | None:
+    """The full pseudonym for a unique prefix (or the pseudonym itself); ``None`` when there
+    is none or several (said on stderr)."""
+    from bot.store.review import ReviewStore
+
+    if not re.fullmatch(r"[0-9a-fA-F]{1,64}", given):
+        print(
+            f"neutroguide logs: {given!r} is not a pseudonym: they have only 0-9 and a-f",
+            file=sys.stderr,
+        )
+        return None
+    found = await ReviewStore(store).resolve_prefix(given)
+    if given.lower() in found:
+        return given.lower()
+    if len(found) == 1:
+        return found[0]
+    if found:
+        print(
+            f"neutroguide logs: several pseudonyms start with {given}; type more of it",
+            file=sys.stderr,
+        )
+        return None
+    print(f"neutroguide logs: no conversation with pseudonym {given}", file=sys.stderr)
+    return None
+
+
+def _texts() -> Any:
+    """The content's texts (labels and bot messages), or ``None`` when it cannot be loaded."""
+    from bot.content.loader import ContentError, load_dialogs
+    from bot.i18n.render import CatalogError, Catalogs, Renderer
+    from bot.review.texts import Texts
+
+    try:
+        settings = load_settings()
+        dialogs = load_dialogs(settings.dialogs_dir)
+        catalogs = Catalogs.load(settings.locales_dir)
+    except (ConfigError, ContentError, CatalogError, OSError) as exc:
+        print(f"neutroguide logs: showing ids only: content not loaded ({exc})", file=sys.stderr)
+        return None
+    return Texts(dialogs, Renderer(catalogs, dialogs), settings.deployment.placeholders())
+
+
+def readable_transcript(rows: Sequence[LogRow], texts: Any, locale: str | None) -> str:
+    """The transcript in :data:`SCREEN_WIDTH` columns: time, who, step and what was said,
+    button labels and bot messages in the person's language with the English below."""
+    headers = ("TIME (UTC)", "WHO", "STEP", "WHAT")
+    step_width = 22
+    used = 20 + 2 + 6 + 2 + step_width + 2
+    room = SCREEN_WIDTH - used
+    lines: list[tuple[str, str, str, str]] = []
+    for row in rows:
+        who, what, english = _readable(row, texts, locale)
+        lines.append((iso(row.at), who, _cell(row.node, step_width), _cell(what, room)))
+        if english is not None:
+            lines.append(("", "", "", _cell(f"en: {english}", room)))
+    return table(headers, lines)
+
+
+def _readable(row: LogRow, texts: Any, locale: str | None) -> tuple[str, str, str | None]:
+    """(who, what in the person's language, the English when different) for one row."""
+    if row.kind == "text":
+        return "person", row.text if row.text else "(typed text not kept: no consent)", None
+    if row.kind == "choice":
+        shown = texts.button(row.message_id, locale) if texts is not None else None
+        if shown is None:
+            return "person", f"pressed {row.message_id or '?'}", None
+        return "person", f"[{shown.local}]", None if shown.same else f"[{shown.english}]"
+    if row.kind == "command":
+        return "person", f"/{row.message_id}" if row.message_id else "/?", None
+    if row.kind == "media":
+        return "person", "(photo, voice note or file: not stored)", None
+    if row.kind == "reply":
+        shown = texts.message(row.message_id, locale) if texts is not None else None
+        if shown is None:
+            return "bot", row.message_id or "-", None
+        urgent = "URGENT: " if shown.safety else ""
+        return "bot", urgent + shown.local, None if shown.same else shown.english
+    detail = "/".join(part for part in (row.flag, row.rule) if part)
+    mark = "!! " if row.kind == "escalation" or row.flag == "red" else ""
+    extra = f" {row.message_id} ({row.rule})" if row.kind == "fallback" else f" {detail}"
+    return "event", f"{mark}{row.kind}{extra if extra.strip() else ''}", None
 
 
 def _transcript_row(row: LogRow) -> tuple[str, ...]:
@@ -206,7 +307,7 @@ def _transcript_row(row: LogRow) -> tuple[str, ...]:
         _cell(row.node),
         _cell(row.message_id),
         _cell(flag),
-        _cell(row.text, TEXT_WIDTH),
+        _cell(row.text),
     )
 
 

@@ -11,7 +11,18 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-COMMAND_MODULES = ("run", "chat", "validate", "db", "logs", "i18n", "poster")
+COMMAND_MODULES = (
+    "run",
+    "chat",
+    "validate",
+    "db",
+    "logs",
+    "i18n",
+    "poster",
+    "operators",
+    "review",
+    "graph",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

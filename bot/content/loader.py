@@ -22,6 +22,7 @@ from bot import placeholders as _placeholders
 from bot.config import PLACEHOLDER_SETTINGS
 from bot.content.conditions import ConditionError, compile_condition
 from bot.content.model import (
+    CONTENT_FACTS,
     INPUT_KINDS,
     Branch,
     Choice,
@@ -61,7 +62,15 @@ KEYWORDS_NOTE = (
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 DIALOG_KEYS = {"id", "title", "keywords", "review", "start", "nodes"}
-REVIEW_KEYS = {"status", "reviewed", "next_review", "sources", "reviewer"}
+REVIEW_KEYS = {
+    "status",
+    "reviewed",
+    "next_review",
+    "sources",
+    "reviewer",
+    "reviewed_by",
+    "reviewed_on",
+}
 NODE_KEYS = {
     "say",
     "choices",
@@ -233,7 +242,41 @@ def _read_review(r: _FileReader, data: YMap) -> Review:
             if not url.startswith(("https://", "http://")):
                 r.error(item.value_pos["url"], "a source url starts with https://")
             sources.append(Source(str(item["title"]), url))
-    return Review(status, dates["reviewed"], dates["next_review"], tuple(sources))
+    return Review(
+        status,
+        dates["reviewed"],
+        dates["next_review"],
+        tuple(sources),
+        *_sign_off(r, review, status),
+    )
+
+
+def _sign_off(r: _FileReader, review: YMap, status: str) -> tuple[str, str]:
+    """``reviewed_by`` and ``reviewed_on``: a ``reviewed`` status needs both (who signed, when)."""
+    by = str(review.get("reviewed_by") or review.get("reviewer") or "").strip()
+    on = ""
+    if review.get("reviewed_on") is not None:
+        on = _date(review.get("reviewed_on")) or ""
+        if not on:
+            r.error(review.value_pos["reviewed_on"], "'reviewed_on' must be a date: YYYY-MM-DD")
+    if status == "reviewed":
+        if not by:
+            r.error(
+                review.value_pos.get("status", review.pos),
+                "status 'reviewed' needs 'reviewed_by:' (the clinician who signed it off, with "
+                "their role); without one write status: not-reviewed",
+            )
+        if not on and review.get("reviewed_on") is None:
+            r.error(
+                review.value_pos.get("status", review.pos),
+                "status 'reviewed' needs 'reviewed_on:' (the sign-off date, YYYY-MM-DD)",
+            )
+    elif by or on:
+        r.error(
+            review.value_pos.get("reviewed_by", review.value_pos.get("reviewed_on", review.pos)),
+            f"'reviewed_by'/'reviewed_on' are a sign-off: set status: reviewed, not {status}",
+        )
+    return by, on
 
 
 def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> Node | None:
@@ -709,7 +752,12 @@ def _check_links(
                 "name a node of this dialog, a dialog id, or 'dialog/node'",
             )
         )
-    known_names = set(pending.fields) | set(PLACEHOLDER_SETTINGS) | set(CODE_PROFILE_FIELDS)
+    known_names = (
+        set(pending.fields)
+        | set(PLACEHOLDER_SETTINGS)
+        | set(CODE_PROFILE_FIELDS)
+        | set(CONTENT_FACTS)
+    )
     for file, used_names, pos, extra in pending.conditions:
         for name in sorted(used_names - known_names - extra):
             problems.append(

@@ -33,6 +33,9 @@ class Review:
     reviewed: str
     next_review: str
     sources: tuple[Source, ...]
+    #: Clinical sign-off: who (name and role) and on which date; required for ``reviewed``.
+    reviewed_by: str = ""
+    reviewed_on: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +150,23 @@ class DialogSet:
     def node(self, node_id: str) -> Node | None:
         """The node with this qualified id, or ``None`` when it no longer exists."""
         return self.nodes.get(node_id)
+
+    def signed_off(self) -> str:
+        """Who signed which topic off and when, for /about (``signed_off``); empty while no
+        dialog has ``status: reviewed``."""
+        parts = [
+            f"{d.title.source} ({d.review.reviewed_by}, {d.review.reviewed_on})"
+            for _, d in sorted(self.dialogs.items())
+            if d.review.status == "reviewed"
+        ]
+        parts += [
+            f"{name} ({r.reviewed_by}, {r.reviewed_on})"
+            for name, r in sorted(self.system_reviews.items())
+            if r.status == "reviewed"
+        ]
+        return "; ".join(parts)
+
+
+#: Names the content itself provides to dialogs (placeholders and conditions), beside the
+#: deployment settings and the profile: ``signed_off`` is :meth:`DialogSet.signed_off`.
+CONTENT_FACTS: tuple[str, ...] = ("signed_off",)

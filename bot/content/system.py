@@ -26,6 +26,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "language_set",
     "too_long",
     "operator_red_flag",
+    "operator_red_flag_link",
     "back_to_menu",
     "cmd_start",
     "cmd_menu",
@@ -81,6 +82,7 @@ SYSTEM_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "card_condition": frozenset({"condition"}),
     "card_team": frozenset({"care_team_phone"}),
     "search_ask_team": frozenset({"care_team_phone"}),
+    "operator_red_flag_link": frozenset({"rule", "node", "pseudonym", "link"}),
 }
 
 #: Profile fields the code itself reads (the urgent answer, the threshold, the log consent):

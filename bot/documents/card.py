@@ -136,7 +136,9 @@ def _figure(card: Card) -> Figure:
             fig.text(
                 x,
                 (y - step * 0.75) / height,
-                text,
+                # A wrapped line may start with a Latin word ("NeutroGuide."): the mark keeps
+                # the line right to left instead of letting its first letter decide.
+                f"\u200f{text}" if rtl else text,
                 ha=ha,
                 va="baseline",
                 fontsize=sizes[kind],

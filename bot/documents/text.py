@@ -19,6 +19,12 @@ def is_rtl(locale: str) -> bool:
     return locale.replace("-", "_").split("_")[0].lower() in {"ar", "fa", "he", "ur", "ps"}
 
 
+def ltr(text: str) -> str:
+    """``text`` kept left to right inside a right-to-left line (Unicode isolates): without it a
+    phone number ``+44 20 7946 0000`` in Arabic is drawn ``0000 7946 20 44+``."""
+    return f"\u2066{text}\u2069"
+
+
 def wrap(text: str, width: int) -> list[str]:
     """``text`` cut into lines of at most ``width`` characters at spaces (blank lines kept)."""
     lines: list[str] = []

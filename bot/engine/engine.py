@@ -124,6 +124,8 @@ class Engine:
             if other != page:
                 raise ValueError(f"pages {other} and {page} have the same tag: rename one")
         self.settings = dict(settings)
+        # /about names who signed which topic off (empty, so hidden, while nobody has).
+        self.settings.setdefault("signed_off", dialogs.signed_off())
         self.idle_seconds = idle_seconds
         self.parser = parser
         self.machine = DialogMachine(dialogs)

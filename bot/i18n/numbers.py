@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -52,8 +52,9 @@ class Parsed:
     value: float | bool | str | None
     problem: Problem | None = None
     unit: str | None = None
-    #: A temperature's number as typed, in its own unit (``value`` is always °C).
-    typed: float | None = None
+    #: A temperature's number as typed, in its own unit (``value`` is always °C). Left out of
+    #: comparisons: two readings of the same temperature are equal, however they were typed.
+    typed: float | None = field(default=None, compare=False)
 
 
 #: Arabic decimal and thousands separators, read as the Latin ones.

@@ -56,6 +56,8 @@ class Conversation:
     flags: Mapping[str, int] = field(default_factory=dict)
     status: Status = "active"
     locale: str | None = None
+    #: Questions the bot did not understand (``unanswered`` log rows).
+    unanswered: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,11 @@ from bot.store.protocol import (
 )
 from bot.store.tables import (
     ALL_TABLES,
+    PERSON_TABLES,
+    audit_log,
     conversation_log,
+    conversation_notes,
+    flag_reviews,
     outbox,
     people,
     processed_inputs,
@@ -622,8 +626,21 @@ class SqlStore:
 
     @staticmethod
     async def _delete_people(conn: AsyncConnection, pseudonyms: Sequence[str]) -> None:
-        for table in (conversation_log, processed_inputs, outbox, sessions, people):
+        tables = (
+            flag_reviews,
+            conversation_notes,
+            conversation_log,
+            processed_inputs,
+            outbox,
+            sessions,
+            people,
+        )
+        for table in tables:
             await conn.execute(table.delete().where(table.c.pseudonym.in_(pseudonyms)))
+        # The audit log keeps that an operator opened a transcript, not whose it was.
+        await conn.execute(
+            audit_log.update().where(audit_log.c.pseudonym.in_(pseudonyms)).values(pseudonym=None)
+        )
 
     async def purge(self, before: float, *, batch: int = PURGE_BATCH) -> Purged:
         """Retention: delete log rows older than ``before`` (Unix time), and everything about
@@ -728,6 +745,7 @@ class SqlStore:
                 log.c.pseudonym,
                 sa.func.max(log.c.at).label("last_at"),
                 sa.func.sum(sa.case((log.c.kind.in_(MESSAGE_KINDS), 1), else_=0)).label("messages"),
+                sa.func.sum(sa.case((log.c.kind == "unanswered", 1), else_=0)).label("unanswered"),
             )
             .group_by(log.c.pseudonym)
             .subquery()
@@ -740,6 +758,7 @@ class SqlStore:
                 people.c.locale,
                 last_active.label("last_active"),
                 sa.func.coalesce(activity.c.messages, 0).label("messages"),
+                sa.func.coalesce(activity.c.unanswered, 0).label("unanswered"),
             )
             .select_from(people.outerjoin(activity, activity.c.pseudonym == people.c.pseudonym))
             .order_by(last_active.desc(), people.c.pseudonym)
@@ -766,6 +785,7 @@ class SqlStore:
                 flags=flags[row.pseudonym],
                 status=_status(row.status),
                 locale=row.locale,
+                unanswered=int(row.unanswered),
             )
             for row in found
         ]
@@ -841,10 +861,18 @@ class SqlStore:
         }
 
     async def table_counts(self) -> dict[str, int]:
-        """Rows per table, for ``neutroguide db`` and for checking that ``forget`` forgot."""
+        """Rows per conversation table, for ``neutroguide db`` and for checking that
+        ``forget`` forgot (the review app's tables: :meth:`review_counts`)."""
+        return await self._counts_of(PERSON_TABLES)
+
+    async def review_counts(self) -> dict[str, int]:
+        """Rows per table of the review app (operators, sessions, audit, follow-ups, notes)."""
+        return await self._counts_of(tuple(t for t in ALL_TABLES if t not in PERSON_TABLES))
+
+    async def _counts_of(self, tables: Sequence[sa.Table]) -> dict[str, int]:
         counts: dict[str, int] = {}
         async with self._read() as conn:
-            for table in ALL_TABLES:
+            for table in tables:
                 query = sa.select(sa.func.count()).select_from(table)
                 counts[table.name] = int((await conn.execute(query)).scalar_one())
         return counts

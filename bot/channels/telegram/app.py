@@ -270,8 +270,21 @@ async def _serve_webhook(
         except NotHandled as err:
             raise TryLater(str(err)) from None
 
+    from bot.review.app import create_review_app
+
+    # The operators' review app under /review on the same port (docs/operators.md).
+    review = create_review_app(
+        settings.database_url,
+        conversations.dialogs,
+        conversations.catalogs,
+        settings.deployment.placeholders(),
+    )
     app = create_app(
-        webhook_path=path, secret=secret, on_update=on_update, is_ready=conversations.healthy
+        webhook_path=path,
+        secret=secret,
+        on_update=on_update,
+        is_ready=conversations.healthy,
+        mounts={"/review": review},
     )
     config = uvicorn.Config(
         app,
@@ -295,6 +308,7 @@ async def _serve_webhook(
     finally:
         server.should_exit = True
         await serving
+        await review.state.review.close()
 
 
 async def _set_webhook(
