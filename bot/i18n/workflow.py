@@ -137,9 +137,26 @@ def serialize(catalog: Catalog, extra_headers: dict[str, str] | None = None) -> 
     """
     _drop_stale_previous(catalog)
     catalog.obsolete.clear()
+    # The previous English of a fuzzy entry is handed to polib, which quotes and wraps it as
+    # ``#| msgid`` lines; Babel wraps comment lines at 76 without quoting the continuation,
+    # which no reader (polib, Babel, msgfmt) can read back.
+    previous: dict[tuple[str, str], str] = {}
+    for msg in catalog:
+        if not msg.id or not msg.fuzzy:
+            continue
+        old_id = msg.previous_id[0] if msg.previous_id else _previous_comment(msg)
+        msg.user_comments = [c for c in msg.user_comments if not c.lstrip().startswith("|")]
+        msg.previous_id = []
+        if old_id:
+            current = msg.id if isinstance(msg.id, str) else msg.id[0]
+            previous[(msg.context or "", current)] = old_id
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True)
+    write_po(buffer, catalog, width=0, include_previous=False)
     po = polib.pofile(buffer.getvalue().decode("utf-8"), wrapwidth=WRAP_WIDTH)
+    for entry in po:
+        old_id = previous.get((entry.msgctxt or "", entry.msgid))
+        if old_id is not None:
+            entry.previous_msgid = old_id
     for name, value in (extra_headers or {}).items():
         po.metadata[name] = value
     return str(po)
