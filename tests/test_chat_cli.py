@@ -95,3 +95,48 @@ def test_the_english_blood_count_reads_a_comma_decimal(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "This count is in the severe band" in result.stdout
     assert "could not read that" not in result.stdout
+
+
+def _printed_files(stdout: str) -> list[str]:
+    return [line.removeprefix("📎 ") for line in stdout.splitlines() if line.startswith("📎 ")]
+
+
+def test_card_and_diary_files_are_saved_in_this_folder(tmp_path: Path) -> None:
+    lines = ["/card", "/start fever", "37.2", "1", "/diary", "/card"]
+    result = chat(tmp_path, lines, columns_=200)
+    assert result.returncode == 0, result.stderr
+    here = tmp_path / "anywhere"
+    names = [
+        "emergency-card.png",
+        "emergency-card.pdf",
+        "temperature-diary.png",
+        "emergency-card-2.png",  # a second /card keeps the first one
+        "emergency-card-2.pdf",
+    ]
+    assert _printed_files(result.stdout) == [str(here / name) for name in names]
+    # each path under its caption
+    assert "The same card as a PDF, to print.\n📎 " in result.stdout
+    assert "last 14 days. You can show this to your care team.\n📎 " in result.stdout
+    for name in names:
+        data = (here / name).read_bytes()
+        assert data.startswith(b"%PDF-" if name.endswith(".pdf") else b"\x89PNG\r\n\x1a\n"), name
+        assert (here / name).stat().st_mode & 0o077 == 0  # only for this user
+    assert sorted(p.name for p in here.iterdir()) == sorted(names)
+
+
+def test_files_go_to_the_folder_asked_for_or_a_calm_line_says_why_not(tmp_path: Path) -> None:
+    wanted = tmp_path / "out" / "cards"
+    result = chat(tmp_path, ["/card"], "--files", str(wanted))
+    assert result.returncode == 0, result.stderr
+    assert _printed_files(result.stdout) == [
+        str(wanted / "emergency-card.png"),
+        str(wanted / "emergency-card.pdf"),
+    ]
+    assert (wanted / "emergency-card.pdf").read_bytes().startswith(b"%PDF-")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    refused = chat(tmp_path, ["/card", "/menu"], "--files", str(blocked))
+    assert refused.returncode == 0, refused.stderr
+    assert "📎 emergency-card.png: not saved (" in refused.stdout
+    assert "What would you like to know?" in refused.stdout  # the chat goes on
+    assert "Traceback" not in refused.stderr

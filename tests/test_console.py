@@ -82,3 +82,18 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
     result = chat(tmp_path, [], "--user", "f", "--lang", "xx")
     assert result.returncode == 2
     assert "no translation for 'xx'" in result.stderr
+
+
+def test_an_attachment_is_saved_under_its_own_name_only_never_over_another(
+    tmp_path: Path,
+) -> None:
+    from bot.channels.console import save_attachment
+    from bot.service import Attachment
+
+    sneaky = Attachment("document", "../../outside.pdf", {}, b"%PDF-1.7 one")
+    first = save_attachment(sneaky, tmp_path / "files")
+    assert first == tmp_path / "files" / "outside.pdf"
+    assert not (tmp_path.parent / "outside.pdf").exists()
+    second = save_attachment(Attachment("document", "outside.pdf", {}, b"two"), first.parent)
+    assert second.name == "outside-2.pdf"
+    assert (first.read_bytes(), second.read_bytes()) == (b"%PDF-1.7 one", b"two")

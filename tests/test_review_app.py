@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from bot.engine.types import Session
 from bot.review.auth import IDLE_SECONDS, PER_NAME, SESSION_COOKIE
+from bot.service import message_id
 from bot.store import LogRow, Person, open_store
 from bot.store.operators import OperatorStore
 from tests.support.db import FakeClock
@@ -23,6 +24,7 @@ from tests.support.review import (
     QUIET,
     add_operators,
     client,
+    content,
     csrf_of,
     review_app,
     seed,
@@ -255,6 +257,27 @@ async def test_transcript_shows_what_went_to_the_nurses_and_their_answer(
     assert "“Can she swim?”" in page
     assert "passed on to the nurses' group" in page
     assert "a nurse's answer: “Yes, in a clean pool.”" in page
+
+
+async def test_a_value_known_only_in_the_conversation_shows_as_a_readable_marker(
+    url: str, reviewer: httpx.AsyncClient
+) -> None:
+    dialogs, _ = content()
+    call_now = dialogs.nodes["fever/call_now"].say[1].text  # "... on {care_team_phone}. ..."
+    assert "{care_team_phone}" in call_now.source
+    german = Person("e" * 32, locale="de", consent=True)
+    rows = [LogRow("out", "reply", "fever/call_now", message_id=message_id(call_now))]
+    store = await open_store(url)
+    try:
+        await store.commit(german, Session(node="fever/call_now"), rows, None)
+    finally:
+        await store.close()
+    page = (await reviewer.get(f"/people/{german.pseudonym}")).text
+    assert "English: Call your care team now on [care team phone]." in page
+    assert "Behandlungsteam" in page  # the German column ...
+    german_line = next(line for line in page.splitlines() if "Behandlungsteam" in line)
+    assert "[care team phone]" in german_line  # ... has the marker too
+    assert "{care_team_phone}" not in page and "care_team_phone" not in page
 
 
 async def test_transcript_by_unique_prefix_and_unknown_pseudonyms(

@@ -1,6 +1,8 @@
 """The terminal chat: numbered choices, typed answers, the same service as Telegram.
 
-Works interactively and with piped standard input, so scripts and tests can drive it.
+Works interactively and with piped standard input, so scripts and tests can drive it. A
+picture or file (the ``/diary`` chart, the ``/card`` image and PDF) is saved to a folder (the
+current one unless told) and its path printed under the caption.
 """
 
 from __future__ import annotations
@@ -10,13 +12,40 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.terminal_text import layout
-from bot.service import COMMANDS, Conversations, Inbound, Outcome
+from bot.service import COMMANDS, Attachment, Conversations, Inbound, Outcome
 
 CHANNEL = "console"
 QUIT_WORDS = frozenset({"/quit", "/exit"})
+#: Printed before a saved file's path (no words: the chat has no texts of its own to translate).
+FILE_MARK = "📎"
+#: ``name-2.png`` ... before giving up on a folder full of earlier copies.
+MAX_COPIES = 1000
+
+
+def save_attachment(attachment: Attachment, folder: Path) -> Path:
+    """Write ``attachment`` into ``folder`` (made if missing) under its own file name, never
+    over an earlier file (``emergency-card-2.png`` next); the path written.
+
+    Raises:
+        OSError: the folder cannot be made or written, or is full of copies.
+    """
+    name = Path(attachment.filename).name or "file"  # the service names it; no folders
+    stem, suffix = Path(name).stem, Path(name).suffix
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, MAX_COPIES + 1):
+        path = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        try:  # only for this user: a diary or card is health information
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(handle, "wb") as out:
+            out.write(attachment.content)
+        return path
+    raise FileExistsError(f"{MAX_COPIES} copies of {name} already in {folder}")
 
 
 class ConsoleChat:
@@ -31,6 +60,7 @@ class ConsoleChat:
             ``COLUMNS`` if set, else no wrapping).
         rtl: reorder right-to-left text for display (off for a terminal that does it
             itself, such as Konsole or mlterm).
+        files: the folder pictures and files are saved to (default: the current folder).
     """
 
     def __init__(
@@ -41,8 +71,10 @@ class ConsoleChat:
         language_code: str | None = None,
         width: int | None = None,
         rtl: bool = True,
+        files: Path | None = None,
     ) -> None:
         self.service = service
+        self.files = files
         self.width = width
         self.rtl = rtl
         self.user = user
@@ -86,11 +118,25 @@ class ConsoleChat:
             marker = "!! " if message.urgent else ""
             self.out.write("\n")
             self._write(f"{marker}{message.text}", width)
+            if message.attachment is not None:
+                self._save(message.attachment)
             if message.buttons:
                 self.buttons = list(message.buttons)
                 for i, (label, _token) in enumerate(message.buttons, 1):
                     self._write(f"{i}. {label}", width, indent="  ")
         self.out.flush()
+
+    def _save(self, attachment: Attachment) -> None:
+        """Save a drawn attachment and print where (or why not: a calm line, no crash)."""
+        if not attachment.content:  # not drawn: the caption is all there is
+            return
+        try:
+            path = save_attachment(attachment, self.files or Path.cwd())
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.out.write(f"{FILE_MARK} {attachment.filename}: not saved ({reason})\n")
+            return
+        self.out.write(f"{FILE_MARK} {path}\n")
 
     def _width(self) -> int | None:
         """Columns to lay out for: given, the terminal's, or ``COLUMNS``; ``None`` when the

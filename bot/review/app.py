@@ -195,6 +195,7 @@ def create_review_app(
         Route("/", page(pages.home)),
         Route("/inbox", page(pages.inbox)),
         Route("/people/{pseudonym}", page(pages.transcript)),
+        Route("/people/{pseudonym}/diary.csv", page(pages.diary_csv)),
         Route("/people/{pseudonym}/notes", page(pages.add_note), methods=["POST"]),
         Route("/flags", page(pages.flags)),
         Route("/flags/{log_id:int}", page(pages.follow_up), methods=["POST"]),

@@ -17,8 +17,11 @@ from rapidfuzz import fuzz
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot import diary
+from bot.engine.types import Session
 from bot.review.app import TZ_COOKIE, base_path, render, viewer_zone
 from bot.review.texts import Shown
+from bot.store import Person
 from bot.store.operators import SignedIn
 from bot.store.review import Entry, InboxFilter, Unanswered
 
@@ -112,18 +115,39 @@ def _line(entry: Entry, state: ReviewState, locale: str | None) -> Line:
     return Line(entry, "event", label=entry.kind, urgent=urgent)
 
 
-async def transcript(request: Request, state: ReviewState, signed: SignedIn) -> Response:
-    """``/people/{pseudonym}``: one conversation, oldest first, 200 lines a page."""
-    pseudonym = request.path_params["pseudonym"].lower()
+async def _found(
+    request: Request, state: ReviewState, signed: SignedIn, suffix: str = ""
+) -> str | Response:
+    """The full pseudonym of ``/people/{pseudonym}``, or the answer for a bad, unknown or
+    ambiguous one (a unique prefix redirects to the full address, ``suffix`` kept)."""
+    pseudonym = str(request.path_params["pseudonym"]).lower()
     if not PREFIX.fullmatch(pseudonym):
         return await render(request, state, signed, "missing.html", status_code=404)
     found = await state.review.resolve_prefix(pseudonym)
     if len(found) == 1 and found[0] != pseudonym:  # a unique prefix: the full address
-        return RedirectResponse(f"{base_path(request)}/people/{found[0]}", status_code=303)
+        target = f"{base_path(request)}/people/{found[0]}{suffix}"
+        return RedirectResponse(target, status_code=303)
     if pseudonym not in found:
         return await render(
             request, state, signed, "missing.html", status_code=404, ambiguous=len(found) > 1
         )
+    return pseudonym
+
+
+def _diary(person: Person | None, session: Session | None) -> list[diary.Reading] | None:
+    """The saved temperature readings, oldest first, when the person consented to a record
+    (as for typed text); ``None`` without consent."""
+    if person is None or not person.consent:
+        return None
+    return diary.saved(session.profile) if session is not None else []
+
+
+async def transcript(request: Request, state: ReviewState, signed: SignedIn) -> Response:
+    """``/people/{pseudonym}``: one conversation, oldest first, 200 lines a page, and the
+    temperature diary (with consent)."""
+    pseudonym = await _found(request, state, signed)
+    if not isinstance(pseudonym, str):
+        return pseudonym
     entries, more = await state.review.entries(pseudonym, request.query_params.get("after"))
     loaded = await state.store.load(pseudonym) if state.store is not None else None
     person = loaded[0] if loaded else None
@@ -141,6 +165,39 @@ async def transcript(request: Request, state: ReviewState, signed: SignedIn) -> 
         more=more,
         notes=await state.review.notes(pseudonym),
         queue=await state.review.queue(include_done=True, pseudonym=pseudonym, limit=50),
+        readings=_diary(person, loaded[1] if loaded else None),
+    )
+
+
+def _iso(at: float) -> str:
+    return datetime.fromtimestamp(at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def diary_csv(request: Request, state: ReviewState, signed: SignedIn) -> Response:
+    """``/people/{pseudonym}/diary.csv``: the temperature diary as a spreadsheet, only for a
+    person who consented to a record; audit-logged like every export."""
+    pseudonym = await _found(request, state, signed, "/diary.csv")
+    if not isinstance(pseudonym, str):
+        return pseudonym
+    loaded = await state.store.load(pseudonym) if state.store is not None else None
+    readings = _diary(loaded[0], loaded[1]) if loaded else None
+    if readings is None:
+        return await render(
+            request, state, signed, "no_consent.html", status_code=403, pseudonym=pseudonym
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["time (UTC)", "celsius", "as typed", "unit"])
+    for r in readings:
+        writer.writerow([_iso(r.at), f"{r.celsius:.1f}", f"{r.typed:g}", r.unit])
+    await state.operators.audit(
+        signed.operator.name, "export", target="diary.csv", pseudonym=pseudonym
+    )
+    name = f"diary-{pseudonym[:8]}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -250,7 +307,7 @@ async def unanswered_csv(request: Request, state: ReviewState, signed: SignedIn)
     for g in groups:
         variants = " | ".join(v for v, _ in g.variants.most_common(5))
         steps = " ".join(f"{n}={c}" for n, c in g.nodes.most_common())
-        last = datetime.fromtimestamp(g.last, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        last = _iso(g.last)
         writer.writerow([g.locale, g.count, len(g.people), g.text, variants, steps, last])
     await state.operators.audit(signed.operator.name, "export", target="unanswered.csv")
     return Response(

@@ -46,6 +46,11 @@ class Shown:
         return self.local == self.english
 
 
+def marker(name: str) -> str:
+    """What a transcript shows for a placeholder only known in the conversation."""
+    return f"[{name.replace('_', ' ')}]"
+
+
 def _crc(source: str) -> str:
     return f"{zlib.crc32(source.encode()):08x}"
 
@@ -85,8 +90,9 @@ class Texts:
 
     def show(self, text: Text, locale: str | None, changed: bool = False) -> Shown:
         """``text`` in ``locale`` and in English."""
-        # A value only known in a conversation (the family's number) shows as its placeholder.
-        params = {name: f"{{{name}}}" for name in names_or_none(text.source) or ()}
+        # A value only known in a conversation (the family's number) shows as a readable
+        # marker, "[care team phone]", in both columns.
+        params = {name: marker(name) for name in names_or_none(text.source) or ()}
         params.update(self._params)
         local = self._renderer.text(text, locale or "en", params)
         english = self._renderer.text(text, "en", params)
