@@ -1,4 +1,4 @@
-"""Dialect spelling that folding alone does not settle: Arabic clitics and Arabizi.
+"""Dialect spelling that folding alone does not settle: Arabic clitics, Arabizi, Spanish b/v.
 
 Arabic writes "and", "with", "the" ... onto the next word (وسخنه "and hot", بالتقرحات "with the
 ulcers"); Maghrebi marks the present with كا/كي (كاتضرو "it hurts him"), Egyptian and Maghrebi
@@ -52,15 +52,22 @@ _AR_SHORT_OK = frozenset({"و", "ف"})
 
 #: Arabizi: one digit standing for a letter, inside or at an edge of Latin letters.
 _ARABIZI = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!.*\d\d)[a-z0-9]+$")
-#: Latin words with a digit that are not Arabizi: 38c, 3yo, 10am, 2nd, 7wks, b12.
+#: Latin words with a digit that are not Arabizi: 38c, 3yo, 2nd, 7wks, b12 ("3am" is Arabizi
+#: عم, the Levantine "-ing", far more often than 3 a.m. in an Arabic chat).
 _NOT_ARABIZI = re.compile(
-    r"^\d+(?:c|f|st|nd|rd|th|am|pm|h|hr|hrs|min|mins|yo|y|yr|yrs|m|mo|mos|w|wk|wks|d|kg|g|mg|ml"
+    r"^\d+(?:c|f|st|nd|rd|th|h|hr|hrs|min|mins|yo|y|yr|yrs|m|mo|mos|w|wk|wks|d|kg|g|mg|ml"
     r"|x|day|days|week|weeks|month|months|year|years)$|^[a-z]\d+$"
 )
 
 
 def variants(word: str, language: str) -> Iterator[str]:
     """Other spellings ``word`` may stand for in ``language``, most likely first."""
+    if language == "es" and len(word) >= 4 and word.isalpha():
+        # b and v sound the same and are often swapped: "bomita" is "vomita"
+        for swapped in (word.replace("b", "v"), word.replace("v", "b")):
+            if swapped != word:
+                yield swapped
+        return
     if language != "ar" or len(word) < 3 or not word.isalpha():
         return
     stems = [word]

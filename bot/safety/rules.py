@@ -71,6 +71,8 @@ TIME_KEYS = ("past", "now", "ongoing")
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"
+_YEAR_WORD = "yyearr"
+_YEAR = r"(?:19|20)\d\d "
 DEFAULT_FUZZY_MIN = 7
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
@@ -234,12 +236,14 @@ def _baby(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
 
 
 def _numbered(r: _Reader, source: str, pos: Pos, number: str = AGE_NUMBER) -> Compiled | None:
-    """A phrase in which ``#`` stands for a number of up to three digits."""
-    compiled = r.phrase(source.replace("#", f" {_AGE_WORD} "), pos)
+    """A phrase in which ``#`` stands for a number of up to three digits (``####``: a year,
+    1900-2099)."""
+    marked = source.replace("####", f" {_YEAR_WORD} ").replace("#", f" {_AGE_WORD} ")
+    compiled = r.phrase(marked, pos)
     if compiled is None or "#" not in source:
         return compiled
-    regex = compiled.regex.replace(f"{_AGE_WORD} ", number)
-    return Compiled(regex, compiled.words - {_AGE_WORD}, None)
+    regex = compiled.regex.replace(f"{_AGE_WORD} ", number).replace(f"{_YEAR_WORD} ", _YEAR)
+    return Compiled(regex, compiled.words - {_AGE_WORD, _YEAR_WORD}, None)
 
 
 def _time(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import bare, clause, fold
+from bot.safety.normalize import COMMA, bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
@@ -34,6 +33,8 @@ AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
 _MEMO_LIMIT = 20_000
+#: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
+_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
 
@@ -152,6 +153,22 @@ class _Numbers:
             rf"| (?P<a>{alt(about)})| (?P<x>{alt(exact)}))?(?= )"
         )
 
+        # German writes a reading as one word: "neununddreissigeinhalb", "achtunddreissigkommafunf".
+        glued = [w for w in words if len(w) >= 4 and w.isalpha()]
+        self._tails = sorted(
+            (t for t in (*half, *point) if len(t) >= 3 and t.isalpha()), key=len, reverse=True
+        )
+        self.glued = (
+            re.compile(rf"(?<= )({alt(glued)})((?:{alt(self._tails)})[^ ]*)(?= )")
+            if glued and self._tails
+            else None
+        )
+
+    def _split(self, m: re.Match[str]) -> str:
+        number, rest = m.group(1), m.group(2)
+        tail = next(t for t in self._tails if rest.startswith(t))
+        return " ".join(p for p in (number, tail, rest[len(tail) :]) if p)
+
     def _value(self, word: str) -> int:
         return int(word) if word.isdigit() else self.words[word]
 
@@ -177,6 +194,8 @@ class _Numbers:
 
     def read(self, folded: str) -> str:
         """``folded`` with number words as digits."""
+        if self.glued is not None:
+            folded = self.glued.sub(self._split, folded)
         return self.rx.sub(self._sub, folded)
 
 
@@ -277,6 +296,7 @@ class _Language:
         for f in files:
             words = [w for p in f.phrases for w in p.compiled.words]
             words += [w for c in f.temperature.get("context", ()) for w in c.words]
+            words += f.concept_words  # "diarree" is "diarrhee"
             vocab.update(w for w in words if len(w) >= f.fuzzy_min_length and w.isalpha())
         self.vocab = frozenset(vocab)
         known = {w for f in files for p in f.phrases for w in p.compiled.words}
@@ -289,11 +309,15 @@ class _Language:
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
         self.known = frozenset(known)
-        by_length: dict[int, list[str]] = {}
-        for word in sorted(vocab):
-            by_length.setdefault(len(word), []).append(word)
-        #: Rule words by length, for the typo search (one edit changes the length by <= 1).
-        self.by_length = {n: tuple(words) for n, words in by_length.items()}
+        deletes: dict[str, set[str]] = {}
+        for word in vocab:
+            for key in _deletes(word):
+                deletes.setdefault(key, set()).add(word)
+        #: Rule words by each form with one letter deleted, for the typo search: two words one
+        #: edit apart (a letter missing, extra, wrong or two swapped) share such a form, so
+        #: only the few that do are compared (comparing every word cost milliseconds for a
+        #: long message).
+        self.deletes = {key: tuple(sorted(words)) for key, words in deletes.items()}
         self._memo: dict[str, str] = {}
 
     def correct(self, token: str) -> str:
@@ -316,13 +340,8 @@ class _Language:
         memo = self._memo.get(token)
         if memo is not None:
             return memo
-        found = {
-            word
-            for n in (len(token) - 1, len(token), len(token) + 1)
-            for word, _, _ in process.extract(
-                token, self.by_length.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=None
-            )
-        }
+        candidates = {w for key in _deletes(token) for w in self.deletes.get(key, ())}
+        found = {w for w in candidates if OSA.distance(token, w, score_cutoff=1) <= 1}
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result
@@ -414,9 +433,15 @@ class _Language:
         return bool(self.past.search(part)) and not (self.now and self.now.search(part))
 
     def hypothetical_at(self, text: str, start: int) -> bool:
-        return self.hypothetical is not None and bool(
-            self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW))
-        )
+        if self.hypothetical is None:
+            return False
+        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
+            return True
+        # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
+        a = clause(text, start, start)[0]
+        if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
+            return bool(self.hypothetical.search(self.window(text, a - 2, HYPOTHETICAL_WINDOW)))
+        return False
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -622,6 +647,11 @@ class _Verdict:
         key = urgent_key(rule, fever=fever, baby=self.baby)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def _deletes(word: str) -> set[str]:
+    """``word`` and each form of it with one letter deleted."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _once(text: str) -> str:

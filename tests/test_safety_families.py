@@ -1,0 +1,250 @@
+"""Families of wordings the blind sets showed the screen missing, one example each in several
+languages (written here, not copied from the blind sets): baby ages said short ("7 wks",
+"8 semanitas", "7 Wo", "bb de 5 sem", "niemowlę miesięczne"), readings said of oneself
+("I'm 38.4", "tengo 38", "mam 38 stopni"), a year as a past time ("in 2022"), emoji for hot.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+from bot.safety.dialect import variants
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+def _key(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang)
+    return found.message_key if found is not None and found.kind == "urgent" else None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("lo is 5 wks and burning up", "en"),
+        ("our boy is 9 wks, temp 100.5", "en"),
+        ("mi bebita tiene 6 semanitas y está calentita", "es"),
+        ("tiene dos mesecitos y le noto muy caliente", "es"),
+        ("bb de 5 sem, il est brûlant", "fr"),
+        ("Baby 6 Wo, 38,2 im Po gemessen", "de"),
+        ("unser Sohn ist 2 Monate und glüht", "de"),
+        ("dwutygodniowy synek ma 38,1", "pl"),
+        ("noworodek jest bardzo rozgrzany", "pl"),
+    ],
+)
+def test_a_baby_age_said_short_gets_the_baby_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_baby", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she is 7 weeks post transplant, feels fine", "en"),
+        ("he is 3 months into treatment and doing well", "en"),
+    ],
+)
+def test_a_time_since_treatment_is_not_a_baby_age(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("i have 38.6 and feel rough", "en"),
+        ("tengo 38 y tiemblo un poco", "es"),
+        ("j'ai 38,7 depuis ce matin", "fr"),
+        ("ich habe 38 und Kopfweh", "de"),
+        ("mam 38 stopni od rana", "pl"),
+        ("عندي 38.5 من الصبح", "ar"),
+    ],
+)
+def test_a_reading_said_of_oneself_is_a_fever(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he had a fit in 2019, none since, can he swim?", "en"),
+        ("tuvo una convulsión en 2021, ahora está bien", "es"),
+        ("im Jahr 2020 hatte er einen Krampfanfall, seitdem nichts", "de"),
+        ("miał drgawki w 2022, od tego czasu spokój", "pl"),
+    ],
+)
+def test_a_sign_in_a_past_year_is_asked_about_not_escalated(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+def test_a_fire_emoji_reads_as_hot_for_a_baby(screener: Screener) -> None:
+    assert _key(screener, "my 4 week old 🔥🔥", "en") == "urgent_baby"
+    assert _key(screener, "mi bebé de 3 semanas está 🔥", "es") == "urgent_baby"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my son, born in 2025 has a temp of 38.9", "en"),
+        ("mi hija nacida en 2024 tiene 39 de fiebre", "es"),
+        ("moja córka urodzona w 2024 ma 39 stopni gorączki", "pl"),
+    ],
+)
+def test_a_birth_year_is_not_a_past_event(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("neununddreißigeinhalb", "de"),
+        ("er hat achtunddreißigkommaacht", "de"),
+    ],
+)
+def test_a_german_reading_written_as_one_word(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("she hasn't had anything at all to drink, she's 5 months", "en", "urgent_sign"),
+        ("sie trinkt gar nichts mehr seit dem Mittag", "de", "urgent_sign"),
+        ("no ha bebido ni una gota desde anoche", "es", "urgent_sign"),
+        ("il n'a rien bu du tout depuis midi", "fr", "urgent_sign"),
+        ("od rana w ogóle nie chce pić", "pl", "urgent_sign"),
+        ("no le entra el aire", "es", "urgent_emergency"),
+        ("dusi się i nie może złapać tchu", "pl", "urgent_emergency"),
+        ("بيتخنق ونفسه مقطوع", "ar", "urgent_emergency"),
+        ("ihm geht es gar nicht gut, er ist nicht er selbst", "de", "urgent_sign"),
+        ("bardzo źle się czuje", "pl", "urgent_sign"),
+    ],
+)
+def test_refusing_every_drink_breath_and_feeling_very_unwell(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mamy w domu gorączkę przedświąteczną, same prezenty w głowie", "pl"),
+        ("si la peau autour du PAC rougit, je dois appeler qui ?", "fr"),
+        ("si se le pone roja la vía, ¿a quién llamo?", "es"),
+    ],
+)
+def test_idioms_and_conditionals_are_not_urgent(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("krwawi z dziąseł i nie mogę zatamować", "pl", "urgent_emergency"),
+        ("بينزف من اللثة وما قادرين نوقفه", "ar", "urgent_emergency"),
+        ("ما عم يفيق من الصبح", "ar", "urgent_emergency"),
+        ("وقف نفسه شوية ورجع", "ar", "urgent_emergency"),
+        ("ايديه ورجليه متلجين", "ar", "urgent_sign"),
+        ("Durchfall ohne Ende seit heute früh", "de", "urgent_sign"),
+        ("الولد فيه سخانة كبيرة", "ar", "urgent_fever"),
+    ],
+)
+def test_wont_stop_cant_wake_and_dialect_fever(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my fever plan says 38, is that right for a toddler?", "en"),
+        ("كان عنده حرارة الاسبوع الماضي والحين زين", "ar"),
+    ],
+)
+def test_a_plan_number_and_a_past_fever_are_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("bomita todo lo que come", "es", "urgent_sign"),  # b for v
+        ("respira rapidísimo", "es", "urgent_emergency"),
+        ("le duele un montón la tripa", "es", "urgent_sign"),
+        ("caca líquida todo el rato", "es", "urgent_sign"),
+        ("elle gerbe tout ce qu'elle mange", "fr", "urgent_sign"),
+        ("la diarrée arrête pas", "fr", "urgent_sign"),  # misspelt, "ne" dropped
+        ("he's had the runs all day, 8 times", "en", "urgent_sign"),
+        ("oddycha z wielkim trudem", "pl", "urgent_emergency"),
+        ("leci przez ręce", "pl", "urgent_emergency"),
+        ("مزرق حول فمه", "ar", "urgent_emergency"),
+    ],
+)
+def test_slang_and_misspelt_signs(screener: Screener, text: str, lang: str, key: str) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+def test_spanish_b_and_v_swapped_only_into_rule_words() -> None:
+    assert "vomita" in list(variants("bomita", "es"))
+    assert list(variants("bebe", "en")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("السنة الماضية جاته تشنجات، هل يقدر يسبح؟", "ar"),
+        ("el shahr el madi kan 3ando 7arara", "ar"),
+    ],
+)
+def test_past_said_in_dialect_and_arabizi(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("her new school shoes fit perfectly", "en"),
+        ("he wears a floppy sun hat at the beach", "en"),
+        ("is it normal for his feet to be cold at night?", "en"),
+        ("la sopa está muy caliente, ¿la enfrío?", "es"),
+        ("ist es normal, dass sie abends kalte Füße hat?", "de"),
+        ("mir zittern die Hände vor der Untersuchung", "de"),
+        ("czy to normalne, że ma zimne stopy w nocy?", "pl"),
+        ("trzęsą mi się ręce ze stresu przed wynikami", "pl"),
+        ("هل طبيعي رجليه تكون باردة بالليل؟", "ar"),
+        ("ايدي بترجف من التوتر قبل النتيجة", "ar"),
+    ],
+)
+def test_everyday_uses_and_is_it_normal_questions_are_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("what do I do, her lips are blue", "en", "urgent_emergency"),
+        ("was soll ich tun, er atmet ganz schnell", "de", "urgent_emergency"),
+        ("co robić, ma drgawki", "pl", "urgent_emergency"),
+    ],
+)
+def test_a_question_before_a_comma_does_not_hide_the_sign_after_it(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
