@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import COMMA, bare, clause, fold
+from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
@@ -32,6 +32,8 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
+#: Words after a sign searched for "stopped", "went away", "fine now".
+RESOLVED_WINDOW = 5
 _MEMO_LIMIT = 20_000
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
@@ -281,6 +283,15 @@ class _Language:
         self.now = _union(
             c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
+
+        def context(key: str) -> list[Compiled]:
+            return [c for f in files for c in f.context.get(key, ())]
+
+        self.others = _union(context("others"))
+        self.resolved = _union(context("resolved"))
+        self.over = _union([*context("resolved"), *context("recovered")])
+        self.days = _union(context("days"))
+        self.conditional = _union(context("conditional"))
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
         self.baby_ages = tuple(
             (key, re.compile("(?<= )" + c.regex))
@@ -304,7 +315,8 @@ class _Language:
         known.update(w for f in files for cs in f.temperature.values() for c in cs for w in c.words)
         known.update(w for f in files for w in f.concept_words)
         for f in files:
-            for group in (*f.time.values(), *f.baby.values(), f.negation_before, f.negation_after):
+            groups = (*f.time.values(), *f.context.values(), *f.baby.values())
+            for group in (*groups, f.negation_before, f.negation_after):
                 known.update(w for c in group for w in c.words)
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
@@ -341,7 +353,15 @@ class _Language:
         if memo is not None:
             return memo
         candidates = {w for key in _deletes(token) for w in self.deletes.get(key, ())}
-        found = {w for w in candidates if OSA.distance(token, w, score_cutoff=1) <= 1}
+        # People rarely mistype a word's first letter, and a real word one letter off a rule
+        # word mostly differs there ("wrocila" returned, "zwrocila" vomited): only a word
+        # starting alike (or with its first two letters swapped) is a misspelling.
+        found = {
+            w
+            for w in candidates
+            if (w[0] == token[0] or w[:2] == token[1::-1])
+            and OSA.distance(token, w, score_cutoff=1) <= 1
+        }
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result
@@ -426,13 +446,60 @@ class _Language:
         return before + text[start : end - 1] + after
 
     def in_past(self, text: str, start: int, end: int) -> bool:
-        """The clause says this was in the past ("2 years ago", "last month"), not now."""
-        if self.past is None:
-            return False
+        """The clause says this was in the past ("2 years ago", "last month"), not now.
+
+        When the sentence also says it is over ("Tuesday 38.4, fine now"), a day name counts
+        as the past too, and the "now" of "fine now" does not make it current.
+        """
         part = self.numbers.read(self.subclause(text, start, end))
-        return bool(self.past.search(part)) and not (self.now and self.now.search(part))
+        past = self.past
+        if self.over is not None and self.over.search(_sentence(text, start, end)):
+            part = self.over.sub(" ", part)
+            if self.days is not None and self.days.search(part):
+                return not (self.now and self.now.search(part))
+        if past is None:
+            return False
+        return bool(past.search(part)) and not (self.now and self.now.search(part))
+
+    def resolved_after(self, text: str, end: int) -> bool:
+        """Said right after a sign, it has stopped or the person is well again ("the
+        shivering stopped an hour ago", "went away", "fine now"), with no "not" between."""
+        if self.resolved is None:
+            return False
+        stop = text.find(f" {CLAUSE}", end - 1)
+        following = text[end - 1 : stop + 1 if stop >= 0 else len(text)]
+        words = following.split()[:RESOLVED_WINDOW]
+        gap = " " + " ".join(words) + " "
+        m = self.resolved.search(gap)
+        if m is None:
+            return False
+        between = gap[: m.start() + 1]
+        return not (self.negation is not None and self.negation.search(between))
+
+    def about_other(self, text: str, start: int) -> bool:
+        """The words before a sign say it is about someone else or a pet ("his sister has
+        a fever", "the dog keeps being sick")."""
+        return self.others is not None and bool(
+            self.others.search(self.window(text, start, HYPOTHETICAL_WINDOW))
+        )
+
+    def conditional_at(self, text: str, start: int) -> bool:
+        """The sentence opens with "if" ("if he gets a fever, do we go to A&E?"): every
+        clause of it is hypothetical. "Si, tiene fiebre" (yes, ...) is not."""
+        if self.conditional is None:
+            return False
+        first = text.rfind(f" {CLAUSE} ", 0, start)
+        pos = first + 2 if first >= 0 else 0
+        m = self.conditional.match(text, pos + 1 if text[pos : pos + 1] == " " else pos)
+        return m is not None and m.start() < start and text[m.end() : m.end() + 1] != COMMA
+
+    def not_now(self, text: str, start: int, end: int) -> bool:
+        """The sign is someone else's, or it has stopped: ask, do not escalate."""
+        return self.about_other(text, start) or self.resolved_after(text, end)
 
     def hypothetical_at(self, text: str, start: int) -> bool:
+        if self.conditional_at(text, start):
+            return True
         if self.hypothetical is None:
             return False
         if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
@@ -549,7 +616,9 @@ class Screener:
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
-            past = lang.in_past(folded, m.start(), m.end())
+            past = lang.in_past(folded, m.start(), m.end()) or lang.not_now(
+                folded, m.start(), m.end()
+            )
             fever = phrase.kind == "fever"
             if phrase.kind == "distress":
                 if distress is None and not negated and not iffy:
@@ -587,12 +656,19 @@ class Screener:
             ("temperature.low", [r for r in found if r.celsius < LOW_C]),
         ):
             for r in hits:
-                if r.weak or lang.in_past(numeric, r.start, r.end):
+                if (
+                    r.weak
+                    or lang.in_past(numeric, r.start, r.end)
+                    or lang.not_now(numeric, r.start, r.end)
+                    or lang.conditional_at(numeric, r.start)
+                ):
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
         for r in found:
-            current = current or not lang.in_past(numeric, r.start, r.end)
+            current = current or not (
+                lang.in_past(numeric, r.start, r.end) or lang.not_now(numeric, r.start, r.end)
+            )
         return current
 
     @staticmethod
@@ -606,7 +682,11 @@ class Screener:
         def status(start: int, end: int) -> str:
             if lang.negated(folded, start, end):
                 return "negated"
-            if lang.hypothetical_at(folded, start) or lang.in_past(folded, start, end):
+            if (
+                lang.hypothetical_at(folded, start)
+                or lang.in_past(folded, start, end)
+                or lang.not_now(folded, start, end)
+            ):
                 return "asked"
             return "now"
 
@@ -647,6 +727,13 @@ class _Verdict:
         key = urgent_key(rule, fever=fever, baby=self.baby)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (between ``|`` marks) around ``start``-``end``."""
+    a = text.rfind(f" {CLAUSE}", 0, start)
+    b = text.find(f" {CLAUSE}", max(end - 1, 0))
+    return text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
 
 
 def _deletes(word: str) -> set[str]:
