@@ -76,8 +76,10 @@ TIME_KEYS = ("past", "now", "ongoing")
 #: again ("fine now", "back at school"), which settles only a sign said with a time in the
 #: past ("last week", or a day name from ``days``: "Tuesday 38.4, fine now"), never one
 #: said alone ("38.9 but seems fine now" is a fever now); ``conditional``: words that open
-#: a sentence that is an "if" all through ("if he gets a fever, do we go to A&E?").
-CONTEXT_KEYS = ("others", "resolved", "recovered", "days", "conditional")
+#: a sentence that is an "if" all through ("if he gets a fever, do we go to A&E?");
+#: ``advice``: what a professional or a leaflet said ("the nurse said to call if her lips
+#: go blue"), before the sign in its clause or anywhere before it in an "if" sentence.
+CONTEXT_KEYS = ("others", "resolved", "recovered", "days", "conditional", "advice")
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"

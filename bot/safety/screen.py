@@ -292,6 +292,9 @@ class _Language:
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
         self.conditional = _union(context("conditional"))
+        self.advice = _union(context("advice"))
+        #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
+        self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
         self.baby_ages = tuple(
             (key, re.compile("(?<= )" + c.regex))
@@ -493,9 +496,32 @@ class _Language:
         m = self.conditional.match(text, pos + 1 if text[pos : pos + 1] == " " else pos)
         return m is not None and m.start() < start and text[m.end() : m.end() + 1] != COMMA
 
+    def quoted(self, text: str, start: int) -> bool:
+        """The sign is advice a professional or a leaflet gave ("the leaflet says call if he
+        has a fit", "la enfermera dijo que si tiene los labios morados ..."): said just
+        before it, or earlier in a sentence that has an "if"."""
+        if self.advice is None:
+            return False
+        if self.advice.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
+            return True
+        sentence = _sentence(text, start, start + 1)
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = text[s0 + 2 if s0 >= 0 else 0 : start]
+        if self.clause_breaks is not None:
+            ends = [m.end() for m in self.clause_breaks.finditer(before)]
+            if ends:
+                before = before[ends[-1] - 1 :]
+        return bool(self.advice.search(before)) and bool(
+            self.any_if is not None and self.any_if.search(sentence)
+        )
+
     def not_now(self, text: str, start: int, end: int) -> bool:
-        """The sign is someone else's, or it has stopped: ask, do not escalate."""
-        return self.about_other(text, start) or self.resolved_after(text, end)
+        """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate."""
+        return (
+            self.about_other(text, start)
+            or self.quoted(text, start)
+            or self.resolved_after(text, end)
+        )
 
     def hypothetical_at(self, text: str, start: int) -> bool:
         if self.conditional_at(text, start):
