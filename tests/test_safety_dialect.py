@@ -84,3 +84,43 @@ def test_dialect_and_arabizi_warning_signs(screener: Screener, text: str, key: s
 def test_dialect_ordinary_messages_are_not_urgent(screener: Screener, text: str) -> None:
     found = screener.screen(text, "ar")
     assert found is None or found.kind != "urgent", (text, found)
+
+
+# Gulf and Maghrebi wordings (new sentences of the kinds above).
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("بنتي حرارتها مرتفعة وايد من الصبح", "urgent_fever"),
+        ("بطنها يعورها وايد", "urgent_sign"),
+        ("ما قامت من النوم ونحاول نصحيها", "urgent_emergency"),
+        ("كترعد بزاف والسخانة طالعة", "urgent_fever"),
+        ("كتتنفس بالزربة", "urgent_emergency"),
+        ("ما قدرناش نفيقوها", "urgent_emergency"),
+        ("الدم ما بغاش يوقف من فمها", "urgent_emergency"),
+        ("شفايفها زرقين", "urgent_emergency"),
+        ("جاتها الكريزة دابا", "urgent_emergency"),
+        ("ما كتهضرش مزيان والكلام ديالها مخلط", "urgent_emergency"),
+    ],
+)
+def test_gulf_and_maghrebi_warning_signs(screener: Screener, text: str, key: str) -> None:
+    found = screener.screen(text, "ar")
+    assert found is not None and found.kind == "urgent", (text, found)
+    assert found.message_key == key, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شكون نعيط ليه ايلا طلعت السخانة؟",
+        "ما ياكل الخضرة من زمان، هذا عادي",
+        "عمره 5 شهور ويحب الحليب",
+    ],
+)
+def test_gulf_and_maghrebi_ordinary_messages(screener: Screener, text: str) -> None:
+    found = screener.screen(text, "ar")
+    assert found is None or found.kind != "urgent", (text, found)
+
+
+def test_a_child_months_old_is_not_months_ago(screener: Screener) -> None:
+    found = screener.screen("ما ياكل ولا يشرب من امس وعمره ٥ شهور", "ar")
+    assert found is not None and found.kind == "urgent", found

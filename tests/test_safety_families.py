@@ -248,3 +248,72 @@ def test_a_question_before_a_comma_does_not_hide_the_sign_after_it(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
     assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("moje 5-miesięczne dziecko nic nie pije od rana", "pl", "urgent_sign"),
+        ("2-miesięczna córeczka ma 38,2", "pl", "urgent_baby"),
+        ("trzęsie się jak galareta z zimna", "pl", "urgent_sign"),
+    ],
+)
+def test_polish_ages_in_one_word_and_shaking_like_jelly(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("tiene la piel marmoleada", "es", "urgent_emergency"),
+        ("está pálida y fría como el hielo", "es", "urgent_emergency"),
+        ("mein Vater weiß nicht mehr, wo er ist", "de", "urgent_emergency"),
+        ("babcia nie wie, gdzie jest", "pl", "urgent_emergency"),
+        ("ابوي مش عارف هو فين", "ar", "urgent_emergency"),
+        ("w trakcie płukania portu zaczęła się trząść", "pl", "urgent_sign"),
+        ("من وقت ما غسلوا القسطرة وهي بردانة وتعبانة", "ar", "urgent_sign"),
+    ],
+)
+def test_confusion_mottled_and_pale_cold_skin_and_the_line_flush(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("esta con fiebrita desde anoche", "es"),
+        ("just rechecked it - 39.1", "en"),
+    ],
+)
+def test_a_fever_diminutive_and_a_rechecked_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("no respira bien, se le hunden las costillas", "es", "urgent_emergency"),
+        ("tiene chorrillo todo el día", "es", "urgent_sign"),
+        ("guacarea todo lo que toma", "es", "urgent_sign"),
+        ("no despierta", "es", "urgent_emergency"),
+        ("il renvoie tout depuis midi", "fr", "urgent_sign"),
+        ("il a la chiasse sans arrêt", "fr", "urgent_sign"),
+        ("er speibt alles", "de", "urgent_sign"),
+        ("he's unrousable", "en", "urgent_emergency"),
+        ("chlusta wymiotami po każdym karmieniu", "pl", "urgent_sign"),
+    ],
+)
+def test_regional_words_for_vomiting_diarrhoea_waking_and_indrawing(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key, text
+
+
+def test_spanish_echar_is_vomiting_only_with_what_comes_up(screener: Screener) -> None:
+    assert _key(screener, "le echamos crema todo el día", "es") is None

@@ -35,6 +35,8 @@ TIME_WINDOW = 8
 #: Words after a sign searched for "stopped", "went away", "fine now".
 RESOLVED_WINDOW = 5
 _MEMO_LIMIT = 20_000
+#: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
+_AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: Screeners already compiled in this process, by rules folder and file stamps.
@@ -344,6 +346,8 @@ class _Language:
             # a dialect spelling of a rule word (Arabic: وسخنه → سخنه, كرشو → كرشه)
             for other in variants(token, self.language):
                 if other in self.known:
+                    if token[0] in _AND and not other.startswith(token[0]):
+                        return f"{token[0]} {other}"  # "and" stays a word: it ends a clause
                     return other
         if (
             len(token) < self.fuzzy_min - 1
