@@ -79,7 +79,9 @@ TIME_KEYS = ("past", "now", "ongoing")
 #: a sentence that is an "if" all through ("if he gets a fever, do we go to A&E?");
 #: ``advice``: what a professional or a leaflet said ("the nurse said to call if her lips
 #: go blue"), before the sign in its clause or anywhere before it in an "if" sentence.
-CONTEXT_KEYS = ("others", "resolved", "recovered", "days", "conditional", "advice")
+#: ``idioms``: everyday sayings removed before matching, like ``ignore`` ("shaking with
+#: laughter", "bleeding money", "a filter made his lips blue").
+CONTEXT_KEYS = ("others", "resolved", "recovered", "days", "conditional", "advice", "idioms")
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"

@@ -234,7 +234,7 @@ class _FileMatchers:
             f.phrases,
             WordMatcher([p.compiled for p in f.phrases]),
             WordMatcher([*f.temperature.get("context", ()), *fever]),
-            WordMatcher(f.lists.get("ignore", ())),
+            WordMatcher([*f.lists.get("ignore", ()), *f.context.get("idioms", ())]),
             WordMatcher(hot),
         )
 
@@ -455,15 +455,15 @@ class _Language:
     def in_past(self, text: str, start: int, end: int) -> bool:
         """The clause says this was in the past ("2 years ago", "last month"), not now.
 
-        When the sentence also says it is over ("Tuesday 38.4, fine now"), a day name counts
-        as the past too, and the "now" of "fine now" does not make it current.
+        When the sentence also says it is over ("Tuesday 38.4, fine now"), a day name or a
+        "before" in the clause is enough, whatever "now" or "still" the sentence has.
         """
         part = self.numbers.read(self.subclause(text, start, end))
         past = self.past
         if self.over is not None and self.over.search(_sentence(text, start, end)):
             part = self.over.sub(" ", part)
             if self.days is not None and self.days.search(part):
-                return not (self.now and self.now.search(part))
+                return True  # "il grelottait toujours ...": habit, not "still"
         if past is None:
             return False
         return bool(past.search(part)) and not (self.now and self.now.search(part))
