@@ -20,7 +20,7 @@ from bot.safety.dialect import keep_arabizi, variants
 from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
-from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
+from bot.safety.temperature import LOW_C, Reading, TemperatureReader, TemperatureWords
 
 Kind = Literal["urgent", "confirm", "distress", "stop"]
 
@@ -519,6 +519,12 @@ class _Language:
             self.any_if is not None and self.any_if.search(sentence)
         )
 
+    def if_before(self, text: str, start: int) -> bool:
+        """An "if" word in the clause before a reading ("call if temp 38 or above")."""
+        return self.conditional is not None and bool(
+            self.conditional.search(self.window(text, start, HYPOTHETICAL_WINDOW))
+        )
+
     def not_now(self, text: str, start: int, end: int) -> bool:
         """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate."""
         return (
@@ -680,25 +686,25 @@ class Screener:
         limit = round(threshold_c, 1)
         if verdict.baby:
             limit = min(limit, BABY_FEVER_C)
-        current = False
+
+        def not_now(r: Reading) -> bool:
+            return (
+                lang.in_past(numeric, r.start, r.end)
+                or lang.not_now(numeric, r.start, r.end)
+                or lang.conditional_at(numeric, r.start)
+                or lang.if_before(numeric, r.start)
+            )
+
         for rule, hits in (
             ("temperature.high", [r for r in found if r.celsius >= limit]),
             ("temperature.low", [r for r in found if r.celsius < LOW_C]),
         ):
             for r in hits:
-                if (
-                    r.weak
-                    or lang.in_past(numeric, r.start, r.end)
-                    or lang.not_now(numeric, r.start, r.end)
-                    or lang.conditional_at(numeric, r.start)
-                ):
+                if r.weak or not_now(r):
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
-        for r in found:
-            current = current or not (
-                lang.in_past(numeric, r.start, r.end) or lang.not_now(numeric, r.start, r.end)
-            )
+        current = any(not not_now(r) for r in found)
         return current
 
     @staticmethod
