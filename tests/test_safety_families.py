@@ -317,3 +317,29 @@ def test_regional_words_for_vomiting_diarrhoea_waking_and_indrawing(
 
 def test_spanish_echar_is_vomiting_only_with_what_comes_up(screener: Screener) -> None:
     assert _key(screener, "le echamos crema todo el día", "es") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("creo que tiene sepsis", "es"),
+        ("se ha desplomado en el baño", "es"),
+        ("je pense que c'est une septicémie", "fr"),
+        ("elle a fait un malaise", "fr"),
+        ("ich glaube, er hat eine Sepsis", "de"),
+        ("er ist zusammengebrochen", "de"),
+        ("chyba ma sepsę", "pl"),
+        ("zasłabł w łazience", "pl"),
+        ("اعتقد عنده تسمم في الدم", "ar"),
+    ],
+)
+def test_sepsis_feared_and_collapse_are_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is not None, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Sepsis", "de"), ("¿qué es la sepsis?", "es")])
+def test_sepsis_as_a_topic_or_question_is_not_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = screener.screen(text, lang)
+    assert found is None or found.kind != "urgent", (text, found)
