@@ -1,0 +1,139 @@
+"""Context around a sign: someone else's sign, one that has stopped, advice quoted, an "if"
+sentence, an old reading now resolved, an idiom. Written here for each family in every
+language (not copied from the blind sets). A sign happening now to the person still gets the
+urgent answer at once; the rest get "Is this happening now?" (``confirm``) or nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.safety import Screener
+from bot.safety.rules import RuleError, load_rule_file
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+def _kind(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang, 38.0)
+    return found.kind if found is not None else None
+
+
+# A symptom named, but not happening now to the person: the screen asks.
+ASKED = [
+    # someone else, or a pet
+    ("his little brother has been vomiting all night, he's ok though", "en"),
+    ("my other son has a temperature of 38.5, the patient is fine", "en"),
+    ("my dog keeps being sick everywhere", "en"),
+    ("su hermana tuvo fiebre la semana pasada pero él está bien", "es"),
+    ("mi perro no para de vomitar", "es"),
+    ("son petit frère a vomi toute la nuit, elle va bien", "fr"),
+    ("mon chien vomit tout depuis ce matin", "fr"),
+    ("sein kleiner Bruder hat die ganze Nacht erbrochen, ihr geht es gut", "de"),
+    ("unsere Katze hatte einen Krampfanfall", "de"),
+    ("jej młodszy brat wymiotował całą noc, ona jest ok", "pl"),
+    ("nasz pies ciągle wymiotuje", "pl"),
+    ("اخوه الصغير استفرغ طول الليل، هو منيح", "ar"),
+    ("كلبي بيتنفس بسرعة، هل هذا خطير؟", "ar"),
+    # stopped
+    ("the shivering stopped an hour ago", "en"),
+    ("los escalofríos se le pasaron hace una hora", "es"),
+    ("les frissons se sont arrêtés il y a une heure", "fr"),
+    ("der Schüttelfrost hat vor einer Stunde aufgehört", "de"),
+    ("dreszcze przeszły godzinę temu", "pl"),
+    # advice quoted from a professional or a leaflet
+    ("the nurse told us to ring straight away if her lips go blue", "en"),
+    ("la enfermera dijo que si tiene los labios morados llamemos al 112", "es"),
+    ("l'infirmière a dit d'appeler le 15 si ses lèvres deviennent bleues", "fr"),
+    ("im Merkblatt steht, wir sollen anrufen, wenn er einen Krampfanfall hat", "de"),
+    ("pielęgniarka mówiła, żeby dzwonić na 112, jeśli usta zrobią się sine", "pl"),
+    ("الممرضة قالت نتصل بالإسعاف لو شفايفه صارت زرقا", "ar"),
+    # a sentence that is an "if" all through
+    ("if her temp goes above 38 do we go straight to A&E?", "en"),
+    ("si le sale un sarpullido que no desaparece con el vaso, ¿qué hacemos?", "es"),
+    ("the card says: call if temp 38 or above", "en"),
+    # an old reading, on a day or date, now resolved
+    ("her temp was 38.4 on sunday but she's been fine since", "en"),
+    ("he had 38.6 on 3 March, nothing since", "en"),
+    ("el domingo tuvo 38,4 pero desde entonces está bien", "es"),
+    ("le 3 mars il avait 38,6, rien depuis", "fr"),
+    ("am 3. März hatte er 38,6, seitdem nichts", "de"),
+    ("3 marca miał 38,6, od tego czasu nic", "pl"),
+    ("يوم ٣ مارس كان ٣٨.٦ وما في شي من وقتها", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ASKED)
+def test_a_sign_not_happening_now_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+# Everyday sayings: no urgent answer (nothing, or at most the question).
+IDIOMS = [
+    ("we were shaking with laughter at the panto", "en"),
+    ("this car is bleeding money", "en"),
+    ("he's been fit as a fiddle all week", "en"),
+    ("lol a snapchat filter on that made his lips blue, he's fine", "en"),
+    ("nos moríamos de risa con la obra", "es"),
+    ("on tremblait de rire devant le spectacle", "fr"),
+    ("die Parkgebühren, da blutet man richtig aus", "de"),
+    ("Lampenfieber vor dem Konzert", "de"),
+    ("pękaliśmy ze śmiechu na przedstawieniu", "pl"),
+    ("mota3eb keteer mn el d7ek", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), IDIOMS)
+def test_an_idiom_gets_no_urgent_answer(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) != "urgent"
+
+
+# A sign happening now, next to the words above: still the urgent answer at once.
+URGENT = [
+    ("she's shivering and it won't stop", "en"),
+    ("bleeding hasn't stopped for an hour", "en"),
+    ("he's vomiting everything and stopped drinking", "en"),
+    ("he's 38.9 but seems fine now", "en"),
+    ("he stopped breathing for a few seconds", "en"),
+    ("my brother has a temperature of 39", "en"),
+    ("his temperature was 37 this morning and now it's 38.9", "en"),
+    ("the dog woke me up and he is having a fit", "en"),
+    ("if you can help, he's not breathing properly", "en"),
+    ("she has a fever of 38.7 and her sister is ill too", "en"),
+    ("he is hard to wake, the nurse said to call if that happens", "en"),
+    ("sí, tiene 39 de fiebre", "es"),
+    ("está temblando y no se le pasa", "es"),
+    ("el domingo tenía 37, ahora tiene 38,9", "es"),
+    ("il saigne du nez et ça ne s'arrête pas", "fr"),
+    ("elle a 38,7 de fièvre et sa soeur aussi est malade", "fr"),
+    ("am Sonntag 37, jetzt 38,9", "de"),
+    ("sie hat 38,7 Fieber und ihre Schwester ist auch krank", "de"),
+    ("przestał oddychać", "pl"),
+    ("ma 38,7 gorączki i jej siostra też choruje", "pl"),
+    ("حرارتها ٣٨.٧ واختها كمان مريضة", "ar"),
+    ("يوم الأحد ٣٧ وهلق ٣٨.٩", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), URGENT)
+def test_a_sign_happening_now_is_still_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "urgent"
+
+
+def test_typo_fixing_keeps_the_first_letter(screener: Screener) -> None:
+    # "wróciła" (came back) is one letter off "zwróciła" (vomited): not a misspelling of it
+    assert _kind(screener, "teraz wszystko ok, wróciła do szkoły", "pl") is None
+    # a first-letter slip is still forgiven when the first two letters are swapped
+    assert _kind(screener, "he is nuresponsive", "en") == "urgent"
+
+
+def test_context_keys_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text("language: xx\ncontext:\n  others: ['his sister']\n  sibling: [x]\n")
+    with pytest.raises(RuleError, match="unknown key 'sibling' in 'context'"):
+        load_rule_file(path)
