@@ -65,6 +65,26 @@ ASKED = [
     ("am 3. März hatte er 38,6, seitdem nichts", "de"),
     ("3 marca miał 38,6, od tego czasu nic", "pl"),
     ("يوم ٣ مارس كان ٣٨.٦ وما في شي من وقتها", "ar"),
+    # dates in digits, and ordinals
+    ("38.6 on 03/11, nothing since", "en"),
+    ("on the 3rd he had 38.9, fine since", "en"),
+    ("el 3/11 tuvo 38,6, nada desde entonces", "es"),
+    ("am 03.11. hatte er 38,6, seitdem nichts", "de"),
+    ("3.11 miał 38,6, od tego czasu nic", "pl"),
+    # a parent or a relative's child, not the person
+    ("my sister's baby has a fever of 39", "en"),
+    ("his dad has a fever and a cough", "en"),
+    ("su papá tiene fiebre", "es"),
+    ("son papa a de la fièvre", "fr"),
+    ("das Baby meiner Schwester hat 39 Fieber", "de"),
+    ("dziecko mojej siostry ma 39 gorączki", "pl"),
+    ("ابن اختي عنده حرارة ٣٩", "ar"),
+    # a leaflet listing signs
+    ("The booklet lists floppy, mottled skin and blue lips as emergencies", "en"),
+    ("el folleto habla de labios morados y piel moteada", "es"),
+    ("la brochure parle de lèvres bleues et de marbrures", "fr"),
+    ("in der Broschüre stehen blaue Lippen und marmorierte Haut", "de"),
+    ("w ulotce są sine usta i marmurkowa skóra", "pl"),
 ]
 
 
@@ -117,6 +137,15 @@ URGENT = [
     ("ma 38,7 gorączki i jej siostra też choruje", "pl"),
     ("حرارتها ٣٨.٧ واختها كمان مريضة", "ar"),
     ("يوم الأحد ٣٧ وهلق ٣٨.٩", "ar"),
+    # someone else tells the person's own sign
+    ("her mum says she's burning up", "en"),
+    ("his sister said he is vomiting everything", "en"),
+    ("su mamá dice que tiene 39", "es"),
+    ("sa soeur dit qu'il vomit tout", "fr"),
+    ("ihre Mama sagt, sie hat 39 Fieber", "de"),
+    ("jej mama mówi, że ma 39 stopni", "pl"),
+    ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
+    ("her lips have gone blue", "en"),
 ]
 
 

@@ -81,7 +81,23 @@ TIME_KEYS = ("past", "now", "ongoing")
 #: go blue"), before the sign in its clause or anywhere before it in an "if" sentence.
 #: ``idioms``: everyday sayings removed before matching, like ``ignore`` ("shaking with
 #: laughter", "bleeding money", "a filter made his lips blue").
-CONTEXT_KEYS = ("others", "resolved", "recovered", "days", "conditional", "advice", "idioms")
+#: ``reported``: between someone else and the sign, it is the person's own sign told by
+#: them ("his sister says he is vomiting everything"): not someone else's.
+#: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
+#: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
+#: blue lips").
+CONTEXT_KEYS = (
+    "documents",
+    "joins",
+    "others",
+    "reported",
+    "resolved",
+    "recovered",
+    "days",
+    "conditional",
+    "advice",
+    "idioms",
+)
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"

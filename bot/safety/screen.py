@@ -32,6 +32,9 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
+#: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
+#: never a temperature); counts as a past time only in a sentence that says it is over.
+_DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
 #: Words after a sign searched for "stopped", "went away", "fine now".
 RESOLVED_WINDOW = 5
 _MEMO_LIMIT = 20_000
@@ -295,6 +298,9 @@ class _Language:
         self.days = _union(context("days"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
+        self.reported = _union(context("reported"))
+        self.documents = _union(context("documents"))
+        self.joins = _union(context("joins"))
         #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
         self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
@@ -462,7 +468,7 @@ class _Language:
         past = self.past
         if self.over is not None and self.over.search(_sentence(text, start, end)):
             part = self.over.sub(" ", part)
-            if self.days is not None and self.days.search(part):
+            if (self.days is not None and self.days.search(part)) or _DATE.search(part):
                 return True  # "il grelottait toujours ...": habit, not "still"
         if past is None:
             return False
@@ -486,9 +492,18 @@ class _Language:
     def about_other(self, text: str, start: int) -> bool:
         """The words before a sign say it is about someone else or a pet ("his sister has
         a fever", "the dog keeps being sick")."""
-        return self.others is not None and bool(
-            self.others.search(self.window(text, start, HYPOTHETICAL_WINDOW))
-        )
+        if self.others is None:
+            return False
+        return self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW))
+
+    def _before_unreported(self, rx: re.Pattern[str], window: str) -> bool:
+        """``rx`` is in ``window`` and no "says he ..." follows it ("his sister says he is
+        vomiting", "the nurse said she is floppy": the person's own sign, reported)."""
+        found = list(rx.finditer(window))
+        if not found:
+            return False
+        rest = window[found[-1].start() :]
+        return not (self.reported is not None and self.reported.search(rest))
 
     def conditional_at(self, text: str, start: int) -> bool:
         """The sentence opens with "if" ("if he gets a fever, do we go to A&E?"): every
@@ -500,13 +515,33 @@ class _Language:
         m = self.conditional.match(text, pos + 1 if text[pos : pos + 1] == " " else pos)
         return m is not None and m.start() < start and text[m.end() : m.end() + 1] != COMMA
 
+    def in_document(self, text: str, start: int) -> bool:
+        """A leaflet or plan is named before the sign in its sentence, before any clause
+        break other than the "and" of a list ("the booklet lists floppy, mottled skin and
+        blue lips")."""
+        if self.documents is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = text[s0 + 2 if s0 >= 0 else 0 : start]
+        if self.clause_breaks is not None:
+            joins = self.joins
+
+            def joining(m: re.Match[str]) -> bool:
+                j = joins.match(before, m.start()) if joins is not None else None
+                return j is not None and j.end() == m.end()
+
+            ends = [m.end() for m in self.clause_breaks.finditer(before) if not joining(m)]
+            if ends:
+                before = before[ends[-1] - 1 :]
+        return bool(self.documents.search(before))
+
     def quoted(self, text: str, start: int) -> bool:
         """The sign is advice a professional or a leaflet gave ("the leaflet says call if he
         has a fit", "la enfermera dijo que si tiene los labios morados ..."): said just
         before it, or earlier in a sentence that has an "if"."""
         if self.advice is None:
             return False
-        if self.advice.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
+        if self._before_unreported(self.advice, self.window(text, start, HYPOTHETICAL_WINDOW)):
             return True
         sentence = _sentence(text, start, start + 1)
         s0 = text.rfind(f" {CLAUSE}", 0, start)
@@ -530,6 +565,7 @@ class _Language:
         return (
             self.about_other(text, start)
             or self.quoted(text, start)
+            or self.in_document(text, start)
             or self.resolved_after(text, end)
         )
 
