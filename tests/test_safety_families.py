@@ -343,3 +343,33 @@ def test_sepsis_as_a_topic_or_question_is_not_urgent(
 ) -> None:
     found = screener.screen(text, lang)
     assert found is None or found.kind != "urgent", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she had 38.6 yesterday, the GP checked her, fine now", "en"),
+        ("ayer tuvo 38,7, la vieron en urgencias y ya está bien", "es"),
+        ("hier soir il avait 38,6, on a vu le médecin, ça va mieux", "fr"),
+        ("gestern hatte sie 38,6, jetzt wieder gut", "de"),
+        ("wczoraj miała 38,6, teraz już dobrze", "pl"),
+        ("امبارح كان عنده 38.6 والحين كويس", "ar"),
+    ],
+)
+def test_yesterday_and_fine_now_is_over(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang)
+    assert found is not None and found.kind == "confirm", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she had 38.6 yesterday and still has it", "en"),
+        ("mi bebé de 6 semanas está caliente, le pusieron las vacunas ayer", "es"),
+        ("od wczoraj ma 38,6", "pl"),
+    ],
+)
+def test_yesterday_alone_does_not_make_a_sign_past(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is not None, text

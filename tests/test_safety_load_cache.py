@@ -6,10 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.safety import Screener
 from bot.safety.screen import RULES_DIR
 
 
+@pytest.mark.slow  # two full compilations of the rule files: several seconds
 def test_unchanged_rules_reuse_the_screener_and_an_edit_recompiles(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)

@@ -68,7 +68,7 @@ NUMBER_KEYS = ("words", "half", "point", "about", "exact")
 #: Keys of ``time:``: a sign or reading in a clause with a ``past`` phrase ("2 years ago",
 #: "last month", "on tuesday") and no ``now`` or ``ongoing`` ("since") phrase is asked about
 #: instead of escalated. ``#`` stands for a number.
-TIME_KEYS = ("past", "now", "ongoing")
+TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: Keys of ``context:``: what makes a sign said in a message not a sign happening now to the
 #: person (the screen asks "Is this happening now?" instead). ``others``: someone else or a
 #: pet in the words before it ("his sister", "the dog"); ``resolved``: said right after it,
@@ -283,7 +283,7 @@ def _time(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
     if raw is None:
         return {}
     if not isinstance(raw, YMap):
-        r.error(data.value_pos["time"], "'time' takes lists: past, now, ongoing")
+        r.error(data.value_pos["time"], "'time' takes lists: past, now, ongoing, recent, resolved")
         return {}
     r.keys(raw, TIME_KEYS, "'time'")
     out = {}

@@ -285,6 +285,9 @@ class _Language:
         )
         self.concepts = ConceptFinder([(Stemmer(f.language), f.concepts) for f in files])
         self.past = _union(c for f in files for c in f.time.get("past", ()))
+        #: "yesterday": in the past only if the message also says it is over ("fine now").
+        self.recent = _union(c for f in files for c in f.time.get("recent", ()))
+        self.over_time = _union(c for f in files for c in f.time.get("resolved", ()))
         self.now = _union(
             c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
@@ -472,7 +475,17 @@ class _Language:
                 return True  # "il grelottait toujours ...": habit, not "still"
         if past is None:
             return False
-        return bool(past.search(part)) and not (self.now and self.now.search(part))
+        if self.now is not None and self.now.search(part):
+            return False
+        if past.search(part):
+            return True
+        # time: recent ("yesterday") is past only if the message says it is over
+        over = [rx for rx in (self.over_time, self.over) if rx is not None]
+        return bool(
+            self.recent is not None
+            and self.recent.search(part)
+            and any(rx.search(text) for rx in over)
+        )
 
     def resolved_after(self, text: str, end: int) -> bool:
         """Said right after a sign, it has stopped or the person is well again ("the
