@@ -146,6 +146,17 @@ URGENT = [
     ("jej mama mówi, że ma 39 stopni", "pl"),
     ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
     ("her lips have gone blue", "en"),
+    ("my son and his sister both have a fever", "en"),
+    ("er und seine Schwester haben beide Fieber", "de"),
+    ("the nurse says his lips are blue", "en"),
+    ("la enfermera dice que tiene los labios morados", "es"),
+    # "if I ..." is what happens when the person tries: a report
+    ("If I press a glass on the spots, they don't fade", "en"),
+    ("If I wake him, he doesn't respond", "en"),
+    ("si je presse le verre, les taches ne s'effacent pas", "fr"),
+    # a fit or a blue spell that has stopped still needs seeing now
+    ("he had a fit, it stopped after 5 minutes", "en"),
+    ("he went blue but it passed", "en"),
 ]
 
 

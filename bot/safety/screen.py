@@ -69,6 +69,10 @@ EMERGENCY_RULES = frozenset(
         "sign.no_wee",
     }
 )
+#: Signs still urgent when the message says they have stopped ("the fit stopped after 2
+#: minutes", "he went blue but he's pink again"): a first fit or a blue spell needs seeing
+#: now (sepsis.yaml, who_to_call.yaml).
+STILL_URGENT_WHEN_OVER = frozenset({"sign.seizure", "sign.blue_skin", "sign.hard_to_wake"})
 #: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
 BABY_RULES = frozenset({"sign.not_feeding"})
 #: The urgent answers, strongest first: when a message has several signs, the strongest wins.
@@ -573,13 +577,14 @@ class _Language:
             self.conditional.search(self.window(text, start, HYPOTHETICAL_WINDOW))
         )
 
-    def not_now(self, text: str, start: int, end: int) -> bool:
-        """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate."""
+    def not_now(self, text: str, start: int, end: int, rule: str = "") -> bool:
+        """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate.
+        A fit, blue lips or being hard to wake that has stopped is still urgent."""
         return (
             self.about_other(text, start)
             or self.quoted(text, start)
             or self.in_document(text, start)
-            or self.resolved_after(text, end)
+            or (rule not in STILL_URGENT_WHEN_OVER and self.resolved_after(text, end))
         )
 
     def hypothetical_at(self, text: str, start: int) -> bool:
@@ -702,7 +707,7 @@ class Screener:
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
             past = lang.in_past(folded, m.start(), m.end()) or lang.not_now(
-                folded, m.start(), m.end()
+                folded, m.start(), m.end(), phrase.rule
             )
             fever = phrase.kind == "fever"
             if phrase.kind == "distress":
@@ -764,13 +769,13 @@ class Screener:
             return
         settled: set[Hit] = set()
 
-        def status(start: int, end: int) -> str:
+        def status(start: int, end: int, rule: str = "") -> str:
             if lang.negated(folded, start, end):
                 return "negated"
             if (
                 lang.hypothetical_at(folded, start)
                 or lang.in_past(folded, start, end)
-                or lang.not_now(folded, start, end)
+                or lang.not_now(folded, start, end, rule)
             ):
                 return "asked"
             return "now"
@@ -778,7 +783,7 @@ class Screener:
         for combo, made in combos(hits):
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
-            state = status(start, end)
+            state = status(start, end, combo.rule)
             if state == "now" and lang.negated_between(folded, made):
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
             if state == "now":
