@@ -36,7 +36,7 @@ TIME_WINDOW = 8
 #: never a temperature); counts as a past time only in a sentence that says it is over.
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
 #: Words after a sign searched for "stopped", "went away", "fine now".
-RESOLVED_WINDOW = 5
+RESOLVED_WINDOW = 6
 _MEMO_LIMIT = 20_000
 #: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
 _AND = frozenset({"و", "ف"})
@@ -584,7 +584,13 @@ class _Language:
             self.about_other(text, start)
             or self.quoted(text, start)
             or self.in_document(text, start)
-            or (rule not in STILL_URGENT_WHEN_OVER and self.resolved_after(text, end))
+            or (
+                rule not in STILL_URGENT_WHEN_OVER
+                # a reading is not "over" when a medicine wore off after it ("38.9 cuando
+                # se le pasó el dalsy"); "the fever went down" is a negation
+                and not rule.startswith("temperature.")
+                and self.resolved_after(text, end)
+            )
         )
 
     def hypothetical_at(self, text: str, start: int) -> bool:
@@ -744,7 +750,7 @@ class Screener:
         def not_now(r: Reading) -> bool:
             return (
                 lang.in_past(numeric, r.start, r.end)
-                or lang.not_now(numeric, r.start, r.end)
+                or lang.not_now(numeric, r.start, r.end, "temperature.high")
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
             )
