@@ -712,8 +712,14 @@ class Screener:
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
-            past = lang.in_past(folded, m.start(), m.end()) or lang.not_now(
-                folded, m.start(), m.end(), phrase.rule
+            # only asked when nothing above settled it (the context checks cost time)
+            past = (
+                not (negated or iffy)
+                and phrase.kind != "distress"
+                and (
+                    lang.in_past(folded, m.start(), m.end())
+                    or lang.not_now(folded, m.start(), m.end(), phrase.rule)
+                )
             )
             fever = phrase.kind == "fever"
             if phrase.kind == "distress":
