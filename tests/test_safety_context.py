@@ -108,6 +108,25 @@ IDIOMS = [
 ]
 
 
+# A worry about the future, or what might happen: no urgent answer.
+FUTURE = [
+    ("he might get a fever after the jab", "en"),
+    ("worried he will get mouth sores on the new chemo", "en"),
+    ("me preocupa que le dé fiebre en el viaje", "es"),
+    ("j'ai peur qu'il fasse de la fièvre pendant les vacances", "fr"),
+    ("ich habe Angst, dass er im Urlaub Fieber bekommt", "de"),
+    ("boję się, że dostanie gorączki na wakacjach", "pl"),
+    ("خايفة يجيه حرارة بالسفر", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), FUTURE)
+def test_a_worry_about_later_gets_no_urgent_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _kind(screener, text, lang) != "urgent"
+
+
 @pytest.mark.parametrize(("text", "lang"), IDIOMS)
 def test_an_idiom_gets_no_urgent_answer(screener: Screener, text: str, lang: str) -> None:
     assert _kind(screener, text, lang) != "urgent"
@@ -157,6 +176,11 @@ URGENT = [
     # a fit or a blue spell that has stopped still needs seeing now
     ("he had a fit, it stopped after 5 minutes", "en"),
     ("he went blue but it passed", "en"),
+    # a worry about now is a report
+    ("I am worried he has a fever of 39", "en"),
+    ("tengo miedo, tiene 39 de fiebre", "es"),
+    ("ich habe Angst, er atmet so schnell", "de"),
+    ("خايفة، حرارته ٣٩", "ar"),
 ]
 
 
