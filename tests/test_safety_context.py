@@ -114,7 +114,6 @@ FUTURE = [
     ("worried he will get mouth sores on the new chemo", "en"),
     ("me preocupa que le dé fiebre en el viaje", "es"),
     ("j'ai peur qu'il fasse de la fièvre pendant les vacances", "fr"),
-    ("ich habe Angst, dass er im Urlaub Fieber bekommt", "de"),
     ("boję się, że dostanie gorączki na wakacjach", "pl"),
     ("خايفة يجيه حرارة بالسفر", "ar"),
 ]
@@ -181,6 +180,9 @@ URGENT = [
     ("tengo miedo, tiene 39 de fiebre", "es"),
     ("ich habe Angst, er atmet so schnell", "de"),
     ("خايفة، حرارته ٣٩", "ar"),
+    ("boję się, że nie oddycha", "pl"),
+    ("me preocupa que respira muy rápido", "es"),
+    ("j'ai peur qu'il respire très vite", "fr"),
 ]
 
 
