@@ -105,6 +105,8 @@ IDIOMS = [
     ("Lampenfieber vor dem Konzert", "de"),
     ("pękaliśmy ze śmiechu na przedstawieniu", "pl"),
     ("mota3eb keteer mn el d7ek", "ar"),
+    ("I nearly fainted when I saw the price", "en"),
+    ("casi me desmayo con la factura", "es"),
 ]
 
 
