@@ -53,6 +53,9 @@ ASKED = [
     ("im Merkblatt steht, wir sollen anrufen, wenn er einen Krampfanfall hat", "de"),
     ("pielęgniarka mówiła, żeby dzwonić na 112, jeśli usta zrobią się sine", "pl"),
     ("الممرضة قالت نتصل بالإسعاف لو شفايفه صارت زرقا", "ar"),
+    ("I read online that blue lips mean low oxygen", "en"),
+    ("leí que las manchas que no desaparecen con el vaso son graves", "es"),
+    ("j'ai lu que les lèvres bleues sont graves", "fr"),
     # a sentence that is an "if" all through
     ("if her temp goes above 38 do we go straight to A&E?", "en"),
     ("si le sale un sarpullido que no desaparece con el vaso, ¿qué hacemos?", "es"),
@@ -166,6 +169,7 @@ URGENT = [
     ("jej mama mówi, że ma 39 stopni", "pl"),
     ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
     ("her lips have gone blue", "en"),
+    ("I saw that his lips are blue", "en"),
     ("my son and his sister both have a fever", "en"),
     ("er und seine Schwester haben beide Fieber", "de"),
     ("the nurse says his lips are blue", "en"),
