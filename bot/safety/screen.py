@@ -308,6 +308,13 @@ class _Language:
         self.reported = _union(context("reported"))
         self.documents = _union(context("documents"))
         self.joins = _union(context("joins"))
+        #: Any word a not-now check looks for: most messages have none, and skip them all.
+        self.context_any = _union(
+            c for key in ("others", "resolved", "documents", "advice") for c in context(key)
+        )
+        #: The last text checked against ``context_any`` and the answer (one tuple, so a
+        #: reader never sees one text's answer for another).
+        self._context_seen: tuple[str, bool] = ("", False)
         #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
         self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
@@ -580,6 +587,12 @@ class _Language:
     def not_now(self, text: str, start: int, end: int, rule: str = "") -> bool:
         """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate.
         A fit, blue lips or being hard to wake that has stopped is still urgent."""
+        seen_text, seen = self._context_seen
+        if seen_text is not text:
+            seen = self.context_any is not None and bool(self.context_any.search(text))
+            self._context_seen = (text, seen)
+        if not seen:
+            return False
         return (
             self.about_other(text, start)
             or self.quoted(text, start)
