@@ -170,6 +170,11 @@ URGENT = [
     ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
     ("her lips have gone blue", "en"),
     ("I saw that his lips are blue", "en"),
+    # a scan, and pet names for a child, are not pets
+    ("after the CAT scan he is breathing really fast", "en"),
+    ("mein Hase hat 39 Fieber", "de"),
+    ("mon lapin a 39 de fièvre", "fr"),
+    ("mój kotek ma 39 stopni gorączki", "pl"),
     ("my son and his sister both have a fever", "en"),
     ("er und seine Schwester haben beide Fieber", "de"),
     ("the nurse says his lips are blue", "en"),
