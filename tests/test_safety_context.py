@@ -53,6 +53,9 @@ ASKED = [
     ("im Merkblatt steht, wir sollen anrufen, wenn er einen Krampfanfall hat", "de"),
     ("pielęgniarka mówiła, żeby dzwonić na 112, jeśli usta zrobią się sine", "pl"),
     ("الممرضة قالت نتصل بالإسعاف لو شفايفه صارت زرقا", "ar"),
+    ("der Kinderarzt sagte, falls er schlapp wird, 112 anrufen", "de"),
+    ("pediatra powiedział, że jeśli zrobi się wiotki, dzwonić na 112", "pl"),
+    ("the nurse said if he is floppy, call 999", "en"),
     ("I read online that blue lips mean low oxygen", "en"),
     ("leí que las manchas que no desaparecen con el vaso son graves", "es"),
     ("j'ai lu que les lèvres bleues sont graves", "fr"),
@@ -170,6 +173,10 @@ URGENT = [
     ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
     ("her lips have gone blue", "en"),
     ("I saw that his lips are blue", "en"),
+    # the plan quoted, then a reading now
+    ("the plan says call if over 38, he has 39.2", "en"),
+    ("the leaflet says call if over 38 and he has 39.2", "en"),
+    ("the nurse said if he is floppy, he is floppy now", "en"),
     # a scan, and pet names for a child, are not pets
     ("after the CAT scan he is breathing really fast", "en"),
     ("mein Hase hat 39 Fieber", "de"),

@@ -35,6 +35,8 @@ TIME_WINDOW = 8
 #: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
 #: never a temperature); counts as a past time only in a sentence that says it is over.
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
+#: Words (and commas) between a leaflet named and a sign in the list after it.
+DOCUMENT_LIST_WORDS = 6
 #: Words after a sign searched for "stopped", "went away", "fine now".
 RESOLVED_WINDOW = 6
 _MEMO_LIMIT = 20_000
@@ -557,9 +559,12 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before) if not joining(m)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        return bool(self.documents.search(before))
+        found = list(self.documents.finditer(before))
+        # a list of signs right after it, not a report later on ("the leaflet says call if
+        # over 38 and he has 39.2")
+        return bool(found) and len(before[found[-1].end() :].split()) <= DOCUMENT_LIST_WORDS
 
-    def quoted(self, text: str, start: int) -> bool:
+    def quoted(self, text: str, start: int, reading: bool = False) -> bool:
         """The sign is advice a professional or a leaflet gave ("the leaflet says call if he
         has a fit", "la enfermera dijo que si tiene los labios morados ..."): said just
         before it, or earlier in a sentence that has an "if"."""
@@ -567,16 +572,29 @@ class _Language:
             return False
         if self._before_unreported(self.advice, self.window(text, start, HYPOTHETICAL_WINDOW)):
             return True
-        sentence = _sentence(text, start, start + 1)
         s0 = text.rfind(f" {CLAUSE}", 0, start)
         before = text[s0 + 2 if s0 >= 0 else 0 : start]
         if self.clause_breaks is not None:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        return bool(self.advice.search(before)) and bool(
-            self.any_if is not None and self.any_if.search(sentence)
-        )
+        if self.any_if is None or not self.advice.search(before):
+            return False
+        # the "if" is in the sign's own clause or the one right after it ("..., żeby dzwonić
+        # na 112, jeśli usta zrobią się sine"), not in an earlier one ("the plan says call if
+        # over 38, he has 39.2" is a reading now)
+        a, b = clause(text, start, start + 1)
+        c = clause(text, b + 2, b + 3)[1] if b < len(text) and text[b] == COMMA else b
+        if self.any_if.search(text[a:c]):
+            return True
+        # or advice, then an "if" clause, then what to do: "der Kinderarzt sagte, falls er
+        # schlapp wird, 112 anrufen" (a reading there is one now: "the plan says call if over
+        # 38, he has 39.2")
+        now = self.now is not None and bool(self.now.search(text[a - 1 : b + 1]))
+        if not reading and not now and a >= 3 and text[a - 1] == COMMA:
+            pa = clause(text, a - 3, a - 2)[0]
+            return bool(self.any_if.search(text[pa:a]))
+        return False
 
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
@@ -595,7 +613,7 @@ class _Language:
             return False
         return (
             self.about_other(text, start)
-            or self.quoted(text, start)
+            or self.quoted(text, start, rule.startswith("temperature."))
             or self.in_document(text, start)
             or (
                 rule not in STILL_URGENT_WHEN_OVER
