@@ -49,6 +49,8 @@ _DECIMAL_MARK = re.compile(r"(?<=\d)['°](?=\d)")
 # Punctuation that ends a clause, unless it sits inside a number (38,5 · 10:30 · 12/10).
 _BREAK = re.compile(r"\.(?!\d)|(?<!\d)\.|[!?;\n\r…]+|:(?!\d)|(?<!\d):|/(?!\d)|(?<!\d)/")
 _COMMAS = re.compile(r",(?!\d)|(?<!\d),")
+# A German date "am 3.11." keeps its date: the dot after the month does not end the sentence.
+_DATE_DOT = re.compile(r"(?<![\d.,])((?:[0-2]?\d|3[01])\.(?:0?[1-9]|1[0-2]))\.(?=\s|$)")
 _OTHER = re.compile(r"[^\w.,°%:/|]+")
 # Numbers stand apart from letters and units: 38.5c → 38.5 c, 3yo → 3 yo, 38° → 38 °.
 _APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
@@ -80,6 +82,7 @@ def fold(
             if old in text:
                 text = text.replace(old, f" {new} ")
     text = _DECIMAL_MARK.sub(".", text)
+    text = _DATE_DOT.sub(r"\1", text)
     text = _BREAK.sub(" | ", text)
     text = _COMMAS.sub(" , ", text)
     text = _OTHER.sub(" ", text)

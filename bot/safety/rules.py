@@ -53,6 +53,7 @@ TOP_KEYS = frozenset(
         "baby",
         "concepts",
         "time",
+        "context",
         *WORD_LISTS,
         *GROUPS,
     }
@@ -68,6 +69,35 @@ NUMBER_KEYS = ("words", "half", "point", "about", "exact")
 #: "last month", "on tuesday") and no ``now`` or ``ongoing`` ("since") phrase is asked about
 #: instead of escalated. ``#`` stands for a number.
 TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
+#: Keys of ``context:``: what makes a sign said in a message not a sign happening now to the
+#: person (the screen asks "Is this happening now?" instead). ``others``: someone else or a
+#: pet in the words before it ("his sister", "the dog"); ``resolved``: said right after it,
+#: it has stopped ("stopped an hour ago", "went away"); ``recovered``: the person is well
+#: again ("fine now", "back at school"), which settles only a sign said with a time in the
+#: past ("last week", or a day name from ``days``: "Tuesday 38.4, fine now"), never one
+#: said alone ("38.9 but seems fine now" is a fever now); ``conditional``: words that open
+#: a sentence that is an "if" all through ("if he gets a fever, do we go to A&E?");
+#: ``advice``: what a professional or a leaflet said ("the nurse said to call if her lips
+#: go blue"), before the sign in its clause or anywhere before it in an "if" sentence.
+#: ``idioms``: everyday sayings removed before matching, like ``ignore`` ("shaking with
+#: laughter", "bleeding money", "a filter made his lips blue").
+#: ``reported``: between someone else and the sign, it is the person's own sign told by
+#: them ("his sister says he is vomiting everything"): not someone else's.
+#: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
+#: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
+#: blue lips").
+CONTEXT_KEYS = (
+    "documents",
+    "joins",
+    "others",
+    "reported",
+    "resolved",
+    "recovered",
+    "days",
+    "conditional",
+    "advice",
+    "idioms",
+)
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
 _AGE_WORD = "nnumm"
@@ -130,6 +160,8 @@ class RuleFile:
     concept_words: frozenset[str] = frozenset()
     #: Time phrases by key of :data:`TIME_KEYS`; ``#`` compiled to :data:`AGE_NUMBER`.
     time: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
+    #: Context phrases by key of :data:`CONTEXT_KEYS`; ``#`` compiled to a number.
+    context: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -256,6 +288,21 @@ def _time(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
     r.keys(raw, TIME_KEYS, "'time'")
     out = {}
     for key in TIME_KEYS:
+        found = (_numbered(r, s, p, r"\d{1,3} ") for s, p in r.strings(raw, key))
+        out[key] = tuple(c for c in found if c is not None)
+    return out
+
+
+def _context(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
+    raw = data.get("context")
+    if raw is None:
+        return {}
+    if not isinstance(raw, YMap):
+        r.error(data.value_pos["context"], f"'context' takes lists: {', '.join(CONTEXT_KEYS)}")
+        return {}
+    r.keys(raw, CONTEXT_KEYS, "'context'")
+    out = {}
+    for key in CONTEXT_KEYS:
         found = (_numbered(r, s, p, r"\d{1,3} ") for s, p in r.strings(raw, key))
         out[key] = tuple(c for c in found if c is not None)
     return out
@@ -415,6 +462,7 @@ def _read(r: _Reader, data: YMap, language: str) -> RuleFile:
         concepts=concepts,
         concept_words=frozenset(w for s in _concept_sources(data) for w in form_words(s)),
         time=_time(r, data),
+        context=_context(r, data),
     )
 
 

@@ -17,10 +17,10 @@ from rapidfuzz.distance import OSA
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import COMMA, bare, clause, fold
+from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
-from bot.safety.temperature import LOW_C, TemperatureReader, TemperatureWords
+from bot.safety.temperature import LOW_C, Reading, TemperatureReader, TemperatureWords
 
 Kind = Literal["urgent", "confirm", "distress", "stop"]
 
@@ -32,6 +32,13 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
+#: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
+#: never a temperature); counts as a past time only in a sentence that says it is over.
+_DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
+#: Words (and commas) between a leaflet named and a sign in the list after it.
+DOCUMENT_LIST_WORDS = 6
+#: Words after a sign searched for "stopped", "went away", "fine now".
+RESOLVED_WINDOW = 6
 _MEMO_LIMIT = 20_000
 #: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
 _AND = frozenset({"و", "ف"})
@@ -64,6 +71,10 @@ EMERGENCY_RULES = frozenset(
         "sign.no_wee",
     }
 )
+#: Signs still urgent when the message says they have stopped ("the fit stopped after 2
+#: minutes", "he went blue but he's pink again"): a first fit or a blue spell needs seeing
+#: now (sepsis.yaml, who_to_call.yaml).
+STILL_URGENT_WHEN_OVER = frozenset({"sign.seizure", "sign.blue_skin", "sign.hard_to_wake"})
 #: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
 BABY_RULES = frozenset({"sign.not_feeding"})
 #: The urgent answers, strongest first: when a message has several signs, the strongest wins.
@@ -232,7 +243,7 @@ class _FileMatchers:
             f.phrases,
             WordMatcher([p.compiled for p in f.phrases]),
             WordMatcher([*f.temperature.get("context", ()), *fever]),
-            WordMatcher(f.lists.get("ignore", ())),
+            WordMatcher([*f.lists.get("ignore", ()), *f.context.get("idioms", ())]),
             WordMatcher(hot),
         )
 
@@ -282,10 +293,32 @@ class _Language:
         self.past = _union(c for f in files for c in f.time.get("past", ()))
         #: "yesterday": in the past only if the message also says it is over ("fine now").
         self.recent = _union(c for f in files for c in f.time.get("recent", ()))
-        self.resolved = _union(c for f in files for c in f.time.get("resolved", ()))
+        self.over_time = _union(c for f in files for c in f.time.get("resolved", ()))
         self.now = _union(
             c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
+
+        def context(key: str) -> list[Compiled]:
+            return [c for f in files for c in f.context.get(key, ())]
+
+        self.others = _union(context("others"))
+        self.resolved = _union(context("resolved"))
+        self.over = _union([*context("resolved"), *context("recovered")])
+        self.days = _union(context("days"))
+        self.conditional = _union(context("conditional"))
+        self.advice = _union(context("advice"))
+        self.reported = _union(context("reported"))
+        self.documents = _union(context("documents"))
+        self.joins = _union(context("joins"))
+        #: Any word a not-now check looks for: most messages have none, and skip them all.
+        self.context_any = _union(
+            c for key in ("others", "resolved", "documents", "advice") for c in context(key)
+        )
+        #: The last text checked against ``context_any`` and the answer (one tuple, so a
+        #: reader never sees one text's answer for another).
+        self._context_seen: tuple[str, bool] = ("", False)
+        #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
+        self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
         self.baby_ages = tuple(
             (key, re.compile("(?<= )" + c.regex))
@@ -309,7 +342,8 @@ class _Language:
         known.update(w for f in files for cs in f.temperature.values() for c in cs for w in c.words)
         known.update(w for f in files for w in f.concept_words)
         for f in files:
-            for group in (*f.time.values(), *f.baby.values(), f.negation_before, f.negation_after):
+            groups = (*f.time.values(), *f.context.values(), *f.baby.values())
+            for group in (*groups, f.negation_before, f.negation_after):
                 known.update(w for c in group for w in c.words)
         known.update(w for f in files for n in f.number_words for w in n.split())
         #: Words the rules use: never "corrected" into another rule word.
@@ -348,7 +382,15 @@ class _Language:
         if memo is not None:
             return memo
         candidates = {w for key in _deletes(token) for w in self.deletes.get(key, ())}
-        found = {w for w in candidates if OSA.distance(token, w, score_cutoff=1) <= 1}
+        # People rarely mistype a word's first letter, and a real word one letter off a rule
+        # word mostly differs there ("wrocila" returned, "zwrocila" vomited): only a word
+        # starting alike (or with its first two letters swapped) is a misspelling.
+        found = {
+            w
+            for w in candidates
+            if (w[0] == token[0] or w[:2] == token[1::-1])
+            and OSA.distance(token, w, score_cutoff=1) <= 1
+        }
         result = next(iter(found)) if len(found) == 1 else token
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[token] = result
@@ -433,22 +475,158 @@ class _Language:
         return before + text[start : end - 1] + after
 
     def in_past(self, text: str, start: int, end: int) -> bool:
-        """The clause says this was in the past ("2 years ago", "last month"), not now."""
-        if self.past is None:
-            return False
+        """The clause says this was in the past ("2 years ago", "last month"), not now.
+
+        When the sentence also says it is over ("Tuesday 38.4, fine now"), a day name or a
+        "before" in the clause is enough, whatever "now" or "still" the sentence has.
+        """
         part = self.numbers.read(self.subclause(text, start, end))
+        past = self.past
+        if self.over is not None and self.over.search(_sentence(text, start, end)):
+            part = self.over.sub(" ", part)
+            if (self.days is not None and self.days.search(part)) or _DATE.search(part):
+                return True  # "il grelottait toujours ...": habit, not "still"
+        if past is None:
+            return False
         if self.now is not None and self.now.search(part):
             return False
-        if self.past.search(part):
+        if past.search(part):
             return True
+        # time: recent ("yesterday") is past only if the message says it is over
+        over = [rx for rx in (self.over_time, self.over) if rx is not None]
         return bool(
             self.recent is not None
-            and self.resolved is not None
             and self.recent.search(part)
-            and self.resolved.search(text)
+            and any(rx.search(text) for rx in over)
+        )
+
+    def resolved_after(self, text: str, end: int) -> bool:
+        """Said right after a sign, it has stopped or the person is well again ("the
+        shivering stopped an hour ago", "went away", "fine now"), with no "not" between."""
+        if self.resolved is None:
+            return False
+        stop = text.find(f" {CLAUSE}", end - 1)
+        following = text[end - 1 : stop + 1 if stop >= 0 else len(text)]
+        words = following.split()[:RESOLVED_WINDOW]
+        gap = " " + " ".join(words) + " "
+        m = self.resolved.search(gap)
+        if m is None:
+            return False
+        between = gap[: m.start() + 1]
+        return not (self.negation is not None and self.negation.search(between))
+
+    def about_other(self, text: str, start: int) -> bool:
+        """The words before a sign say it is about someone else or a pet ("his sister has
+        a fever", "the dog keeps being sick")."""
+        if self.others is None:
+            return False
+        return self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW))
+
+    def _before_unreported(self, rx: re.Pattern[str], window: str) -> bool:
+        """``rx`` is in ``window`` and no "says he ..." follows it ("his sister says he is
+        vomiting", "the nurse said she is floppy": the person's own sign, reported)."""
+        found = list(rx.finditer(window))
+        if not found:
+            return False
+        rest = window[found[-1].start() :]
+        return not (self.reported is not None and self.reported.search(rest))
+
+    def conditional_at(self, text: str, start: int) -> bool:
+        """The sentence opens with "if" ("if he gets a fever, do we go to A&E?"): every
+        clause of it is hypothetical. "Si, tiene fiebre" (yes, ...) is not."""
+        if self.conditional is None:
+            return False
+        first = text.rfind(f" {CLAUSE} ", 0, start)
+        pos = first + 2 if first >= 0 else 0
+        m = self.conditional.match(text, pos + 1 if text[pos : pos + 1] == " " else pos)
+        return m is not None and m.start() < start and text[m.end() : m.end() + 1] != COMMA
+
+    def in_document(self, text: str, start: int) -> bool:
+        """A leaflet or plan is named before the sign in its sentence, before any clause
+        break other than the "and" of a list ("the booklet lists floppy, mottled skin and
+        blue lips")."""
+        if self.documents is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = text[s0 + 2 if s0 >= 0 else 0 : start]
+        if self.clause_breaks is not None:
+            joins = self.joins
+
+            def joining(m: re.Match[str]) -> bool:
+                j = joins.match(before, m.start()) if joins is not None else None
+                return j is not None and j.end() == m.end()
+
+            ends = [m.end() for m in self.clause_breaks.finditer(before) if not joining(m)]
+            if ends:
+                before = before[ends[-1] - 1 :]
+        found = list(self.documents.finditer(before))
+        # a list of signs right after it, not a report later on ("the leaflet says call if
+        # over 38 and he has 39.2")
+        return bool(found) and len(before[found[-1].end() :].split()) <= DOCUMENT_LIST_WORDS
+
+    def quoted(self, text: str, start: int, reading: bool = False) -> bool:
+        """The sign is advice a professional or a leaflet gave ("the leaflet says call if he
+        has a fit", "la enfermera dijo que si tiene los labios morados ..."): said just
+        before it, or earlier in a sentence that has an "if"."""
+        if self.advice is None:
+            return False
+        if self._before_unreported(self.advice, self.window(text, start, HYPOTHETICAL_WINDOW)):
+            return True
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = text[s0 + 2 if s0 >= 0 else 0 : start]
+        if self.clause_breaks is not None:
+            ends = [m.end() for m in self.clause_breaks.finditer(before)]
+            if ends:
+                before = before[ends[-1] - 1 :]
+        if self.any_if is None or not self.advice.search(before):
+            return False
+        # the "if" is in the sign's own clause or the one right after it ("..., żeby dzwonić
+        # na 112, jeśli usta zrobią się sine"), not in an earlier one ("the plan says call if
+        # over 38, he has 39.2" is a reading now)
+        a, b = clause(text, start, start + 1)
+        c = clause(text, b + 2, b + 3)[1] if b < len(text) and text[b] == COMMA else b
+        if self.any_if.search(text[a:c]):
+            return True
+        # or advice, then an "if" clause, then what to do: "der Kinderarzt sagte, falls er
+        # schlapp wird, 112 anrufen" (a reading there is one now: "the plan says call if over
+        # 38, he has 39.2")
+        now = self.now is not None and bool(self.now.search(text[a - 1 : b + 1]))
+        if not reading and not now and a >= 3 and text[a - 1] == COMMA:
+            pa = clause(text, a - 3, a - 2)[0]
+            return bool(self.any_if.search(text[pa:a]))
+        return False
+
+    def if_before(self, text: str, start: int) -> bool:
+        """An "if" word in the clause before a reading ("call if temp 38 or above")."""
+        return self.conditional is not None and bool(
+            self.conditional.search(self.window(text, start, HYPOTHETICAL_WINDOW))
+        )
+
+    def not_now(self, text: str, start: int, end: int, rule: str = "") -> bool:
+        """The sign is someone else's, advice quoted, or it has stopped: ask, not escalate.
+        A fit, blue lips or being hard to wake that has stopped is still urgent."""
+        seen_text, seen = self._context_seen
+        if seen_text is not text:
+            seen = self.context_any is not None and bool(self.context_any.search(text))
+            self._context_seen = (text, seen)
+        if not seen:
+            return False
+        return (
+            self.about_other(text, start)
+            or self.quoted(text, start, rule.startswith("temperature."))
+            or self.in_document(text, start)
+            or (
+                rule not in STILL_URGENT_WHEN_OVER
+                # a reading is not "over" when a medicine wore off after it ("38.9 cuando
+                # se le pasó el dalsy"); "the fever went down" is a negation
+                and not rule.startswith("temperature.")
+                and self.resolved_after(text, end)
+            )
         )
 
     def hypothetical_at(self, text: str, start: int) -> bool:
+        if self.conditional_at(text, start):
+            return True
         if self.hypothetical is None:
             return False
         if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
@@ -565,7 +743,15 @@ class Screener:
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start())
-            past = lang.in_past(folded, m.start(), m.end())
+            # only asked when nothing above settled it (the context checks cost time)
+            past = (
+                not (negated or iffy)
+                and phrase.kind != "distress"
+                and (
+                    lang.in_past(folded, m.start(), m.end())
+                    or lang.not_now(folded, m.start(), m.end(), phrase.rule)
+                )
+            )
             fever = phrase.kind == "fever"
             if phrase.kind == "distress":
                 if distress is None and not negated and not iffy:
@@ -597,18 +783,25 @@ class Screener:
         limit = round(threshold_c, 1)
         if verdict.baby:
             limit = min(limit, BABY_FEVER_C)
-        current = False
+
+        def not_now(r: Reading) -> bool:
+            return (
+                lang.in_past(numeric, r.start, r.end)
+                or lang.not_now(numeric, r.start, r.end, "temperature.high")
+                or lang.conditional_at(numeric, r.start)
+                or lang.if_before(numeric, r.start)
+            )
+
         for rule, hits in (
             ("temperature.high", [r for r in found if r.celsius >= limit]),
             ("temperature.low", [r for r in found if r.celsius < LOW_C]),
         ):
             for r in hits:
-                if r.weak or lang.in_past(numeric, r.start, r.end):
+                if r.weak or not_now(r):
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
-        for r in found:
-            current = current or not lang.in_past(numeric, r.start, r.end)
+        current = any(not not_now(r) for r in found)
         return current
 
     @staticmethod
@@ -619,17 +812,21 @@ class Screener:
             return
         settled: set[Hit] = set()
 
-        def status(start: int, end: int) -> str:
+        def status(start: int, end: int, rule: str = "") -> str:
             if lang.negated(folded, start, end):
                 return "negated"
-            if lang.hypothetical_at(folded, start) or lang.in_past(folded, start, end):
+            if (
+                lang.hypothetical_at(folded, start)
+                or lang.in_past(folded, start, end)
+                or lang.not_now(folded, start, end, rule)
+            ):
                 return "asked"
             return "now"
 
         for combo, made in combos(hits):
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
-            state = status(start, end)
+            state = status(start, end, combo.rule)
             if state == "now" and lang.negated_between(folded, made):
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
             if state == "now":
@@ -663,6 +860,13 @@ class _Verdict:
         key = urgent_key(rule, fever=fever, baby=self.baby)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (between ``|`` marks) around ``start``-``end``."""
+    a = text.rfind(f" {CLAUSE}", 0, start)
+    b = text.find(f" {CLAUSE}", max(end - 1, 0))
+    return text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
 
 
 def _deletes(word: str) -> set[str]:

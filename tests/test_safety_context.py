@@ -1,0 +1,223 @@
+"""Context around a sign: someone else's sign, one that has stopped, advice quoted, an "if"
+sentence, an old reading now resolved, an idiom. Written here for each family in every
+language (not copied from the blind sets). A sign happening now to the person still gets the
+urgent answer at once; the rest get "Is this happening now?" (``confirm``) or nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.safety import Screener
+from bot.safety.rules import RuleError, load_rule_file
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+def _kind(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang, 38.0)
+    return found.kind if found is not None else None
+
+
+# A symptom named, but not happening now to the person: the screen asks.
+ASKED = [
+    # someone else, or a pet
+    ("his little brother has been vomiting all night, he's ok though", "en"),
+    ("my other son has a temperature of 38.5, the patient is fine", "en"),
+    ("my dog keeps being sick everywhere", "en"),
+    ("su hermana tuvo fiebre la semana pasada pero él está bien", "es"),
+    ("mi perro no para de vomitar", "es"),
+    ("son petit frère a vomi toute la nuit, elle va bien", "fr"),
+    ("mon chien vomit tout depuis ce matin", "fr"),
+    ("sein kleiner Bruder hat die ganze Nacht erbrochen, ihr geht es gut", "de"),
+    ("unsere Katze hatte einen Krampfanfall", "de"),
+    ("jej młodszy brat wymiotował całą noc, ona jest ok", "pl"),
+    ("nasz pies ciągle wymiotuje", "pl"),
+    ("اخوه الصغير استفرغ طول الليل، هو منيح", "ar"),
+    ("كلبي بيتنفس بسرعة، هل هذا خطير؟", "ar"),
+    # stopped
+    ("the shivering stopped an hour ago", "en"),
+    ("los escalofríos se le pasaron hace una hora", "es"),
+    ("les frissons se sont arrêtés il y a une heure", "fr"),
+    ("der Schüttelfrost hat vor einer Stunde aufgehört", "de"),
+    ("dreszcze przeszły godzinę temu", "pl"),
+    # advice quoted from a professional or a leaflet
+    ("the nurse told us to ring straight away if her lips go blue", "en"),
+    ("la enfermera dijo que si tiene los labios morados llamemos al 112", "es"),
+    ("l'infirmière a dit d'appeler le 15 si ses lèvres deviennent bleues", "fr"),
+    ("im Merkblatt steht, wir sollen anrufen, wenn er einen Krampfanfall hat", "de"),
+    ("pielęgniarka mówiła, żeby dzwonić na 112, jeśli usta zrobią się sine", "pl"),
+    ("الممرضة قالت نتصل بالإسعاف لو شفايفه صارت زرقا", "ar"),
+    ("der Kinderarzt sagte, falls er schlapp wird, 112 anrufen", "de"),
+    ("pediatra powiedział, że jeśli zrobi się wiotki, dzwonić na 112", "pl"),
+    ("the nurse said if he is floppy, call 999", "en"),
+    ("I read online that blue lips mean low oxygen", "en"),
+    ("leí que las manchas que no desaparecen con el vaso son graves", "es"),
+    ("j'ai lu que les lèvres bleues sont graves", "fr"),
+    # a sentence that is an "if" all through
+    ("if her temp goes above 38 do we go straight to A&E?", "en"),
+    ("si le sale un sarpullido que no desaparece con el vaso, ¿qué hacemos?", "es"),
+    ("the card says: call if temp 38 or above", "en"),
+    # an old reading, on a day or date, now resolved
+    ("her temp was 38.4 on sunday but she's been fine since", "en"),
+    ("he had 38.6 on 3 March, nothing since", "en"),
+    ("el domingo tuvo 38,4 pero desde entonces está bien", "es"),
+    ("le 3 mars il avait 38,6, rien depuis", "fr"),
+    ("am 3. März hatte er 38,6, seitdem nichts", "de"),
+    ("3 marca miał 38,6, od tego czasu nic", "pl"),
+    ("يوم ٣ مارس كان ٣٨.٦ وما في شي من وقتها", "ar"),
+    # dates in digits, and ordinals
+    ("38.6 on 03/11, nothing since", "en"),
+    ("on the 3rd he had 38.9, fine since", "en"),
+    ("el 3/11 tuvo 38,6, nada desde entonces", "es"),
+    ("am 03.11. hatte er 38,6, seitdem nichts", "de"),
+    ("3.11 miał 38,6, od tego czasu nic", "pl"),
+    # a parent or a relative's child, not the person
+    ("my sister's baby has a fever of 39", "en"),
+    ("his dad has a fever and a cough", "en"),
+    ("su papá tiene fiebre", "es"),
+    ("son papa a de la fièvre", "fr"),
+    ("das Baby meiner Schwester hat 39 Fieber", "de"),
+    ("dziecko mojej siostry ma 39 gorączki", "pl"),
+    ("ابن اختي عنده حرارة ٣٩", "ar"),
+    # a leaflet listing signs
+    ("The booklet lists floppy, mottled skin and blue lips as emergencies", "en"),
+    ("el folleto habla de labios morados y piel moteada", "es"),
+    ("la brochure parle de lèvres bleues et de marbrures", "fr"),
+    ("in der Broschüre stehen blaue Lippen und marmorierte Haut", "de"),
+    ("w ulotce są sine usta i marmurkowa skóra", "pl"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ASKED)
+def test_a_sign_not_happening_now_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+# Everyday sayings: no urgent answer (nothing, or at most the question).
+IDIOMS = [
+    ("we were shaking with laughter at the panto", "en"),
+    ("this car is bleeding money", "en"),
+    ("he's been fit as a fiddle all week", "en"),
+    ("lol a snapchat filter on that made his lips blue, he's fine", "en"),
+    ("nos moríamos de risa con la obra", "es"),
+    ("on tremblait de rire devant le spectacle", "fr"),
+    ("die Parkgebühren, da blutet man richtig aus", "de"),
+    ("Lampenfieber vor dem Konzert", "de"),
+    ("pękaliśmy ze śmiechu na przedstawieniu", "pl"),
+    ("mota3eb keteer mn el d7ek", "ar"),
+    ("I nearly fainted when I saw the price", "en"),
+    ("casi me desmayo con la factura", "es"),
+]
+
+
+# A worry about the future, or what might happen: no urgent answer.
+FUTURE = [
+    ("he might get a fever after the jab", "en"),
+    ("worried he will get mouth sores on the new chemo", "en"),
+    ("me preocupa que le dé fiebre en el viaje", "es"),
+    ("j'ai peur qu'il fasse de la fièvre pendant les vacances", "fr"),
+    ("boję się, że dostanie gorączki na wakacjach", "pl"),
+    ("خايفة يجيه حرارة بالسفر", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), FUTURE)
+def test_a_worry_about_later_gets_no_urgent_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), IDIOMS)
+def test_an_idiom_gets_no_urgent_answer(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) != "urgent"
+
+
+# A sign happening now, next to the words above: still the urgent answer at once.
+URGENT = [
+    ("she's shivering and it won't stop", "en"),
+    ("bleeding hasn't stopped for an hour", "en"),
+    ("he's vomiting everything and stopped drinking", "en"),
+    ("he's 38.9 but seems fine now", "en"),
+    ("he stopped breathing for a few seconds", "en"),
+    ("my brother has a temperature of 39", "en"),
+    ("his temperature was 37 this morning and now it's 38.9", "en"),
+    ("the dog woke me up and he is having a fit", "en"),
+    ("if you can help, he's not breathing properly", "en"),
+    ("she has a fever of 38.7 and her sister is ill too", "en"),
+    ("he is hard to wake, the nurse said to call if that happens", "en"),
+    ("sí, tiene 39 de fiebre", "es"),
+    ("está temblando y no se le pasa", "es"),
+    ("el domingo tenía 37, ahora tiene 38,9", "es"),
+    ("il saigne du nez et ça ne s'arrête pas", "fr"),
+    ("elle a 38,7 de fièvre et sa soeur aussi est malade", "fr"),
+    ("am Sonntag 37, jetzt 38,9", "de"),
+    ("sie hat 38,7 Fieber und ihre Schwester ist auch krank", "de"),
+    ("przestał oddychać", "pl"),
+    ("ma 38,7 gorączki i jej siostra też choruje", "pl"),
+    ("حرارتها ٣٨.٧ واختها كمان مريضة", "ar"),
+    ("يوم الأحد ٣٧ وهلق ٣٨.٩", "ar"),
+    # someone else tells the person's own sign
+    ("her mum says she's burning up", "en"),
+    ("his sister said he is vomiting everything", "en"),
+    ("su mamá dice que tiene 39", "es"),
+    ("sa soeur dit qu'il vomit tout", "fr"),
+    ("ihre Mama sagt, sie hat 39 Fieber", "de"),
+    ("jej mama mówi, że ma 39 stopni", "pl"),
+    ("اخته بتقول انه عم يستفرغ كل شي", "ar"),
+    ("her lips have gone blue", "en"),
+    ("I saw that his lips are blue", "en"),
+    # the plan quoted, then a reading now
+    ("the plan says call if over 38, he has 39.2", "en"),
+    ("the leaflet says call if over 38 and he has 39.2", "en"),
+    ("the nurse said if he is floppy, he is floppy now", "en"),
+    # a scan, and pet names for a child, are not pets
+    ("after the CAT scan he is breathing really fast", "en"),
+    ("mein Hase hat 39 Fieber", "de"),
+    ("mon lapin a 39 de fièvre", "fr"),
+    ("mój kotek ma 39 stopni gorączki", "pl"),
+    ("my son and his sister both have a fever", "en"),
+    ("er und seine Schwester haben beide Fieber", "de"),
+    ("the nurse says his lips are blue", "en"),
+    ("la enfermera dice que tiene los labios morados", "es"),
+    # "if I ..." is what happens when the person tries: a report
+    ("If I press a glass on the spots, they don't fade", "en"),
+    ("If I wake him, he doesn't respond", "en"),
+    ("si je presse le verre, les taches ne s'effacent pas", "fr"),
+    # a fit or a blue spell that has stopped still needs seeing now
+    ("he had a fit, it stopped after 5 minutes", "en"),
+    ("he went blue but it passed", "en"),
+    # a worry about now is a report
+    ("I am worried he has a fever of 39", "en"),
+    ("tengo miedo, tiene 39 de fiebre", "es"),
+    ("ich habe Angst, er atmet so schnell", "de"),
+    ("خايفة، حرارته ٣٩", "ar"),
+    ("boję się, że nie oddycha", "pl"),
+    ("me preocupa que respira muy rápido", "es"),
+    ("j'ai peur qu'il respire très vite", "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), URGENT)
+def test_a_sign_happening_now_is_still_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "urgent"
+
+
+def test_typo_fixing_keeps_the_first_letter(screener: Screener) -> None:
+    # "wróciła" (came back) is one letter off "zwróciła" (vomited): not a misspelling of it
+    assert _kind(screener, "teraz wszystko ok, wróciła do szkoły", "pl") is None
+    # a first-letter slip is still forgiven when the first two letters are swapped
+    assert _kind(screener, "he is nuresponsive", "en") == "urgent"
+
+
+def test_context_keys_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text("language: xx\ncontext:\n  others: ['his sister']\n  sibling: [x]\n")
+    with pytest.raises(RuleError, match="unknown key 'sibling' in 'context'"):
+        load_rule_file(path)
