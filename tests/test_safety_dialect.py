@@ -124,3 +124,23 @@ def test_gulf_and_maghrebi_ordinary_messages(screener: Screener, text: str) -> N
 def test_a_child_months_old_is_not_months_ago(screener: Screener) -> None:
     found = screener.screen("ما ياكل ولا يشرب من امس وعمره ٥ شهور", "ar")
     assert found is not None and found.kind == "urgent", found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "er hat aufgehört zu atmen"),
+        ("de", "ich glaube, dass er nicht mehr atmet"),
+        ("de", "Wenn ich ihn wecke, reagiert er nicht"),
+        ("ar", "نفسه وقف"),
+        ("ar", "ما عم يتنفس"),
+    ],
+)
+def test_stopped_breathing_and_no_response_in_other_word_orders_are_emergencies(
+    lang: str, text: str
+) -> None:
+    """Found by a rule writer's own probes: perfect tense, a verb-last clause, and the
+    Levantine progressive got no answer at all."""
+    result = Screener.load().screen(text, lang)
+    assert result is not None and result.kind == "urgent"
+    assert result.rule in {"sign.fast_breathing", "sign.hard_to_wake"}
