@@ -30,7 +30,7 @@ from bot.content.model import DialogSet, Text
 from bot.engine.types import Found
 from bot.i18n.render import SOURCE_LOCALE, Catalogs
 from bot.search.pages import Page, find_pages, page_text
-from bot.search.words import Stem, fold, language, stemmer, stems, words
+from bot.search.words import Stem, fold, language, stemmer, stems, stop_words, words
 
 #: The best page fits well when it holds at least this share of the question's weight.
 GOOD_FIT = 0.4
@@ -68,6 +68,8 @@ class _Language:
     thanks: frozenset[str]
     #: The stems of every dialog's keywords ("ok fever" is about fever, not thanks).
     keywords: frozenset[str]
+    #: Folded words that say nothing of what a question is about ("what", "does", "can").
+    stop: frozenset[str] = frozenset()
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -168,6 +170,7 @@ class SearchIndex:
         corpus: list[list[str]] = []
         surface: dict[str, str] = {}
         topics: set[str] = set()
+        named: set[str] = set()  # folded words of the titles and keywords: never stop words
         for page in self._pages:
             title, body = page_text(page, self.dialogs, translate)
             doc = stems(body, stem) + stems(title, stem) * LABEL_WEIGHT
@@ -179,6 +182,7 @@ class SearchIndex:
             else:
                 keywords = ""
             corpus.append(doc)
+            named.update(fold(w) for w in words(f"{title} {keywords}"))
             for word in words(f"{title} {body} {keywords}"):
                 surface.setdefault(fold(word), fold(stem(word)))
         system = self.dialogs.system
@@ -189,6 +193,7 @@ class SearchIndex:
             _word_list(translate, system.get(GREETING_KEY)),
             _word_list(translate, system.get(THANKS_KEY)),
             frozenset(topics),
+            stop_words(lang) - named,
         )
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
@@ -203,7 +208,8 @@ class SearchIndex:
         """The question's stems, each once; a word the pages do not have is mended to the
         nearest one they do (distance 1, or 2 for words of eight letters or more)."""
         query: list[str] = []
-        for word in folded_words:
+        content = [w for w in folded_words if w not in index.stop]
+        for word in content or folded_words:
             term = fold(index.stem(word))
             if not index.known(term) and len(word) >= 4:
                 near = process.extractOne(

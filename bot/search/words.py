@@ -83,6 +83,16 @@ def _polish() -> Stem:
     return stem
 
 
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """The folded stop words of ``lang`` (``stopwordsiso``); none for a language it lacks."""
+    import stopwordsiso  # type: ignore[import-untyped]
+
+    if not stopwordsiso.has_lang(lang):
+        return frozenset()
+    return frozenset(fold(w) for w in stopwordsiso.stopwords(lang))
+
+
 def stemmer(lang: str) -> Stem:
     """The stemmer for ``lang`` (a language code); words pass unchanged for other languages.
 
