@@ -86,7 +86,7 @@ def _polish() -> Stem:
 @cache
 def stop_words(lang: str) -> frozenset[str]:
     """The folded stop words of ``lang`` (``stopwordsiso``); none for a language it lacks."""
-    import stopwordsiso  # type: ignore[import-untyped]
+    import stopwordsiso
 
     if not stopwordsiso.has_lang(lang):
         return frozenset()
