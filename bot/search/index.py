@@ -30,7 +30,17 @@ from bot.content.model import DialogSet, Text
 from bot.engine.types import Found
 from bot.i18n.render import SOURCE_LOCALE, Catalogs
 from bot.search.pages import Page, find_pages, page_text
-from bot.search.words import Stem, fold, language, stemmer, stems, stop_words, words
+from bot.search.words import (
+    Split,
+    Stem,
+    fold,
+    language,
+    splitter,
+    stemmer,
+    stems,
+    stop_words,
+    words,
+)
 
 #: The best page fits well when it holds at least this share of the question's weight.
 GOOD_FIT = 0.4
@@ -70,6 +80,8 @@ class _Language:
     keywords: frozenset[str]
     #: Folded words that say nothing of what a question is about ("what", "does", "can").
     stop: frozenset[str] = frozenset()
+    #: German compounds → their parts (:func:`bot.search.words.splitter`).
+    split: Split | None = None
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -171,12 +183,13 @@ class SearchIndex:
         surface: dict[str, str] = {}
         topics: set[str] = set()
         named: set[str] = set()  # folded words of the titles and keywords: never stop words
+        split = splitter(lang)
         for page in self._pages:
             title, body = page_text(page, self.dialogs, translate)
-            doc = stems(body, stem) + stems(title, stem) * LABEL_WEIGHT
+            doc = stems(body, stem, split) + stems(title, stem, split) * LABEL_WEIGHT
             if page.start:
                 keywords = self._keywords(page, translate)
-                topic = stems(keywords, stem)
+                topic = stems(keywords, stem, split)
                 topics.update(topic)
                 doc += topic * KEYWORD_WEIGHT
             else:
@@ -194,6 +207,7 @@ class SearchIndex:
             _word_list(translate, system.get(THANKS_KEY)),
             frozenset(topics),
             stop_words(lang) - named,
+            split,
         )
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
@@ -209,6 +223,8 @@ class SearchIndex:
         nearest one they do (distance 1, or 2 for words of eight letters or more)."""
         query: list[str] = []
         content = [w for w in folded_words if w not in index.stop]
+        if index.split is not None:
+            content += [p for w in content for p in index.split(w) if fold(p) not in index.stop]
         for word in content or folded_words:
             term = fold(index.stem(word))
             if not index.known(term) and len(word) >= 4:
