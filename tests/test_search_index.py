@@ -142,3 +142,10 @@ def test_a_dialog_set_without_pages_finds_nothing(tmp_path: Path) -> None:
     index = SearchIndex(dialogs, Catalogs.load(ROOT / "locales"))
     assert index.find("can she go swimming", "en").kind == "none"
     assert index.find("hello", "en").kind == "greeting"
+
+
+def test_a_shared_label_gets_its_dialogs_title(index: SearchIndex) -> None:
+    inherited = index.detail("inherited/scn")
+    assert inherited is not None and inherited.source == "Is it inherited?"
+    assert index.label("inherited/scn").source == index.label("conditions/scn").source
+    assert index.detail("water/swimming") is None  # a name no other page has

@@ -108,6 +108,7 @@ class SearchIndex:
         self._pages: tuple[Page, ...] = find_pages(dialogs)
         self._ids = frozenset(p.node for p in self._pages)
         self._labels = {p.node: p.label for p in self._pages}
+        self._details = _details(dialogs, self._pages)
         self._built: dict[str, _Language] = {}
         self._lock = threading.Lock()
 
@@ -119,6 +120,11 @@ class SearchIndex:
     def label(self, node: str) -> Text:
         """The button label of page ``node``."""
         return self._labels[node]
+
+    def detail(self, node: str) -> Text | None:
+        """What tells page ``node``'s button from another page's of the same name (its
+        dialog's title), or ``None`` when its label is its own."""
+        return self._details.get(node)
 
     def languages(self) -> list[str]:
         """The languages there is an index for (one per catalog, English included)."""
@@ -267,6 +273,24 @@ class SearchIndex:
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
         return held / total if total else 0.0
+
+
+def _details(dialogs: DialogSet, pages: tuple[Page, ...]) -> dict[str, Text]:
+    """The dialog title of each page whose label another page has too, when the title says
+    more than the label ("Severe congenital neutropenia" in "The conditions" and in "Is it
+    inherited?")."""
+    named: dict[str, list[Page]] = {}
+    for page in pages:
+        named.setdefault(page.label.source, []).append(page)
+    details: dict[str, Text] = {}
+    for same in named.values():
+        if len(same) < 2:
+            continue
+        for page in same:
+            title = dialogs.dialogs[dialogs.nodes[page.node].dialog].title
+            if title.source != page.label.source:
+                details[page.node] = title
+    return details
 
 
 class _Translate:
