@@ -1,14 +1,17 @@
 """Measure the question search on questions written by someone who never read the dialogs.
 
-Run by hand: ``python bench/search_blind.py [tests/data/search_blind] [-v]`` (the tuning set,
-``tests/data/search_dev``, runs the same way). Each ``<lang>.yaml`` has ``questions: [{text,
-page}]``: ``page`` is a dialog id (any page of it counts), a node id, ``none`` (no page covers
-it) or ``greeting``. Each question is typed at the main menu into the real engine with the
-real search over the real dialogs and catalogs (the safety screen, which reads every message
-first, is not part of this). Per language it prints how often the right page is among the
-buttons (or is opened at once, for a question that is a topic's keyword), how often a
-question no page covers gets "Ask your care team", and how often a greeting or thanks gets
-its short answer. ``-v`` lists the misses. Figures go in docs/content.md. Not a test.
+Run by hand: ``python bench/search_blind.py [tests/data/search_blind] [-v]``;
+``tests/data/search_dev`` runs the same way. Both are tuning sets now; the figures that
+count come from a blind set no helper reads, run the same way. Each ``<lang>.yaml`` has
+``questions: [{text, page}]``: ``page`` is a dialog id (any page of it counts), a node id,
+``none`` (no page covers it) or ``greeting``. Each question is typed at the main menu into
+the real engine with the real search over the real dialogs and catalogs (the safety screen,
+which reads every message first, is not part of this). Per language it prints how often the
+right page is among the buttons (or is opened at once, for a question that is a topic's
+keyword), how often a question no page covers gets "Ask your care team", how often a
+greeting or thanks gets its short answer, and how many questions whose right page was shown
+were still logged unanswered. ``-v`` lists the misses. Figures go in docs/content.md. Not a
+test.
 """
 
 from __future__ import annotations

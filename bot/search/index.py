@@ -44,10 +44,10 @@ from bot.search.words import (
 )
 
 #: The best page fits well when it holds at least this share of the question's weight and
-#: its BM25 score is at least :data:`GOOD_SCORE`. Both calibrated on the tuning sets
-#: (bench/search_blind.py, docs/content.md): with 0.4 and no score, 69 of 482 questions whose
-#: page was among the buttons were logged unanswered and 24 of 30 no page covers offered
-#: "Ask your care team"; with these, 56 of 482 and 27 of 30.
+#: its BM25 score is at least :data:`GOOD_SCORE`. Both calibrated on the two tuning sets, with
+#: stop words and the German split (bench/search_blind.py, docs/content.md): with 0.4 and no
+#: score, 69 of 482 questions whose page was among the buttons were logged unanswered and 24
+#: of 30 that no page covers offered "Ask your care team"; with these, 56 of 482 and 27 of 30.
 GOOD_FIT = 0.3
 #: A best page scoring less shares only a word or two of middling weight with the question.
 GOOD_SCORE = 6.5
