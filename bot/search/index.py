@@ -141,9 +141,10 @@ class SearchIndex:
         if lang not in self.languages():
             lang = SOURCE_LOCALE
         index = self._index(lang)
-        folded = [fold(w) for w in words(text)]
+        typed = words(text)  # as written: the stemmer reads the letters it was made for
+        folded = [fold(w) for w in typed]
         polite = index.greetings | index.thanks
-        rest = [w for w in folded if w not in polite]
+        rest = [w for w in typed if fold(w) not in polite]
         found = self._search(index, rest)
         polite_start = bool(folded) and folded[0] in polite
         topics = {fold(index.stem(w)) for w in rest} & index.keywords
@@ -156,8 +157,8 @@ class SearchIndex:
             return Found("thanks" if any(w in index.thanks for w in folded) else "greeting")
         return found
 
-    def _search(self, index: _Language, folded_words: list[str]) -> Found:
-        query = self._query(index, folded_words)
+    def _search(self, index: _Language, typed: list[str]) -> Found:
+        query = self._query(index, typed)
         if not any(index.known(t) for t in query):
             return Found("none")
         assert index.bm25 is not None  # a known term means there are pages
@@ -233,21 +234,24 @@ class SearchIndex:
             return english
         return f"{translate(dialog.keywords_text)} {english}".replace(",", " ")
 
-    def _query(self, index: _Language, folded_words: list[str]) -> list[str]:
+    def _query(self, index: _Language, typed: list[str]) -> list[str]:
         """The question's stems, each once; a word the pages do not have is mended to the
-        nearest one they do (distance 1, or 2 for words of eight letters or more)."""
+        nearest one they do (distance 1, or 2 for words of eight letters or more). ``typed``:
+        the words as written (lower case, accents kept), stemmed before they are folded, as
+        the pages' words are."""
         query: list[str] = []
-        content = [w for w in folded_words if w not in index.stop]
+        content = [w for w in typed if fold(w) not in index.stop]
         if index.split is not None:
             content += [p for w in content for p in index.split(w) if fold(p) not in index.stop]
-        for word in content or folded_words:
+        for word in content or typed:
             term = fold(index.stem(word))
-            if not index.known(term) and len(word) >= 4:
+            folded = fold(word)
+            if not index.known(term) and len(folded) >= 4:
                 near = process.extractOne(
-                    word,
+                    folded,
                     index.surface.keys(),
                     scorer=Levenshtein.distance,
-                    score_cutoff=2 if len(word) >= 8 else 1,
+                    score_cutoff=2 if len(folded) >= 8 else 1,
                 )
                 if near is not None:
                     term = index.surface[near[0]]
