@@ -96,3 +96,16 @@ async def test_the_safety_screen_reads_a_question_first(service: Conversations) 
     urgent = await service.handle(typed("can she go swimming, she has a fever of 39"))
     assert urgent.messages[0].urgent
     assert not any(data.startswith(PAGE_TOKEN) for m in urgent.messages for _, data in m.buttons)
+
+
+async def test_buttons_that_share_a_name_say_which_page_they_open(
+    service: Conversations,
+) -> None:
+    await welcome(service, consent=True)
+    found = await service.handle(typed("is severe congenital neutropenia inherited"))
+    labels = [shown for message in found.messages for shown, _ in message.buttons]
+    # the condition page and the inheritance page are both "Severe congenital neutropenia"
+    assert "Severe congenital neutropenia · Is it inherited?" in labels, labels
+    assert len(set(labels)) == len(labels)
+    page = await service.handle(press(found, "Severe congenital neutropenia · Is it inherited?"))
+    assert page.messages

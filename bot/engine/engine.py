@@ -515,7 +515,7 @@ class Engine:
         waiting once more, under it. Nothing in the session changes."""
         actions: tuple[Action, ...] = ()
         pages = tuple(
-            ReplyChoice(self.finder.label(p), f"{PAGE_TOKEN}{node_token(p)}")
+            ReplyChoice(self.finder.label(p), f"{PAGE_TOKEN}{node_token(p)}", self.finder.detail(p))
             for p in found.pages
             if self.finder is not None
         )

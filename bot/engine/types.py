@@ -49,6 +49,9 @@ class ReplyChoice:
 
     label: Text
     token: str
+    #: Shown after the label when buttons elsewhere share its name ("Severe congenital
+    #: neutropenia · Is it inherited?"): which page the button opens.
+    detail: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,9 @@ class Finder(Protocol):
 
     def label(self, node: str) -> Text:
         """The button label of page ``node``."""
+
+    def detail(self, node: str) -> Text | None:
+        """What tells page ``node``'s button from another of the same name, if anything."""
 
     def find(self, text: str, locale: str) -> Found:
         """The best pages for ``text``, searched in ``locale``'s language."""

@@ -545,5 +545,9 @@ class Renderer:
         for choice in reply.choices:
             label, label_fallback = self.translate(choice.label, locale)
             fallback = fallback or label_fallback
+            if choice.detail is not None:
+                detail, detail_fallback = self.translate(choice.detail, locale)
+                label = f"{label} · {detail}"
+                fallback = fallback or detail_fallback
             buttons.append((label, choice.token))
         return Rendered(body, tuple(buttons), fallback)

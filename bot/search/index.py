@@ -5,8 +5,9 @@ A question goes: words → folded stems in its language (:mod:`bot.search.words`
 index does not know is replaced by the nearest word it does (one or two typos, through
 ``rapidfuzz``) → BM25 scores of every page → the best two or three pages. How well the best
 page fits is the share of the question's weight (each stem's BM25 idf; an unknown word
-counts as much as the rarest word) that the page contains: below :data:`GOOD_FIT` the pages
-are offered with "Ask your care team" and the question counts as unanswered.
+counts as much as the rarest word) that the page contains: below :data:`GOOD_FIT`, or with a
+BM25 score below :data:`GOOD_SCORE`, the pages are offered with "Ask your care team" and the
+question counts as unanswered.
 
 Greetings and thanks are recognised from word lists translated like any text
 (``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``).
@@ -30,10 +31,26 @@ from bot.content.model import DialogSet, Text
 from bot.engine.types import Found
 from bot.i18n.render import SOURCE_LOCALE, Catalogs
 from bot.search.pages import Page, find_pages, page_text
-from bot.search.words import Stem, fold, language, stemmer, stems, words
+from bot.search.words import (
+    Split,
+    Stem,
+    fold,
+    language,
+    splitter,
+    stemmer,
+    stems,
+    stop_words,
+    words,
+)
 
-#: The best page fits well when it holds at least this share of the question's weight.
-GOOD_FIT = 0.4
+#: The best page fits well when it holds at least this share of the question's weight and
+#: its BM25 score is at least :data:`GOOD_SCORE`. Both calibrated on the two tuning sets, with
+#: stop words and the German split (bench/search_blind.py, docs/content.md): with 0.4 and no
+#: score, 69 of 482 questions whose page was among the buttons were logged unanswered and 24
+#: of 30 that no page covers offered "Ask your care team"; with these, 56 of 482 and 27 of 30.
+GOOD_FIT = 0.3
+#: A best page scoring less shares only a word or two of middling weight with the question.
+GOOD_SCORE = 6.5
 #: How much a word no page has weighs against the rarest word a page has.
 UNKNOWN_WEIGHT = 1.0
 #: A word is specific when no more than this share of the pages have it.
@@ -68,6 +85,10 @@ class _Language:
     thanks: frozenset[str]
     #: The stems of every dialog's keywords ("ok fever" is about fever, not thanks).
     keywords: frozenset[str]
+    #: Folded words that say nothing of what a question is about ("what", "does", "can").
+    stop: frozenset[str] = frozenset()
+    #: German compounds → their parts (:func:`bot.search.words.splitter`).
+    split: Split | None = None
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -87,6 +108,7 @@ class SearchIndex:
         self._pages: tuple[Page, ...] = find_pages(dialogs)
         self._ids = frozenset(p.node for p in self._pages)
         self._labels = {p.node: p.label for p in self._pages}
+        self._details = _details(dialogs, self._pages)
         self._built: dict[str, _Language] = {}
         self._lock = threading.Lock()
 
@@ -98,6 +120,11 @@ class SearchIndex:
     def label(self, node: str) -> Text:
         """The button label of page ``node``."""
         return self._labels[node]
+
+    def detail(self, node: str) -> Text | None:
+        """What tells page ``node``'s button from another page's of the same name (its
+        dialog's title), or ``None`` when its label is its own."""
+        return self._details.get(node)
 
     def languages(self) -> list[str]:
         """The languages there is an index for (one per catalog, English included)."""
@@ -114,9 +141,10 @@ class SearchIndex:
         if lang not in self.languages():
             lang = SOURCE_LOCALE
         index = self._index(lang)
-        folded = [fold(w) for w in words(text)]
+        typed = words(text)  # as written: the stemmer reads the letters it was made for
+        folded = [fold(w) for w in typed]
         polite = index.greetings | index.thanks
-        rest = [w for w in folded if w not in polite]
+        rest = [w for w in typed if fold(w) not in polite]
         found = self._search(index, rest)
         polite_start = bool(folded) and folded[0] in polite
         topics = {fold(index.stem(w)) for w in rest} & index.keywords
@@ -129,8 +157,8 @@ class SearchIndex:
             return Found("thanks" if any(w in index.thanks for w in folded) else "greeting")
         return found
 
-    def _search(self, index: _Language, folded_words: list[str]) -> Found:
-        query = self._query(index, folded_words)
+    def _search(self, index: _Language, typed: list[str]) -> Found:
+        query = self._query(index, typed)
         if not any(index.known(t) for t in query):
             return Found("none")
         assert index.bm25 is not None  # a known term means there are pages
@@ -141,8 +169,10 @@ class SearchIndex:
             return Found("none")
         chosen = [i for i in order[:MAX_PAGES] if scores[i] >= RUNNER_UP * best]
         pages = tuple(self._pages[i].node for i in chosen)
-        good = self._fit(index, query, order[0]) >= GOOD_FIT and self._specific(
-            index, query, order[0]
+        good = (
+            best >= GOOD_SCORE
+            and self._fit(index, query, order[0]) >= GOOD_FIT
+            and self._specific(index, query, order[0])
         )
         return Found("pages" if good else "weak", pages)
 
@@ -168,17 +198,20 @@ class SearchIndex:
         corpus: list[list[str]] = []
         surface: dict[str, str] = {}
         topics: set[str] = set()
+        named: set[str] = set()  # folded words of the titles and keywords: never stop words
+        split = splitter(lang)
         for page in self._pages:
             title, body = page_text(page, self.dialogs, translate)
-            doc = stems(body, stem) + stems(title, stem) * LABEL_WEIGHT
+            doc = stems(body, stem, split) + stems(title, stem, split) * LABEL_WEIGHT
             if page.start:
                 keywords = self._keywords(page, translate)
-                topic = stems(keywords, stem)
+                topic = stems(keywords, stem, split)
                 topics.update(topic)
                 doc += topic * KEYWORD_WEIGHT
             else:
                 keywords = ""
             corpus.append(doc)
+            named.update(fold(w) for w in words(f"{title} {keywords}"))
             for word in words(f"{title} {body} {keywords}"):
                 surface.setdefault(fold(word), fold(stem(word)))
         system = self.dialogs.system
@@ -189,6 +222,8 @@ class SearchIndex:
             _word_list(translate, system.get(GREETING_KEY)),
             _word_list(translate, system.get(THANKS_KEY)),
             frozenset(topics),
+            stop_words(lang) - named,
+            split,
         )
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
@@ -199,18 +234,24 @@ class SearchIndex:
             return english
         return f"{translate(dialog.keywords_text)} {english}".replace(",", " ")
 
-    def _query(self, index: _Language, folded_words: list[str]) -> list[str]:
+    def _query(self, index: _Language, typed: list[str]) -> list[str]:
         """The question's stems, each once; a word the pages do not have is mended to the
-        nearest one they do (distance 1, or 2 for words of eight letters or more)."""
+        nearest one they do (distance 1, or 2 for words of eight letters or more). ``typed``:
+        the words as written (lower case, accents kept), stemmed before they are folded, as
+        the pages' words are."""
         query: list[str] = []
-        for word in folded_words:
+        content = [w for w in typed if fold(w) not in index.stop]
+        if index.split is not None:
+            content += [p for w in content for p in index.split(w) if fold(p) not in index.stop]
+        for word in content or typed:
             term = fold(index.stem(word))
-            if not index.known(term) and len(word) >= 4:
+            folded = fold(word)
+            if not index.known(term) and len(folded) >= 4:
                 near = process.extractOne(
-                    word,
+                    folded,
                     index.surface.keys(),
                     scorer=Levenshtein.distance,
-                    score_cutoff=2 if len(word) >= 8 else 1,
+                    score_cutoff=2 if len(folded) >= 8 else 1,
                 )
                 if near is not None:
                     term = index.surface[near[0]]
@@ -236,6 +277,24 @@ class SearchIndex:
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
         return held / total if total else 0.0
+
+
+def _details(dialogs: DialogSet, pages: tuple[Page, ...]) -> dict[str, Text]:
+    """The dialog title of each page whose label another page has too, when the title says
+    more than the label ("Severe congenital neutropenia" in "The conditions" and in "Is it
+    inherited?")."""
+    named: dict[str, list[Page]] = {}
+    for page in pages:
+        named.setdefault(page.label.source, []).append(page)
+    details: dict[str, Text] = {}
+    for same in named.values():
+        if len(same) < 2:
+            continue
+        for page in same:
+            title = dialogs.dialogs[dialogs.nodes[page.node].dialog].title
+            if title.source != page.label.source:
+                details[page.node] = title
+    return details
 
 
 class _Translate:

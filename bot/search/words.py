@@ -21,6 +21,8 @@ from importlib.resources import files
 import snowballstemmer  # type: ignore[import-untyped]
 
 Stem = Callable[[str], str]
+#: A long word → the words it is made of ("Lebendimpfungen" → "lebend", "impfungen"), or none.
+Split = Callable[[str], tuple[str, ...]]
 
 #: Snowball's name for each language it stems for us.
 _SNOWBALL = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "ar": "arabic"}
@@ -34,6 +36,10 @@ _LETTERS = str.maketrans(
 _polish_lock = threading.Lock()
 #: Words whose stems each language keeps (the pages have about 2,000 different words).
 STEM_CACHE = 20_000
+#: German compounds are split from this many letters, when the splitter is at least this sure
+#: (its score runs from about -1 to 1; a wrong split, "Leben|dimpfungen", scores below 0).
+SPLIT_FROM = 8
+SPLIT_SURE = 0.5
 
 
 def fold(text: str) -> str:
@@ -83,6 +89,16 @@ def _polish() -> Stem:
     return stem
 
 
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """The folded stop words of ``lang`` (``stopwordsiso``); none for a language it lacks."""
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(lang):
+        return frozenset()
+    return frozenset(fold(w) for w in stopwordsiso.stopwords(lang))
+
+
 def stemmer(lang: str) -> Stem:
     """The stemmer for ``lang`` (a language code); words pass unchanged for other languages.
 
@@ -102,6 +118,33 @@ def stemmer(lang: str) -> Stem:
     return lru_cache(maxsize=STEM_CACHE)(stem)
 
 
-def stems(text: str, stem: Stem) -> list[str]:
-    """The folded stems of the words of ``text``."""
-    return [fold(stem(w)) for w in words(text) if w]
+def splitter(lang: str) -> Split | None:
+    """German compounds split into their words (``compound-split``, when installed: the
+    ``german`` extra), so "Lebendimpfungen" meets a page's "Impfung"; ``None`` otherwise."""
+    if lang != "de":
+        return None
+    try:
+        from compound_split import char_split  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+
+    @lru_cache(maxsize=STEM_CACHE)
+    def split(word: str) -> tuple[str, ...]:
+        if len(word) < SPLIT_FROM:
+            return ()
+        found = char_split.split_compound(word)
+        if not found or found[0][0] < SPLIT_SURE:
+            return ()
+        return (found[0][1].casefold(), found[0][2].casefold())
+
+    return split
+
+
+def stems(text: str, stem: Stem, split: Split | None = None) -> list[str]:
+    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``)."""
+    out: list[str] = []
+    for word in words(text):
+        out.append(fold(stem(word)))
+        if split is not None:
+            out += [fold(stem(part)) for part in split(word)]
+    return out
