@@ -9,7 +9,10 @@ Each simulated user does one step at a time and waits for the bot's answer befor
 - **NeutroGuide**: real content, SQLite store, safety screen; a step is "press a button the
   bot sent, get the button answered and the next step";
 - **channel** (``--bots ...,channel``): NeutroGuide's channel with a scripted service that costs
-  nothing, i.e. what the Telegram side alone costs.
+  nothing, i.e. what the Telegram side alone costs;
+- **neutroguide-httpx**, **channel-httpx**: the same on PTB's own ``HTTPXRequest`` instead of
+  the channel's aiohttp request class (bot/channels/telegram/request.py), for a before/after
+  in one run.
 
 All bots run in one process against the same kind of fake server, interleaved round by round,
 so background load on a shared machine falls on each alike. Printed per bot: steps/s, p50 and
@@ -40,7 +43,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -245,6 +248,7 @@ async def neutroguide(
     db: Path,
     scripted: bool = False,
     rates: Sequence[float] = (),
+    http_client: Literal["aiohttp", "httpx"] = "aiohttp",
 ) -> list[Result]:
     """NeutroGuide with real content and a SQLite store, pressing the buttons it sends.
 
@@ -261,7 +265,7 @@ async def neutroguide(
         conversations = await Conversations.open(settings)
     # No client-side 30 msg/s cap here: the fake server is not Telegram, and the echo bot
     # has none either. 429 handling (retry_after) stays on.
-    options = ChannelOptions(overall_max_rate=0, poll_timeout=5)
+    options = ChannelOptions(overall_max_rate=0, poll_timeout=5, http_client=http_client)
     application = build_application(settings, conversations, options)
     press = presser(fake, random.Random(42))
 
@@ -278,7 +282,9 @@ async def neutroguide(
         await started.wait()
         # Warm-up (not measured): every user opens the bot once.
         await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
-        name = "channel" if scripted else "NeutroGuide"
+        name = ("channel" if scripted else "NeutroGuide") + (
+            "" if http_client == "aiohttp" else f" ({http_client})"
+        )
         if not rates:
             return [await closed_loop(name, fake, users, seconds, step)]
         return [await open_loop(f"{rate:g}/s", fake, rate, seconds, step, users) for rate in rates]
@@ -288,7 +294,7 @@ async def neutroguide(
         await conversations.close()
 
 
-BOTS = ("echo", "peer", "neutroguide", "channel")
+BOTS = ("echo", "peer", "neutroguide", "channel", "neutroguide-httpx", "channel-httpx")
 
 
 async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> list[list[Result]]:
@@ -304,9 +310,18 @@ async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> l
                     elif bot == "peer":
                         result = await peer_bot(fake, users, seconds, where.with_suffix(".pkl"))
                     else:
-                        scripted = bot == "channel"
+                        client: Literal["aiohttp", "httpx"] = (
+                            "httpx" if bot.endswith("-httpx") else "aiohttp"
+                        )
                         db = where.with_suffix(".db")
-                        (result,) = await neutroguide(fake, users, seconds, db, scripted=scripted)
+                        (result,) = await neutroguide(
+                            fake,
+                            users,
+                            seconds,
+                            db,
+                            scripted=bot.startswith("channel"),
+                            http_client=client,
+                        )
                 table[column].append(result)
     return table
 
