@@ -12,7 +12,7 @@ Each simulated user does one step at a time and waits for the bot's answer befor
   nothing, i.e. what the Telegram side alone costs;
 - **neutroguide-httpx**, **channel-httpx**: the same on PTB's own ``HTTPXRequest`` instead of
   the channel's aiohttp request class (bot/channels/telegram/request.py), for a before/after
-  in one run.
+  in one run; **peer-aiohttp**: the peer on that aiohttp class (the same client for both).
 
 All bots run in one process against the same kind of fake server, interleaved round by round,
 so background load on a shared machine falls on each alike. Printed per bot: steps/s, p50 and
@@ -50,6 +50,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bench.peer import build_peer
 from bot.channels.telegram import ChannelOptions, build_application, serve
+from bot.channels.telegram.request import AiohttpRequest
 from bot.service import Conversations, Outbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import make_settings
@@ -221,9 +222,13 @@ async def echo_bot(fake: FakeBotAPI, users: int, seconds: float) -> Result:
     return result
 
 
-async def peer_bot(fake: FakeBotAPI, users: int, seconds: float, pickle: Path) -> Result:
-    """The ConversationHandler + PicklePersistence peer (bench/peer.py)."""
-    application = build_peer(fake.token, fake.url, pickle)
+async def peer_bot(
+    fake: FakeBotAPI, users: int, seconds: float, pickle: Path, aiohttp: bool = False
+) -> Result:
+    """The ConversationHandler + PicklePersistence peer (bench/peer.py); with ``aiohttp``, on
+    NeutroGuide's request class instead of PTB's default (httpx)."""
+    request = AiohttpRequest(connection_pool_size=256) if aiohttp else None
+    application = build_peer(fake.token, fake.url, pickle, request)
     press = presser(fake, random.Random(42))
 
     async def step(user: int) -> None:
@@ -235,7 +240,8 @@ async def peer_bot(fake: FakeBotAPI, users: int, seconds: float, pickle: Path) -
         assert application.updater is not None
         await application.updater.start_polling(timeout=5)
         await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
-        result = await closed_loop("peer", fake, users, seconds, step)
+        name = "peer (aiohttp)" if aiohttp else "peer"
+        result = await closed_loop(name, fake, users, seconds, step)
         await application.updater.stop()
         await application.stop()
     return result
@@ -294,7 +300,15 @@ async def neutroguide(
         await conversations.close()
 
 
-BOTS = ("echo", "peer", "neutroguide", "channel", "neutroguide-httpx", "channel-httpx")
+BOTS = (
+    "echo",
+    "peer",
+    "neutroguide",
+    "channel",
+    "neutroguide-httpx",
+    "channel-httpx",
+    "peer-aiohttp",
+)
 
 
 async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> list[list[Result]]:
@@ -307,8 +321,10 @@ async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> l
                     where = Path(tmp) / f"{bot}{n}"
                     if bot == "echo":
                         result = await echo_bot(fake, users, seconds)
-                    elif bot == "peer":
-                        result = await peer_bot(fake, users, seconds, where.with_suffix(".pkl"))
+                    elif bot.startswith("peer"):
+                        pickle = where.with_suffix(".pkl")
+                        aio = bot == "peer-aiohttp"
+                        result = await peer_bot(fake, users, seconds, pickle, aiohttp=aio)
                     else:
                         client: Literal["aiohttp", "httpx"] = (
                             "httpx" if bot.endswith("-httpx") else "aiohttp"
