@@ -7,6 +7,7 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
@@ -137,3 +138,19 @@ async def test_it_works_again_after_shutdown(fake: FakeBotAPI) -> None:
         await request.post(f"{fake.url}/bot{DEFAULT_TOKEN}/getMe")
     async with bot:
         assert (await bot.get_me()).username == "neutroguide_test_bot"
+
+
+def test_aiohttp_causes_are_sorted_like_httpx_ones() -> None:
+    def caused(err: TelegramError, cause: BaseException) -> TelegramError:
+        err.__cause__ = cause
+        return err
+
+    # Never reached the server (the other unsent kind, ClientConnectorError, is tested above
+    # with a real closed port).
+    assert failure_kind(caused(TimedOut(), aiohttp.ConnectionTimeoutError())) == "passing"
+    # Went out; the answer did not come or the connection dropped: it may have arrived.
+    assert failure_kind(caused(TimedOut(), aiohttp.ServerTimeoutError())) == "ambiguous"
+    assert failure_kind(caused(NetworkError("x"), aiohttp.ServerDisconnectedError())) == (
+        "ambiguous"
+    )
+    assert failure_kind(caused(NetworkError("x"), aiohttp.ClientOSError())) == "ambiguous"
