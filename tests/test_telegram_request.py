@@ -154,3 +154,26 @@ def test_aiohttp_causes_are_sorted_like_httpx_ones() -> None:
         "ambiguous"
     )
     assert failure_kind(caused(NetworkError("x"), aiohttp.ClientOSError())) == "ambiguous"
+
+
+async def test_the_proxy_comes_from_the_environment(
+    fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"  # nothing listens there
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", dead)
+    fake.private_chat(CHAT)
+    bot = make_bot(fake.url)
+    await bot.request.initialize()  # type: ignore[attr-defined]
+    try:
+        err = await failure(lambda: bot.send_message(CHAT, "via the proxy"))
+    finally:
+        await bot.request.shutdown()  # type: ignore[attr-defined]
+    assert failure_kind(err) == "passing" and fake.chat(CHAT) == []
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with make_bot(fake.url) as bot:
+        await bot.send_message(CHAT, "direct")
+    assert [m.text for m in fake.chat(CHAT)] == ["direct"]
