@@ -164,7 +164,9 @@ class AiohttpRequest(BaseRequest):
         key = "/".join(origin)
         if key not in self._proxies:
             scheme, host = origin[0].rstrip(":"), origin[-1]
-            bypass = urllib.request.proxy_bypass_environment(host.rsplit(":", 1)[0])
+            # In urllib, not in its stubs.
+            no_proxy = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+            bypass = no_proxy(host.rsplit(":", 1)[0])
             found = None if bypass else urllib.request.getproxies_environment().get(scheme)
             self._proxies[key] = found
         return self._proxies[key]
