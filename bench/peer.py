@@ -24,6 +24,7 @@ from telegram.ext import (
     ConversationHandler,
     PicklePersistence,
 )
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 FIRST, SECOND, THIRD = range(3)
@@ -61,19 +62,20 @@ async def _go(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 def build_peer(
-    token: str, base_url: str, pickle: Path
+    token: str, base_url: str, pickle: Path, request: BaseRequest | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The peer Application on ``base_url`` (the fake Bot API), persisting to ``pickle``."""
-    application: Application[Any, Any, Any, Any, Any, Any] = (
+    """The peer Application on ``base_url`` (the fake Bot API), persisting to ``pickle``;
+    on PTB's default HTTP client unless ``request`` is given."""
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{base_url}/bot")
         .base_file_url(f"{base_url}/file/bot")
         .persistence(PicklePersistence(filepath=pickle, update_interval=5))
         .concurrent_updates(256)
-        .connection_pool_size(256)
-        .build()
     )
+    builder = builder.connection_pool_size(256) if request is None else builder.request(request)
+    application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
     states = {s: [CallbackQueryHandler(_go, pattern=r"^[012]$")] for s in (FIRST, SECOND, THIRD)}
     with warnings.catch_warnings():
         # "per_message=False: CallbackQueryHandler not tracked for every message": as meant.

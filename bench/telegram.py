@@ -9,7 +9,10 @@ Each simulated user does one step at a time and waits for the bot's answer befor
 - **NeutroGuide**: real content, SQLite store, safety screen; a step is "press a button the
   bot sent, get the button answered and the next step";
 - **channel** (``--bots ...,channel``): NeutroGuide's channel with a scripted service that costs
-  nothing, i.e. what the Telegram side alone costs.
+  nothing, i.e. what the Telegram side alone costs;
+- **neutroguide-httpx**, **channel-httpx**: the same on PTB's own ``HTTPXRequest`` instead of
+  the channel's aiohttp request class (bot/channels/telegram/request.py), for a before/after
+  in one run; **peer-aiohttp**: the peer on that aiohttp class (the same client for both).
 
 All bots run in one process against the same kind of fake server, interleaved round by round,
 so background load on a shared machine falls on each alike. Printed per bot: steps/s, p50 and
@@ -40,13 +43,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bench.peer import build_peer
 from bot.channels.telegram import ChannelOptions, build_application, serve
+from bot.channels.telegram.request import AiohttpRequest
 from bot.service import Conversations, Outbound, Outcome
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import make_settings
@@ -218,9 +222,13 @@ async def echo_bot(fake: FakeBotAPI, users: int, seconds: float) -> Result:
     return result
 
 
-async def peer_bot(fake: FakeBotAPI, users: int, seconds: float, pickle: Path) -> Result:
-    """The ConversationHandler + PicklePersistence peer (bench/peer.py)."""
-    application = build_peer(fake.token, fake.url, pickle)
+async def peer_bot(
+    fake: FakeBotAPI, users: int, seconds: float, pickle: Path, aiohttp: bool = False
+) -> Result:
+    """The ConversationHandler + PicklePersistence peer (bench/peer.py); with ``aiohttp``, on
+    NeutroGuide's request class instead of PTB's default (httpx)."""
+    request = AiohttpRequest(connection_pool_size=256) if aiohttp else None
+    application = build_peer(fake.token, fake.url, pickle, request)
     press = presser(fake, random.Random(42))
 
     async def step(user: int) -> None:
@@ -232,7 +240,8 @@ async def peer_bot(fake: FakeBotAPI, users: int, seconds: float, pickle: Path) -
         assert application.updater is not None
         await application.updater.start_polling(timeout=5)
         await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
-        result = await closed_loop("peer", fake, users, seconds, step)
+        name = "peer (aiohttp)" if aiohttp else "peer"
+        result = await closed_loop(name, fake, users, seconds, step)
         await application.updater.stop()
         await application.stop()
     return result
@@ -245,6 +254,7 @@ async def neutroguide(
     db: Path,
     scripted: bool = False,
     rates: Sequence[float] = (),
+    http_client: Literal["aiohttp", "httpx"] = "aiohttp",
 ) -> list[Result]:
     """NeutroGuide with real content and a SQLite store, pressing the buttons it sends.
 
@@ -261,7 +271,7 @@ async def neutroguide(
         conversations = await Conversations.open(settings)
     # No client-side 30 msg/s cap here: the fake server is not Telegram, and the echo bot
     # has none either. 429 handling (retry_after) stays on.
-    options = ChannelOptions(overall_max_rate=0, poll_timeout=5)
+    options = ChannelOptions(overall_max_rate=0, poll_timeout=5, http_client=http_client)
     application = build_application(settings, conversations, options)
     press = presser(fake, random.Random(42))
 
@@ -278,7 +288,9 @@ async def neutroguide(
         await started.wait()
         # Warm-up (not measured): every user opens the bot once.
         await asyncio.gather(*(command(fake, FIRST_USER + n) for n in range(users)))
-        name = "channel" if scripted else "NeutroGuide"
+        name = ("channel" if scripted else "NeutroGuide") + (
+            "" if http_client == "aiohttp" else f" ({http_client})"
+        )
         if not rates:
             return [await closed_loop(name, fake, users, seconds, step)]
         return [await open_loop(f"{rate:g}/s", fake, rate, seconds, step, users) for rate in rates]
@@ -288,7 +300,15 @@ async def neutroguide(
         await conversations.close()
 
 
-BOTS = ("echo", "peer", "neutroguide", "channel")
+BOTS = (
+    "echo",
+    "peer",
+    "neutroguide",
+    "channel",
+    "neutroguide-httpx",
+    "channel-httpx",
+    "peer-aiohttp",
+)
 
 
 async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> list[list[Result]]:
@@ -301,12 +321,23 @@ async def run(users: int, seconds: float, rounds: int, bots: Sequence[str]) -> l
                     where = Path(tmp) / f"{bot}{n}"
                     if bot == "echo":
                         result = await echo_bot(fake, users, seconds)
-                    elif bot == "peer":
-                        result = await peer_bot(fake, users, seconds, where.with_suffix(".pkl"))
+                    elif bot.startswith("peer"):
+                        pickle = where.with_suffix(".pkl")
+                        aio = bot == "peer-aiohttp"
+                        result = await peer_bot(fake, users, seconds, pickle, aiohttp=aio)
                     else:
-                        scripted = bot == "channel"
+                        client: Literal["aiohttp", "httpx"] = (
+                            "httpx" if bot.endswith("-httpx") else "aiohttp"
+                        )
                         db = where.with_suffix(".db")
-                        (result,) = await neutroguide(fake, users, seconds, db, scripted=scripted)
+                        (result,) = await neutroguide(
+                            fake,
+                            users,
+                            seconds,
+                            db,
+                            scripted=bot.startswith("channel"),
+                            http_client=client,
+                        )
                 table[column].append(result)
     return table
 

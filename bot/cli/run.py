@@ -47,6 +47,7 @@ THIRD_PARTY_LEVELS = {
     "telegram": logging.INFO,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
+    "aiohttp": logging.WARNING,
     "aiosqlite": logging.WARNING,
     "asyncpg": logging.WARNING,
     "sqlalchemy": logging.WARNING,

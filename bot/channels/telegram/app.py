@@ -10,7 +10,7 @@ import logging
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -29,6 +29,7 @@ from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.processor import PerChatUpdateProcessor
 from bot.channels.telegram.receiving import NotHandled, UnreadableUpdate, UpdateRunner, read_update
+from bot.channels.telegram.request import AiohttpRequest
 from bot.config import Settings
 from bot.service import Conversations
 from bot.web import MalformedUpdate, TryLater, create_app
@@ -63,6 +64,8 @@ class ChannelOptions:
         clear_old_keyboards: remove the keyboards of earlier messages once an answer is out
             (one ``editMessageReplyMarkup`` more per step); off, an old button pressed is
             answered "moved on" and the current step is shown again.
+        http_client: ``"aiohttp"`` (:class:`AiohttpRequest`, less CPU per call) or
+            ``"httpx"`` (PTB's own ``HTTPXRequest``).
     """
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -74,11 +77,12 @@ class ChannelOptions:
     poll_timeout: int = 30
     typing_after: float = 1.0
     clear_old_keyboards: bool = False
+    http_client: Literal["aiohttp", "httpx"] = "aiohttp"
 
 
 def quiet_http_logs() -> None:
     """Keep request URLs (which hold the bot token) out of INFO logs."""
-    for name in ("httpx", "httpcore"):
+    for name in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -105,7 +109,7 @@ def build_application(
         raise ValueError("TELEGRAM_TOKEN is not set")
     quiet_http_logs()
     api = settings.telegram_api_url.rstrip("/")
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .base_url(f"{api}/bot")
@@ -119,12 +123,24 @@ def build_application(
         )
         .concurrent_updates(PerChatUpdateProcessor(options.concurrency))
         .updater(None)  # polling is bot.channels.telegram.polling: it confirms after handling
-        .read_timeout(options.read_timeout)
-        .write_timeout(options.read_timeout)
-        .connection_pool_size(options.connection_pool_size)
-        .pool_timeout(options.read_timeout)
-        .build()
     )
+    if options.http_client == "aiohttp":
+        builder = builder.request(
+            AiohttpRequest(
+                connection_pool_size=options.connection_pool_size,
+                read_timeout=options.read_timeout,
+                write_timeout=options.read_timeout,
+                pool_timeout=options.read_timeout,
+            )
+        ).get_updates_request(AiohttpRequest(connection_pool_size=1))
+    else:
+        builder = (
+            builder.read_timeout(options.read_timeout)
+            .write_timeout(options.read_timeout)
+            .connection_pool_size(options.connection_pool_size)
+            .pool_timeout(options.read_timeout)
+        )
+    application = builder.build()
     handlers = TelegramHandlers(
         conversations,
         options.retry,

@@ -37,6 +37,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.channels.telegram.request import UNSENT_ERRORS
 from bot.channels.telegram.text import Part
 from bot.service import Unavailable
 
@@ -45,8 +46,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 FailureKind = Literal["passing", "ambiguous", "final"]
 
-#: httpx errors raised before a request reached the server: always safe to send again.
-_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: Client errors raised before a request reached the server: always safe to send again
+#: (httpx for PTB's own request class, aiohttp for bot.channels.telegram.request).
+_UNSENT: tuple[type[BaseException], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    *UNSENT_ERRORS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +131,8 @@ def failure_kind(err: TelegramError) -> FailureKind:
 
     PTB raises a ``NetworkError`` without a cause for an HTTP error status it has no better
     class for (5xx, with a JSON body), the same error caused by a ``TelegramError`` when the
-    body was not JSON (the gateway's HTML page), and one caused by the httpx exception when
-    the transport failed.
+    body was not JSON (the gateway's HTML page), and one caused by the client's (httpx or
+    aiohttp) exception when the transport failed.
     """
     if isinstance(err, (RetryAfter, RetryAfterTooLong)):
         return "passing"
