@@ -4,10 +4,8 @@ purge what is older than the retention policy."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
-import os
 import re
 import sys
 import time
@@ -18,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.cli.common import store_command
 from bot.config import ConfigError, load_settings
-from bot.store import LogRow, SqlStore, StoreError, open_existing_store
+from bot.store import LogRow, SqlStore, open_existing_store
 
 #: Columns of ``logs export``, in order (CSV header and JSON Lines keys).
 EXPORT_FIELDS = (
@@ -96,27 +95,7 @@ def add_parser(sub: Any) -> None:
 
 def _sync(command: Any) -> Any:
     """Run an async command on a store opened (read-only, no migration) from DATABASE_URL."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            url = load_settings().database_url
-            return int(asyncio.run(_with_store(command, url, args)))
-        except (ConfigError, StoreError) as exc:
-            print(f"neutroguide logs: {exc}", file=sys.stderr)
-            return 1
-        except BrokenPipeError:  # piped into `head` or a pager that quit: stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-
-    return run
-
-
-async def _with_store(command: Any, url: str, args: argparse.Namespace) -> int:
-    store = await open_existing_store(url)
-    try:
-        return int(await command(store, args))
-    finally:
-        await store.close()
+    return store_command("logs", command, open_existing_store)
 
 
 def parse_age(text: str) -> float:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import re
 import sys
 from typing import Any
 
+from bot.cli.common import store_command
 from bot.cli.logs import iso, table
-from bot.config import ConfigError, load_settings
 from bot.review.passwords import hash_password, password_problem
-from bot.store import StoreError, open_store
+from bot.store import open_store
 from bot.store.operators import ROLES, OperatorExists, OperatorStore
 
 #: Operator names: letters, digits, dots, dashes and underscores, as in a login name.
@@ -44,23 +43,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _sync(command: Any) -> Any:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            url = load_settings().database_url
-            return int(asyncio.run(_with_store(command, url, args)))
-        except (ConfigError, StoreError) as exc:
-            print(f"neutroguide operators: {exc}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-async def _with_store(command: Any, url: str, args: argparse.Namespace) -> int:
-    store = await open_store(url)
-    try:
-        return int(await command(OperatorStore(store), args))
-    finally:
-        await store.close()
+    """Run an async command on the store (migrated first, as the review app needs it)."""
+    return store_command("operators", command, open_store, OperatorStore)
 
 
 def read_password(from_stdin: bool) -> str | None:
