@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import FigureCanvasPdf
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
+from typing import TYPE_CHECKING, Any
 
 from bot.documents.text import FONT, wrap
+
+# matplotlib is imported where a document is drawn: loading it takes about half a second,
+# which every process (the bot, each CLI command) paid at start-up before.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_IN = 8.27  # A4 width: the PDF prints on A4 and the picture reads well on a phone
 _MARGIN = 0.06
@@ -111,6 +111,9 @@ _HEIGHTS = {"title": 0.5, "body": _LINE, "gap": 0.1, "strong": 0.34, "box": 0.62
 
 
 def _figure(card: Card) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
     rows = _layout(card)
     height = 0.8 + sum(_HEIGHTS.get(kind, 0.22) for kind, *_ in rows)
     fig = Figure(figsize=(WIDTH_IN, height))
@@ -174,6 +177,10 @@ def _figure(card: Card) -> Figure:
 
 def card_png(card: Card, dpi: int = 130) -> bytes:
     """The card as a PNG picture (about 1075 pixels wide)."""
+    from matplotlib.backends.backend_agg import (
+        FigureCanvasAgg,
+    )
+
     fig = _figure(card)
     FigureCanvasAgg(fig)
     out = io.BytesIO()
@@ -183,6 +190,10 @@ def card_png(card: Card, dpi: int = 130) -> bytes:
 
 def card_pdf(card: Card) -> bytes:
     """The card as a one-page PDF, A4 wide, with the font embedded."""
+    from matplotlib.backends.backend_pdf import (
+        FigureCanvasPdf,
+    )
+
     fig = _figure(card)
     FigureCanvasPdf(fig)
     out = io.BytesIO()

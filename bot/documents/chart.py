@@ -6,17 +6,17 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from bot.documents.text import FONT, is_rtl
+
+if TYPE_CHECKING:
+    pass
 
 DAY = 24 * 3600
 
@@ -87,6 +87,12 @@ def _locale(code: str) -> Locale:
 
 def diary_png(chart: DiaryChart, dpi: int = 110) -> bytes:
     """Draw ``chart`` as a PNG (about 1000 × 600 pixels)."""
+    from matplotlib.backends.backend_agg import (
+        FigureCanvasAgg,
+    )
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     loc = _locale(chart.locale)
     rtl = is_rtl(chart.locale)
     zone = ZoneInfo(chart.timezone)

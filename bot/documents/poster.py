@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import segno
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import FigureCanvasPdf
-from matplotlib.collections import PatchCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from typing import TYPE_CHECKING
 
 from bot.documents.text import FONT, wrap
+
+# matplotlib is imported where a document is drawn: loading it takes about half a second,
+# which every process (the bot, each CLI command) paid at start-up before.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 A4_IN = (8.27, 11.69)
 
@@ -39,6 +38,10 @@ class Poster:
 def poster_pdf(poster: Poster) -> bytes:
     """The poster as a one-page A4 PDF; the QR code is drawn as vector squares, so it prints
     sharp at any size."""
+    from matplotlib.backends.backend_pdf import (
+        FigureCanvasPdf,
+    )
+
     fig = _figure(poster)
     FigureCanvasPdf(fig)
     out = io.BytesIO()
@@ -50,6 +53,10 @@ def poster_pdf(poster: Poster) -> bytes:
 
 def poster_png(poster: Poster, dpi: int = 60) -> bytes:
     """The poster as a small picture (for a preview or the docs)."""
+    from matplotlib.backends.backend_agg import (
+        FigureCanvasAgg,
+    )
+
     fig = _figure(poster)
     FigureCanvasAgg(fig)
     out = io.BytesIO()
@@ -58,6 +65,11 @@ def poster_png(poster: Poster, dpi: int = 60) -> bytes:
 
 
 def _figure(poster: Poster) -> Figure:
+    import segno
+    from matplotlib.collections import PatchCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
     fig = Figure(figsize=A4_IN)
     width, height = A4_IN
     x = 0.92 if poster.rtl else 0.08

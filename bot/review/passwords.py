@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,8 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 
 _hasher = PasswordHasher()
-#: Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY = _hasher.hash("no such operator, but the same work")
+
+
+@cache
+def _dummy() -> str:
+    """Verified against when the name is unknown, so a wrong name takes as long as a wrong
+    password. Made at the first sign-in, not at import (hashing takes ~0.15 s, which every
+    command and test paid)."""
+    return _hasher.hash("no such operator, but the same work")
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +29,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored: str | None, password: str) -> bool:
     """Whether ``password`` matches ``stored`` (``None``: no such operator, always false)."""
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
