@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.content import ROOT, good_dialogs
 
 
@@ -33,6 +35,7 @@ def chat(
     )
 
 
+@pytest.mark.slow
 def test_walk_with_numbers_and_typed_input(tmp_path: Path) -> None:
     result = chat(tmp_path, ["2", "1", "37,2", "1", "38,5"], "--user", "alice")
     assert result.returncode == 0, result.stderr
@@ -47,6 +50,7 @@ def test_walk_with_numbers_and_typed_input(tmp_path: Path) -> None:
     assert "1. Back to where I was" in urgent
 
 
+@pytest.mark.slow
 def test_same_user_resumes_after_restart(tmp_path: Path) -> None:
     first = chat(tmp_path, ["2", "1"], "--user", "bob")
     assert first.returncode == 0, first.stderr
@@ -59,6 +63,7 @@ def test_same_user_resumes_after_restart(tmp_path: Path) -> None:
     assert "Hello. Who is this for?" in other.stdout
 
 
+@pytest.mark.slow
 def test_commands_and_quit(tmp_path: Path) -> None:
     result = chat(tmp_path, ["/menu", "/back", "/quit", "this is never read"], "--user", "d")
     assert result.returncode == 0, result.stderr
@@ -66,6 +71,7 @@ def test_commands_and_quit(tmp_path: Path) -> None:
     assert "never read" not in result.stdout
 
 
+@pytest.mark.slow
 def test_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
     dialogs = good_dialogs(tmp_path / "bad")
     (dialogs / "menu.yaml").write_text(
@@ -78,6 +84,7 @@ def test_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
     assert not (tmp_path / "chat.db").exists()
 
 
+@pytest.mark.slow
 def test_unknown_language_is_refused(tmp_path: Path) -> None:
     result = chat(tmp_path, [], "--user", "f", "--lang", "xx")
     assert result.returncode == 2

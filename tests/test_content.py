@@ -234,6 +234,7 @@ def test_profile_fields_other_helpers_rely_on(dialogs: DialogSet) -> None:
     assert set_values["consent"] == {True, False}
 
 
+@pytest.mark.slow
 def test_every_path_is_safe_and_leads_back_to_the_menu(engine: Engine) -> None:
     starts = [Session(profile=p) for p in profiles()]
     walk = explore(engine, starts)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.store import open_existing_store
 from bot.store.migrate import head_revision
 from tests.support.cli import neutroguide
 
 
+@pytest.mark.slow
 async def test_upgrade_creates_the_schema_then_has_nothing_to_do(tmp_path: Path) -> None:
     url = "sqlite:///bot.db"  # relative: beside the working directory, as in a Procfile
     first = neutroguide(url, "db", "upgrade", cwd=tmp_path)
@@ -36,6 +39,7 @@ async def test_upgrade_creates_the_schema_then_has_nothing_to_do(tmp_path: Path)
     assert f"Already at {head_revision()}" in again.stdout and "nothing to do" in again.stdout
 
 
+@pytest.mark.slow
 def test_upgrade_reports_an_unusable_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'bot.db'}"
     result = neutroguide(url, "db", "upgrade", cwd=tmp_path)
@@ -45,6 +49,7 @@ def test_upgrade_reports_an_unusable_database(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_upgrade_hides_the_password(tmp_path: Path) -> None:
     result = neutroguide("postgres://ng:hunter2@127.0.0.1:1/ng", "db", "upgrade", cwd=tmp_path)
     assert result.returncode == 1

@@ -61,6 +61,7 @@ async def test_healthy_store_answers_200(served: str) -> None:
     assert await health(served) == 200
 
 
+@pytest.mark.slow
 async def test_locked_sqlite_file_answers_503_until_released(
     served: str, service: Conversations, tmp_path: Path
 ) -> None:

@@ -42,6 +42,7 @@ def install(po: Path, root: Path, lang: str = "de") -> Path:
     return target
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("po", sorted(BAD_PO.glob("*.po")), ids=lambda p: p.stem)
 def test_check_reports_each_kind_of_error(po: Path, tmp_path: Path) -> None:
     meta = fixture_meta(po)
@@ -57,6 +58,7 @@ def test_check_reports_each_kind_of_error(po: Path, tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_check_json_has_the_figures_per_locale(tmp_path: Path) -> None:
     install(BAD_PO / "placeholder_lost.po", tmp_path, "de")
     install(BAD_PO / "safety_untranslated.po", tmp_path, "fr")
@@ -72,12 +74,14 @@ def test_check_json_has_the_figures_per_locale(tmp_path: Path) -> None:
     assert not reports["fr"]["complete"]
 
 
+@pytest.mark.slow
 def test_check_strict_fails_on_incomplete_catalogs(tmp_path: Path) -> None:
     install(BAD_PO / "fuzzy_ordinary.po", tmp_path)
     assert run("check", "--locales-dir", str(tmp_path)).returncode == 0
     assert run("check", "--locales-dir", str(tmp_path), "--strict").returncode == 1
 
 
+@pytest.mark.slow
 def test_check_without_catalogs_fails(tmp_path: Path) -> None:
     done = run("check", "--locales-dir", str(tmp_path))
     assert done.returncode == 1
@@ -122,6 +126,7 @@ def translate_all(po: Path, prefix: str) -> None:
     po.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_round_trip_extract_init_translate_change_update(tmp_path: Path) -> None:
     root = project(tmp_path, "How are you?")
     locales = root / "locales"
@@ -156,6 +161,7 @@ def test_round_trip_extract_init_translate_change_update(tmp_path: Path) -> None
     assert done.returncode == 1
 
 
+@pytest.mark.slow
 def test_init_refuses_an_existing_or_unknown_language(tmp_path: Path) -> None:
     root = project(tmp_path, "Hi")
     locales = root / "locales"
@@ -169,6 +175,7 @@ def test_init_refuses_an_existing_or_unknown_language(tmp_path: Path) -> None:
     assert "unknown language code" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_real_catalogs_update_cleanly_and_keep_every_translation(tmp_path: Path) -> None:
     """Extract → update on a copy of the repository: nothing translated is lost."""
     shutil.copytree(ROOT / "dialogs", tmp_path / "dialogs")
@@ -205,6 +212,7 @@ nodes:
 )
 
 
+@pytest.mark.slow
 def test_todo_then_fill_is_the_translator_helper_workflow(tmp_path: Path) -> None:
     (tmp_path / "dialogs").mkdir()
     (tmp_path / "dialogs" / "demo.yaml").write_text(SAFE_DIALOG, encoding="utf-8")
@@ -253,6 +261,7 @@ def test_todo_then_fill_is_the_translator_helper_workflow(tmp_path: Path) -> Non
     assert "X-Medical-Review: not checked by a professional medical translator" in po
 
 
+@pytest.mark.slow
 def test_extract_does_not_rewrite_an_unchanged_template(tmp_path: Path) -> None:
     root = project(tmp_path, "Hi")
     locales = str(root / "locales")

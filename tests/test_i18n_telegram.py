@@ -19,6 +19,7 @@ WALKS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "user", "below", "above"), WALKS, ids=[w[0] for w in WALKS])
 async def test_fever_walk_on_telegram(
     eu_bot: BotUnderTest, lang: str, user: int, below: str, above: str

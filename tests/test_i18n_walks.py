@@ -52,6 +52,7 @@ def chat(tmp_path: Path, lang: str, lines: list[str]) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "below", "above"), WALKS, ids=[w[0] for w in WALKS])
 def test_fever_walk_in_the_terminal(
     tmp_path: Path, renderer: Renderer, lang: str, below: str, above: str

@@ -95,12 +95,14 @@ def _cli(
     )
 
 
+@pytest.mark.slow
 def test_validate_cli_clean_exit_zero() -> None:
     result = _cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK:")
 
 
+@pytest.mark.slow
 def test_validate_cli_lists_problems_and_exits_one(tmp_path: Path) -> None:
     directory = good_dialogs(tmp_path / "d")
     shutil.copy(BAD / "goto_missing.yaml", directory)
@@ -136,6 +138,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_validate_cli_refuses_hostile_file_fast(tmp_path: Path, name: str) -> None:
     text, expect = HOSTILE[name]
@@ -173,6 +176,7 @@ def test_alias_refused_with_line() -> None:
     assert caught.value.pos.line == 2 and "'*x'" in caught.value.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["chat", "run"])
 def test_chat_and_run_refuse_to_start_with_a_bomb(tmp_path: Path, command: str) -> None:
     directory = _with_bad_file(tmp_path, "yaml_bomb.yaml")

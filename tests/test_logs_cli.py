@@ -46,6 +46,7 @@ async def database(tmp_path: Path) -> str:
     return url
 
 
+@pytest.mark.slow
 def test_list_shows_conversations_newest_first(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -61,6 +62,7 @@ def test_list_shows_conversations_newest_first(database: str, tmp_path: Path) ->
     assert "2 conversation(s)." in result.stdout
 
 
+@pytest.mark.slow
 def test_list_limit(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "list", "--limit", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -68,6 +70,7 @@ def test_list_limit(database: str, tmp_path: Path) -> None:
     assert "raise --limit" in result.stdout
 
 
+@pytest.mark.slow
 def test_show_wide_prints_every_column_in_order(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "show", ALICE.pseudonym, "--wide", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -96,6 +99,7 @@ def test_show_wide_prints_every_column_in_order(database: str, tmp_path: Path) -
     assert BOB.pseudonym not in result.stdout
 
 
+@pytest.mark.slow
 def test_show_unknown_pseudonym_fails(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "show", "0" * 32, cwd=tmp_path)
     assert result.returncode == 1
@@ -114,6 +118,7 @@ async def readable(tmp_path: Path) -> str:
     return url
 
 
+@pytest.mark.slow
 def test_show_reads_labels_and_bot_text_by_prefix_in_100_columns(
     readable: str, tmp_path: Path
 ) -> None:
@@ -133,6 +138,7 @@ def test_show_reads_labels_and_bot_text_by_prefix_in_100_columns(
     assert "Was ist ANC?" in text
 
 
+@pytest.mark.slow
 def test_show_wide_keeps_whole_texts(readable: str, tmp_path: Path) -> None:
     wide = neutroguide(readable, "logs", "show", FLAGGED.pseudonym, "--wide", cwd=tmp_path)
     assert wide.returncode == 0, wide.stderr
@@ -143,6 +149,7 @@ def test_show_wide_keeps_whole_texts(readable: str, tmp_path: Path) -> None:
     ("given", "message"),
     [("e", "no conversation with pseudonym e"), ("zz!", "is not a pseudonym")],
 )
+@pytest.mark.slow
 def test_show_refuses_unknown_or_malformed_prefixes(
     readable: str, tmp_path: Path, given: str, message: str
 ) -> None:
@@ -150,6 +157,7 @@ def test_show_refuses_unknown_or_malformed_prefixes(
     assert result.returncode == 1 and message in result.stderr
 
 
+@pytest.mark.slow
 async def test_show_refuses_an_ambiguous_prefix(readable: str, tmp_path: Path) -> None:
     store = await open_store(readable)
     try:
@@ -180,6 +188,7 @@ def expected_records() -> list[dict[str, str | None]]:
     ]
 
 
+@pytest.mark.slow
 def test_export_csv_to_stdout(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "export", "--format", "csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -189,6 +198,7 @@ def test_export_csv_to_stdout(database: str, tmp_path: Path) -> None:
     assert list(reader) == expected
 
 
+@pytest.mark.slow
 def test_export_jsonl_to_file(database: str, tmp_path: Path) -> None:
     target = tmp_path / "out" / "log.jsonl"
     target.parent.mkdir()
@@ -202,6 +212,7 @@ def test_export_jsonl_to_file(database: str, tmp_path: Path) -> None:
     assert f"Exported {len(records)} log row(s)" in result.stderr
 
 
+@pytest.mark.slow
 def test_stats(database: str, tmp_path: Path) -> None:
     result = neutroguide(database, "logs", "stats", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -216,6 +227,7 @@ def test_stats(database: str, tmp_path: Path) -> None:
     assert counts["flags red=1,"] == "unanswered=1"
 
 
+@pytest.mark.slow
 def test_missing_database_is_reported_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     result = neutroguide(f"sqlite:///{missing}", "logs", "list", cwd=tmp_path)
@@ -224,6 +236,7 @@ def test_missing_database_is_reported_not_created(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
+@pytest.mark.slow
 def test_bad_database_url_is_reported(tmp_path: Path) -> None:
     result = neutroguide("mysql://u@h/db", "logs", "list", cwd=tmp_path)
     assert result.returncode == 1

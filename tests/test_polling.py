@@ -37,6 +37,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
         yield server
 
 
+@pytest.mark.slow
 async def test_locked_store_leaves_the_update_unconfirmed_and_retries_it_in_order(
     fake: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,6 +80,7 @@ class Failing:
             raise RuntimeError("a bug in handling")
 
 
+@pytest.mark.slow
 async def test_a_poison_update_is_skipped_confirmed_and_the_chat_goes_on(
     fake: FakeBotAPI,
     tmp_path: Path,

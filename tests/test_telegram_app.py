@@ -236,6 +236,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(
         "\ufeff\u200b\u200d",
     ],
 )
+@pytest.mark.slow
 async def test_long_and_odd_unicode_messages_get_an_ordinary_answer(
     bot: BotUnderTest, fake: FakeBotAPI, oracle: Oracle, text: str
 ) -> None:
@@ -247,6 +248,7 @@ async def test_long_and_odd_unicode_messages_get_an_ordinary_answer(
     assert_shows(sent, expected)
 
 
+@pytest.mark.slow
 async def test_rate_limit_waits_retry_after_and_sends_once(
     bot: BotUnderTest, fake: FakeBotAPI, oracle: Oracle
 ) -> None:
@@ -287,6 +289,7 @@ async def test_retries_are_bounded_and_the_bot_carries_on(
     assert_shows(await bot.say(USER, "/menu"), await oracle.command(USER, "menu"))
 
 
+@pytest.mark.slow
 async def test_slow_answer_beyond_the_timeout_is_not_sent_again(
     fake: FakeBotAPI, tmp_path: Path, oracle: Oracle
 ) -> None:
@@ -314,6 +317,7 @@ async def test_blocked_user_is_marked_inactive(bot: BotUnderTest, fake: FakeBotA
     assert loaded[0].status == "inactive"
 
 
+@pytest.mark.slow
 async def test_one_chat_at_a_time_in_order_and_chats_concurrently(
     bot: BotUnderTest, fake: FakeBotAPI, oracle: Oracle
 ) -> None:

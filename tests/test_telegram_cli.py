@@ -44,6 +44,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
         yield server
 
 
+@pytest.mark.slow
 async def test_run_as_a_process_answers_and_stops_on_sigterm(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:

@@ -91,6 +91,7 @@ def cleared_after_sent(fake: FakeBotAPI, old: StoredMessage) -> bool:
 # -- the error PTB raises --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_an_html_502_is_a_network_error_from_a_json_error_and_counts_as_passing(
     fake: FakeBotAPI,
 ) -> None:
@@ -110,6 +111,7 @@ async def test_an_html_502_is_a_network_error_from_a_json_error_and_counts_as_pa
 # -- (a) 502 HTML twice, then Telegram works again ------------------------------------------
 
 
+@pytest.mark.slow
 async def test_html_502_twice_then_one_reply_and_the_old_keyboard_cleared_only_after(
     bot: BotUnderTest, fake: FakeBotAPI, oracle: Oracle
 ) -> None:
@@ -128,6 +130,7 @@ async def test_html_502_twice_then_one_reply_and_the_old_keyboard_cleared_only_a
     assert fake.last_query_id() in fake.answered
 
 
+@pytest.mark.slow
 async def test_a_500_json_on_typed_text_is_retried_and_answered_once(
     bot: BotUnderTest, fake: FakeBotAPI, oracle: Oracle
 ) -> None:

@@ -98,6 +98,7 @@ async def test_no_answer_in_time_is_ambiguous(fake: FakeBotAPI) -> None:
     assert isinstance(err, TimedOut) and failure_kind(err) == "ambiguous"
 
 
+@pytest.mark.slow
 async def test_no_free_connection_in_time_is_passing_and_nothing_is_sent(
     fake: FakeBotAPI,
 ) -> None:

@@ -251,6 +251,7 @@ MALFORMED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(MALFORMED))
 async def test_malformed_updates_get_400_without_traceback_or_text(
     webhook_bot: tuple[BotUnderTest, Failing],
