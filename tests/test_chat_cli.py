@@ -140,3 +140,15 @@ def test_files_go_to_the_folder_asked_for_or_a_calm_line_says_why_not(tmp_path: 
     assert "📎 emergency-card.png: not saved (" in refused.stdout
     assert "What would you like to know?" in refused.stdout  # the chat goes on
     assert "Traceback" not in refused.stderr
+
+
+def test_a_nurses_group_is_not_offered_in_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal cannot pass a question to the nurses' group, so "Ask a nurse" (which would
+    say "your message is with the nurses") is left off its menu."""
+    monkeypatch.setenv("NURSE_GROUP", "-1001234567890")
+    result = chat(tmp_path, ["/menu"])
+    assert result.returncode == 0, result.stderr
+    assert "What would you like to know?" in result.stdout
+    assert "Ask a nurse" not in result.stdout

@@ -8,6 +8,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.config import ConfigError, load_settings
@@ -23,6 +24,10 @@ async def open_service(local: bool = False) -> Conversations | None:
     """
     try:
         settings = load_settings()
+        if local and settings.deployment.nurse_desk:
+            # The terminal has no nurses' group to pass a question to: "Ask a nurse" would
+            # promise an answer that never comes, so it is not offered here.
+            settings = replace(settings, deployment=replace(settings.deployment, nurse_group=""))
         return await Conversations.open(settings, local=local)
     except ContentError as exc:
         print(
