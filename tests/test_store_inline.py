@@ -109,3 +109,26 @@ async def test_a_postgresql_turn_round_trips(tmp_path: Path) -> None:
     # (docs/performance.md).
     assert turn <= 4
     assert delivery <= 1
+
+
+async def test_the_write_ahead_log_stays_bounded_through_a_burst_of_turns(tmp_path: Path) -> None:
+    """Turns that never wait for I/O keep the loop from running callbacks: the checkpoint must
+    still come every CHECKPOINT_EVERY commits, and it must let the log start again, or the
+    ``-wal`` file grows by every turn's pages (2.3 GB after 20,000 people)."""
+    db = tmp_path / "burst.db"
+    wal = tmp_path / "burst.db-wal"
+    service = await make_service(db)
+    sizes = []
+    try:
+        for n in range(6 * CHECKPOINT_EVERY):
+            inbound = Inbound("telegram", str(10_000 + n), "command", "start", input_id=f"b:{n}")
+            outcome = await service.handle(inbound)
+            if outcome.delivery is not None:
+                await service.delivered(outcome.delivery)
+            if (n + 1) % CHECKPOINT_EVERY == 0:
+                sizes.append(wal.stat().st_size)
+    finally:
+        await service.close()
+    # Two commits a person: the log is reused at least every CHECKPOINT_EVERY people, so it
+    # stops growing after the first cycles instead of growing by the same amount each time.
+    assert sizes[-1] <= 1.5 * sizes[1], sizes
