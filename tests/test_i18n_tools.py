@@ -282,3 +282,27 @@ def test_a_poedit_save_then_update_is_a_one_line_diff(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = changed_lines(before, de.read_text(encoding="utf-8"))
     assert lines == ['-msgstr "Über diesen Ratgeber"', '+msgstr "Über diesen Ratgeber (2)"']
+
+
+@pytest.mark.slow
+def test_update_after_a_long_text_changes_runs_again_cleanly(tmp_path: Path) -> None:
+    """Real `neutroguide i18n update` processes: a changed English paragraph longer than a line
+    left unquoted `#|` lines behind, and the next update crashed reading them back."""
+    root = real_copy(tmp_path)
+    water = root / "dialogs" / "water.yaml"
+    old = "Water can carry germs. One germ, Cryptosporidium"
+    assert old in water.read_text(encoding="utf-8")
+    water.write_text(
+        water.read_text(encoding="utf-8").replace(
+            old, "Water can carry germs. One of them, Cryptosporidium"
+        ),
+        encoding="utf-8",
+    )
+    first = run("update", cwd=root)
+    assert first.returncode == 0, first.stderr
+    second = run("update", cwd=root)
+    assert second.returncode == 0, second.stderr
+    assert "de/LC_MESSAGES/messages.po: 0 untranslated, 1 fuzzy (unchanged)" in second.stdout
+    [entry] = [e for e in polib.pofile(str(po(root, "de"))) if "fuzzy" in e.flags]
+    assert entry.previous_msgid.startswith(old)
+    assert entry.msgid.startswith("Water can carry germs. One of them")
