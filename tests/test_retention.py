@@ -18,7 +18,7 @@ from bot.cli.logs import parse_age
 from bot.config import ConfigError, load_deployment
 from bot.engine.types import Session
 from bot.store import LogRow, Person, SqlStore, Unsent, open_store
-from bot.store.protocol import Purged
+from bot.store.protocol import NurseTopic, Purged
 from bot.store.retention import purge_daily
 from tests.support.cli import neutroguide
 from tests.support.content import ROOT
@@ -28,6 +28,7 @@ from tests.support.telegram_env import PSEUDONYM_KEY, REPO
 
 DAY = 86_400.0
 NOW = 1_800_000_000.0
+GROUP = "-1001234567890"  # the nurses' supergroup
 
 
 class SetClock:
@@ -85,6 +86,20 @@ async def test_purge_removes_old_rows_and_idle_people_only(
     assert await store.purge(NOW - 90 * DAY) == Purged()  # nothing left to do
 
 
+async def test_purge_names_the_removed_peoples_nurse_topics(
+    store: SqlStore, clock: SetClock
+) -> None:
+    await _turn(store, clock, "idle", 120, "a question for the nurses")
+    await _turn(store, clock, "active", 1, "another question")
+    for who, thread in (("idle", 41), ("active", 42)):
+        await store.open_nurse_topic(NurseTopic(who, GROUP, thread, "sealed"))
+    clock.now = NOW
+    purged = await store.purge(NOW - 90 * DAY)
+    assert purged == Purged(log_rows=2, people=1, nurse_topics=((GROUP, 41),))
+    assert await store.nurse_topic("idle") is None
+    assert await store.nurse_topic("active") is not None
+
+
 async def test_purge_keeps_everything_newer(store: SqlStore, clock: SetClock) -> None:
     await _turn(store, clock, "recent", 10, "ten days ago")
     assert await store.purge(NOW - 90 * DAY) == Purged()
@@ -125,8 +140,9 @@ def test_the_example_deployment_file_names_the_setting() -> None:
     assert example.retention_days == 0
 
 
-async def _old_and_new(db: Path) -> None:
-    """Two people: one last seen 100 days ago (2 log rows), one now (2 log rows)."""
+async def _old_and_new(db: Path, *, topic: int | None = None) -> None:
+    """Two people: one last seen 100 days ago (2 log rows, and their nurses' topic ``topic``
+    in GROUP when given), one now (2 log rows)."""
     clock = SetClock()
     store = await open_store(f"sqlite:///{db}", clock=clock)
     try:
@@ -136,6 +152,9 @@ async def _old_and_new(db: Path) -> None:
             person = Person(who, consent=True)
             rows = [LogRow("in", "text", text=f"{who} words"), LogRow("out", "reply")]
             assert await store.commit(person, Session(updated_at=clock.now), rows, who)
+        if topic is not None:
+            clock.now = now - 100 * DAY
+            await store.open_nurse_topic(NurseTopic("idle", GROUP, topic, "sealed"))
     finally:
         await store.close()
 
@@ -155,6 +174,7 @@ async def test_logs_purge_on_a_real_file(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Removed 2 conversation log row(s) older than " in result.stdout
     assert "and 1 person(s) with no activity since then." in result.stdout
+    assert "nurses' group" not in result.stdout  # nobody had a topic
     assert files_holding(db, "idle words") == []  # gone from the bytes too
     assert files_holding(db, "recent words")
     with sqlite3.connect(db) as conn:
@@ -213,9 +233,13 @@ async def test_a_failed_purge_is_logged_and_tried_again(
 @pytest.mark.slow  # the real bot as a process
 async def test_neutroguide_run_purges_with_retention_days(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    await _old_and_new(db)
-    (tmp_path / "deployment.yaml").write_text("retention_days: 90\n", encoding="utf-8")
+    await _old_and_new(db, topic=55)
+    (tmp_path / "deployment.yaml").write_text(
+        f"retention_days: 90\nnurse_group: '{GROUP}'\n", encoding="utf-8"
+    )
     async with FakeBotAPI() as fake:
+        fake.forum_chat(int(GROUP))
+        fake.topics[int(GROUP)][55] = {"name": "idle's questions", "closed": False}
         env = {
             **{k: v for k, v in os.environ.items() if k != "WEBHOOK_URL"},
             "TELEGRAM_TOKEN": fake.token,
@@ -239,6 +263,10 @@ async def test_neutroguide_run_purges_with_retention_days(tmp_path: Path) -> Non
                     log += line.decode()
             with sqlite3.connect(db) as conn:  # while the bot runs
                 assert conn.execute("SELECT pseudonym FROM people").fetchall() == [("recent",)]
+            # The idle person's topic in the nurses' group, with their questions, goes too.
+            await fake.wait_for(lambda: 55 not in fake.topics[int(GROUP)], within=30)
+            deleted = fake.calls_to("deleteForumTopic", ok=True)
+            assert [c.params["message_thread_id"] for c in deleted] == [55]
         finally:
             process.send_signal(signal.SIGTERM)
             async with asyncio.timeout(30):
@@ -246,3 +274,13 @@ async def test_neutroguide_run_purges_with_retention_days(tmp_path: Path) -> Non
                 await process.wait()
     assert "removed 2 conversation log row(s) and 1 person(s) older than 90 day(s)" in log, log
     assert process.returncode == 0, log
+
+
+@pytest.mark.slow  # real subprocess
+async def test_logs_purge_names_the_topics_left_in_the_nurses_group(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    await _old_and_new(db, topic=77)
+    result = neutroguide(f"sqlite:///{db}", "logs", "purge", "--older-than", "90d", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 of them had a topic in the nurses' group" in result.stdout
+    assert "delete topic(s) 77 in the group by hand" in result.stdout

@@ -354,4 +354,11 @@ async def _purge(store: SqlStore, args: argparse.Namespace) -> int:
         f"Removed {purged.log_rows} conversation log row(s) older than {iso(before)}, "
         f"and {purged.people} person(s) with no activity since then."
     )
+    if purged.nurse_topics:
+        # The running bot deletes these at its own daily purge; from here it cannot.
+        threads = ", ".join(str(thread) for _, thread in purged.nurse_topics)
+        print(
+            f"{len(purged.nurse_topics)} of them had a topic in the nurses' group, still "
+            f"there in Telegram: delete topic(s) {threads} in the group by hand."
+        )
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import re
 import signal
@@ -184,24 +183,7 @@ async def _main(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    retention = await _start_retention(settings, stop)
-    try:
-        await run(settings, stop)
-    finally:
-        if retention is not None:
-            retention.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await retention
+    # The channel also runs the daily purge (retention_days): it deletes the removed people's
+    # topics in the nurses' group, which only it can reach.
+    await run(settings, stop)
     return 0
-
-
-async def _start_retention(settings: Settings, stop: asyncio.Event) -> asyncio.Task[None] | None:
-    """With ``retention_days`` set: the daily purge, started once the schema is current."""
-    days = settings.deployment.retention_days
-    if days <= 0:
-        return None
-    from bot.store import upgrade_database
-    from bot.store.retention import purge_daily
-
-    await upgrade_database(settings.database_url)  # the purge must not race the migrations
-    return asyncio.create_task(purge_daily(settings.database_url, days, stop), name="retention")

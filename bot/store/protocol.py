@@ -124,6 +124,10 @@ class Purged:
 
     log_rows: int = 0
     people: int = 0
+    #: The removed people's topics in the nurses' group, as ``(chat, thread_id)``: their
+    #: record is gone from the database, the topic (with the questions) is still in Telegram
+    #: until the channel deletes it.
+    nurse_topics: tuple[tuple[str, int], ...] = ()
 
 
 class Store(Protocol):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.store import open_existing_store
 from bot.store.errors import StoreError
@@ -36,7 +37,7 @@ async def purge_daily(
     *,
     every: float = DAY,
     clock: Callable[[], float] = time.time,
-    on_purge: Callable[[Purged], None] | None = None,
+    on_purge: Callable[[Purged], Awaitable[None] | None] | None = None,
 ) -> None:
     """Purge at once, then every ``every`` seconds, until ``stop`` is set.
 
@@ -49,7 +50,8 @@ async def purge_daily(
         stop: set it to end the loop.
         every: seconds between purges.
         clock: the time source (tests fix it).
-        on_purge: called with each result (tests).
+        on_purge: called with each result (and awaited when it returns an awaitable): the
+            Telegram channel deletes the removed people's topics in the nurses' group.
     """
     while not stop.is_set():
         try:
@@ -65,8 +67,26 @@ async def purge_daily(
                 days,
             )
             if on_purge is not None:
-                on_purge(purged)
+                done = on_purge(purged)
+                if inspect.isawaitable(done):
+                    await done
         try:
             await asyncio.wait_for(stop.wait(), timeout=every)
         except TimeoutError:
             continue
+
+
+async def start_retention(
+    url: str,
+    days: float,
+    stop: asyncio.Event,
+    on_purge: Callable[[Purged], Awaitable[None] | None] | None = None,
+) -> asyncio.Task[None] | None:
+    """With ``days`` above 0: :func:`purge_daily` as a task, started once the schema is
+    current (the purge must not race the migrations). ``None`` when logs are kept."""
+    if days <= 0:
+        return None
+    from bot.store import upgrade_database
+
+    await upgrade_database(url)
+    return asyncio.create_task(purge_daily(url, days, stop, on_purge=on_purge), name="retention")

@@ -716,9 +716,11 @@ class SqlStore:
         after a /forget.
 
         Returns:
-            How many log rows and people were removed.
+            How many log rows and people were removed, and the removed people's topics in
+            the nurses' group (the channel deletes those).
         """
         log_rows = people_gone = 0
+        topics: list[tuple[str, int]] = []
         log = conversation_log
         idle_people = self._idle(before)
         while True:
@@ -745,13 +747,18 @@ class SqlStore:
                     .all()
                 )
                 if gone:
+                    t = nurse_topics
+                    found = await conn.execute(
+                        sa.select(t.c.chat, t.c.thread_id).where(t.c.pseudonym.in_(gone))
+                    )
+                    topics.extend((str(chat), int(thread)) for chat, thread in found)
                     await self._delete_people(conn, gone)
             people_gone += len(gone)
             if len(gone) < batch:
                 break
         if log_rows or people_gone:
             await self.scrub()
-        return Purged(log_rows=log_rows, people=people_gone)
+        return Purged(log_rows=log_rows, people=people_gone, nurse_topics=tuple(topics))
 
     @staticmethod
     def _idle(before: float) -> tuple[sa.ColumnElement[bool], ...]:

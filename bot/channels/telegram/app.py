@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ from bot.channels.telegram.receiving import NotHandled, UnreadableUpdate, Update
 from bot.channels.telegram.request import AiohttpRequest
 from bot.config import Settings
 from bot.service import Conversations
+from bot.store.retention import start_retention
 from bot.web import MalformedUpdate, TryLater, create_app
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 #: Update kinds the bot asks Telegram for; edited messages and channel posts never come.
 ALLOWED_UPDATES = ["message", "callback_query"]
 DEFAULT_WEBHOOK_PATH = "/telegram"
+#: Where build_application keeps its TelegramHandlers in ``application.bot_data``.
+HANDLERS = "neutroguide.handlers"
 
 
 class StartupError(Exception):
@@ -160,6 +163,7 @@ def build_application(
         ]
     )
     application.add_error_handler(handlers.on_error)
+    application.bot_data[HANDLERS] = handlers
     return application
 
 
@@ -248,7 +252,8 @@ async def serve(
             "check TELEGRAM_API_URL and the network"
         ) from None
     runner = UpdateRunner(application)
-    async with application:
+    handlers: TelegramHandlers = application.bot_data[HANDLERS]
+    async with application, _retention(settings, stop, handlers, application):
         await set_commands(application, conversations, settings.deployment.default_locale)
         if settings.webhook_url:
             await _serve_webhook(runner, conversations, settings, stop, sock, started)
@@ -262,6 +267,31 @@ async def serve(
             retry=options.retry,
         )
         await poller.run(stop, started)
+
+
+@contextlib.asynccontextmanager
+async def _retention(
+    settings: Settings,
+    stop: asyncio.Event,
+    handlers: TelegramHandlers,
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> AsyncIterator[None]:
+    """The daily purge (``retention_days``) while the bot runs; the removed people's topics
+    in the nurses' group go with them."""
+    days = settings.deployment.retention_days
+    task = await start_retention(
+        settings.database_url,
+        days,
+        stop,
+        on_purge=lambda purged: handlers.forget_topics(application.bot, purged.nurse_topics),
+    )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def _initialize(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

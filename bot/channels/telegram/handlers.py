@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -225,6 +225,11 @@ class TelegramHandlers:
                 await self._notify_operators(bot.send_message, outcome.operator_notice)
             if answering is not None:
                 await answering
+
+    async def forget_topics(self, bot: Bot, topics: Sequence[tuple[str, int]]) -> None:
+        """A retention purge removed people with topics in the nurses' group: delete them."""
+        if topics and self.nurses is not None:
+            await self.nurses.forget_topics(bot, topics)
 
     def _sender(self, update: Update) -> Sender:
         bot = update.get_bot()

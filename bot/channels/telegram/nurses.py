@@ -18,6 +18,7 @@ reached, with the urgent numbers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import partial
 
 from telegram import Bot, Message
@@ -117,6 +118,13 @@ class NurseDesk:
             await self._call(lambda: bot.close_forum_topic(self.chat_id, thread_id), True)
         except TelegramError as err:
             log.warning("nurse topic not closed: %s", type(err).__name__)
+
+    async def forget_topics(self, bot: Bot, topics: Sequence[tuple[str, int]]) -> None:
+        """After a retention purge: delete the removed people's topics that are in this
+        group (one recorded for an earlier group is out of reach and left)."""
+        for chat, thread_id in topics:
+            if chat == self.group:
+                await self.forget_topic(bot, thread_id)
 
     # -- answers from the group ------------------------------------------------------------
 
