@@ -14,9 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from bot.nurse.hours import OpeningHours
 
 #: Deployment values that dialogs may use as placeholders and in conditions.
 PLACEHOLDER_SETTINGS: tuple[str, ...] = (
@@ -59,6 +62,12 @@ class Deployment:
     #: When the nurses answer (see :mod:`bot.nurse.hours`), as wall-clock time in
     #: ``timezone``.
     nurse_hours: str = "mon-fri 09:00-17:00"
+    #: Dates the nurses do not answer on top of ``nurse_hours``: ``2026-12-24..2027-01-01,
+    #: 2027-04-02`` (dates and ranges, comma-separated); empty: none.
+    nurse_closed: str = ""
+    #: Public holidays the nurses do not answer on: a country code, with the region after a
+    #: hyphen (``GB-ENG``, ``DE-BY``, ``FR``, ``PL``, ``ES-MD``); empty: none.
+    nurse_holidays: str = ""
     #: IANA time zone the diary's dates and times, and the nurses' hours, are in.
     timezone: str = "UTC"
     #: The bot's Telegram username (without @), for deep links and posters.
@@ -68,6 +77,18 @@ class Deployment:
     def nurse_desk(self) -> bool:
         """Whether "Ask a nurse" is offered (a nurses' group is set)."""
         return bool(self.nurse_group.strip())
+
+    def opening_hours(self) -> OpeningHours:
+        """The nurses' hours, closed dates and holidays, in ``timezone``.
+
+        Raises:
+            HoursError: a setting cannot be read (the message says what to write).
+        """
+        from bot.nurse.hours import OpeningHours
+
+        return OpeningHours.parse(
+            self.nurse_hours, self.timezone, self.nurse_closed, self.nurse_holidays
+        )
 
     def placeholders(self) -> dict[str, Any]:
         """The values dialogs may use, by placeholder name."""
@@ -152,7 +173,7 @@ def load_deployment(path: Path | None, env: Mapping[str, str]) -> Deployment:
 
 
 def _check_nurse_desk(deployment: Deployment) -> None:
-    from bot.nurse.hours import HoursError, OpeningHours
+    from bot.nurse.hours import HoursError
 
     if not re.fullmatch(r"-100\d+", deployment.nurse_group.strip()):
         raise ConfigError(
@@ -160,9 +181,11 @@ def _check_nurse_desk(deployment: Deployment) -> None:
             f"e.g. -1001234567890), got {deployment.nurse_group!r}"
         )
     try:
-        OpeningHours.parse(deployment.nurse_hours, deployment.timezone)
+        deployment.opening_hours()
     except HoursError as exc:
-        raise ConfigError(f"nurse_hours / timezone: {exc}") from None
+        raise ConfigError(
+            f"nurse_hours / nurse_closed / nurse_holidays / timezone: {exc}"
+        ) from None
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

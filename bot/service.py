@@ -42,7 +42,7 @@ from bot.i18n.keywords import translated_keywords
 from bot.i18n.numbers import parse_temperature
 from bot.i18n.render import Catalogs, Renderer
 from bot.locks import KeyedLock
-from bot.nurse.hours import OpeningHours, format_opening
+from bot.nurse.hours import format_opening
 from bot.search import SearchIndex
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.protocol import LogRow, NurseTopic, Person, Store, StoreTurn, Unsent
@@ -341,11 +341,7 @@ class Conversations:
         deployment = settings.deployment
         #: The nurses' group and hours, when "Ask a nurse" is on.
         self.nurse_group = deployment.nurse_group.strip() if sealer is not None else ""
-        self.nurse_hours = (
-            OpeningHours.parse(deployment.nurse_hours, deployment.timezone)
-            if self.nurse_group
-            else None
-        )
+        self.nurse_hours = deployment.opening_hours() if self.nurse_group else None
 
     @classmethod
     async def open(

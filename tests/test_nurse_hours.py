@@ -94,7 +94,7 @@ def test_deployment_settings_come_from_the_file_and_the_environment(tmp_path: Pa
     "env, says",
     [
         ({"NURSE_GROUP": "@nurses"}, "nurse_group must be the id of a Telegram supergroup"),
-        ({"NURSE_GROUP": "-1001", "NURSE_HOURS": "sometimes"}, "nurse_hours / timezone"),
+        ({"NURSE_GROUP": "-1001", "NURSE_HOURS": "sometimes"}, "nurse_hours / nurse_closed"),
         ({"NURSE_GROUP": "-1001", "TIMEZONE": "London"}, "unknown time zone"),
     ],
 )
@@ -105,3 +105,52 @@ def test_a_bad_nurse_setting_stops_the_start(env: dict[str, str], says: str) -> 
 
 def test_bad_hours_do_not_matter_without_a_nurses_group() -> None:
     assert not load_deployment(None, {"NURSE_HOURS": "sometimes"}).nurse_desk
+
+
+# -- closed days and public holidays -------------------------------------------------------
+
+
+def test_closed_dates_and_ranges_move_the_next_opening() -> None:
+    hours = OpeningHours.parse(
+        "mon-fri 09:00-17:00", "Europe/London", closed="2026-12-07, 2026-12-09..2026-12-11"
+    )
+    assert not hours.is_open(at(2026, 12, 7, 10))  # a Monday, closed
+    assert hours.is_open(at(2026, 12, 8, 10))
+    opens = hours.next_opening(at(2026, 12, 8, 18))  # Tuesday evening: Wed-Fri closed
+    assert opens == dt.datetime(2026, 12, 14, 9, 0, tzinfo=LONDON)
+
+
+def test_public_holidays_close_the_desk() -> None:
+    hours = OpeningHours.parse("mon-fri 09:00-17:00", "Europe/London", holidays="GB-ENG")
+    assert hours.is_closed(dt.date(2026, 12, 25)) and not hours.is_open(at(2026, 12, 25, 10))
+    # Christmas Eve after hours: Christmas Day (Friday), the weekend, then Boxing Day moved
+    # to Monday 28th; the nurses are back on Tuesday.
+    opens = hours.next_opening(at(2026, 12, 24, 18))
+    assert opens == dt.datetime(2026, 12, 29, 9, 0, tzinfo=LONDON)
+    # Holidays differ by region: 2 January is a bank holiday in Scotland, not in England.
+    scotland = OpeningHours.parse("mon-fri 09:00-17:00", "Europe/London", holidays="gb-sct")
+    assert scotland.is_closed(dt.date(2026, 1, 2)) and not hours.is_closed(dt.date(2026, 1, 2))
+
+
+@pytest.mark.parametrize(
+    "closed, holidays, says",
+    [
+        ("25/12/2026", "", "write dates like 2026-12-25"),
+        ("2026-02-30", "", "not a real date"),
+        ("2026-12-31..2026-12-01", "", "ends before it starts"),
+        ("2026-01-01..2026-06-30", "", "remove nurse_group"),
+        ("", "XX", "no public holiday calendar for 'XX'"),
+        ("", "GB-ZZZ", "no public holiday calendar for 'GB-ZZZ'"),
+    ],
+)
+def test_bad_closed_days_say_what_to_write(closed: str, holidays: str, says: str) -> None:
+    with pytest.raises(HoursError, match=says):
+        OpeningHours.parse("mon-fri 09:00-17:00", "Europe/London", closed, holidays)
+
+
+def test_closed_days_come_from_the_deployment_and_a_bad_one_stops_the_start() -> None:
+    env = {"NURSE_GROUP": "-1001", "NURSE_HOLIDAYS": "FR", "NURSE_CLOSED": "2026-08-03"}
+    hours = load_deployment(None, env).opening_hours()
+    assert hours.is_closed(dt.date(2026, 7, 14)) and hours.is_closed(dt.date(2026, 8, 3))
+    with pytest.raises(ConfigError, match="nurse_closed / nurse_holidays"):
+        load_deployment(None, {**env, "NURSE_HOLIDAYS": "Narnia"})

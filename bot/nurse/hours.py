@@ -5,13 +5,18 @@ Pure computation, no I/O: the caller passes the time. Days are English three-let
 day part has one or more ``HH:MM-HH:MM`` spans separated by commas (``24:00`` may end one).
 ``always`` means every hour of every day. Times are wall-clock times in the deployment's time
 zone (an IANA name such as ``Europe/London``), so a change to summer time moves nothing.
+
+Closed days come on top: dates and date ranges (``2026-12-24..2027-01-01, 2027-04-02``), and
+a country's public holidays from the ``holidays`` package (``GB-ENG``, ``DE-BY``, ``FR``:
+the country code, then the region after a hyphen).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_skeleton, format_time, get_timezone_name
@@ -19,6 +24,9 @@ from babel.dates import format_skeleton, format_time, get_timezone_name
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _PART = re.compile(r"^([a-z]+(?:\s*-\s*[a-z]+)?)\s+(.+)$")
+_DATES = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*\.\.\s*(\d{4}-\d{2}-\d{2}))?$")
+#: The longest closure written as dates: past it, turn "Ask a nurse" off instead.
+MAX_CLOSED_RUN = 90
 
 
 class HoursError(ValueError):
@@ -34,14 +42,25 @@ class OpeningHours:
 
     zone: ZoneInfo
     spans: tuple[tuple[tuple[int, int], ...], ...]  # seven days of (start, end) minutes
+    #: Dates the nurses do not answer on (local dates in ``zone``).
+    closed: frozenset[dt.date] = frozenset()
+    #: Public holidays (a ``holidays`` calendar: ``date in calendar``), or ``None``.
+    holidays: Any = field(default=None, compare=False)
 
     @classmethod
-    def parse(cls, text: str, timezone: str) -> OpeningHours:
-        """Read ``text`` (see the module docstring) in ``timezone``.
+    def parse(cls, text: str, timezone: str, closed: str = "", holidays: str = "") -> OpeningHours:
+        """Read ``text`` (see the module docstring) in ``timezone``, closed on the dates and
+        ranges in ``closed`` and on the public holidays of ``holidays`` (e.g. ``GB-ENG``).
 
         Raises:
-            HoursError: a part, day, time or the time zone is not valid.
+            HoursError: a part, day, time, date, holiday calendar or the time zone is not
+                valid.
         """
+        hours = cls._weekly(text, timezone)
+        return cls(hours.zone, hours.spans, _closed_dates(closed), _calendar(holidays))
+
+    @classmethod
+    def _weekly(cls, text: str, timezone: str) -> OpeningHours:
         try:
             zone = ZoneInfo(timezone.strip())
         except (ZoneInfoNotFoundError, ValueError):
@@ -64,10 +83,17 @@ class OpeningHours:
         return cls(zone, tuple(tuple(sorted(d)) for d in days))
 
     def is_open(self, now: float) -> bool:
-        """Whether ``now`` (Unix time) falls in an opening span."""
+        """Whether ``now`` (Unix time) falls in an opening span on a day that is not closed."""
         local = dt.datetime.fromtimestamp(now, self.zone)
         minute = local.hour * 60 + local.minute
-        return any(start <= minute < end for start, end in self.spans[local.weekday()])
+        return any(start <= minute < end for start, end in self._spans_on(local.date()))
+
+    def is_closed(self, day: dt.date) -> bool:
+        """Whether ``day`` is a closed date or a public holiday."""
+        return day in self.closed or (self.holidays is not None and day in self.holidays)
+
+    def _spans_on(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        return () if self.is_closed(day) else self.spans[day.weekday()]
 
     def next_opening(self, now: float) -> dt.datetime:
         """The start of the next opening span after ``now``, in the deployment's time zone
@@ -76,14 +102,61 @@ class OpeningHours:
         if self.is_open(now):
             return local.replace(second=0, microsecond=0)
         minute = local.hour * 60 + local.minute
-        for ahead in range(8):
+        # parse() guarantees a span every week and no written closure over MAX_CLOSED_RUN
+        # days; public holidays never close a country for weeks on end.
+        for ahead in range(MAX_CLOSED_RUN + 60):
             day = local.date() + dt.timedelta(days=ahead)
-            for start, _end in self.spans[day.weekday()]:
+            for start, _end in self._spans_on(day):
                 if ahead == 0 and start <= minute:
                     continue
-                at = dt.datetime.combine(day, dt.time(start // 60, start % 60), self.zone)
-                return at
-        raise AssertionError("parse() guarantees at least one span a week")
+                return dt.datetime.combine(day, dt.time(start // 60, start % 60), self.zone)
+        raise AssertionError("no opening within the closure limits parse() checks")
+
+
+def _closed_dates(text: str) -> frozenset[dt.date]:
+    days: set[dt.date] = set()
+    for item in filter(None, (i.strip() for i in text.replace(";", ",").split(","))):
+        match = _DATES.match(item)
+        if match is None:
+            raise HoursError(
+                f"cannot read the closed date {item!r}; write dates like 2026-12-25 or "
+                "2026-12-24..2027-01-01, separated by commas"
+            )
+        try:
+            first = dt.date.fromisoformat(match.group(1))
+            last = dt.date.fromisoformat(match.group(2) or match.group(1))
+        except ValueError:
+            raise HoursError(f"{item!r} is not a real date; write it like 2026-12-25") from None
+        if last < first:
+            raise HoursError(f"the closed range {item!r} ends before it starts")
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    run = longest = 0
+    for day in sorted(days):
+        run = run + 1 if day - dt.timedelta(days=1) in days else 1
+        longest = max(longest, run)
+    if longest > MAX_CLOSED_RUN:
+        raise HoursError(
+            f"the nurses are closed for {longest} days in a row; for more than "
+            f"{MAX_CLOSED_RUN}, remove nurse_group so the bot does not offer Ask a nurse"
+        )
+    return frozenset(days)
+
+
+def _calendar(code: str) -> Any:
+    """The public holidays of ``code`` (``GB-ENG``: country, then region), or ``None``."""
+    code = code.strip()
+    if not code:
+        return None
+    import holidays  # only deployments that ask for it pay for the import
+
+    country, _, region = code.partition("-")
+    try:
+        return holidays.country_holidays(country.upper(), subdiv=region.upper() or None)
+    except NotImplementedError as exc:
+        raise HoursError(
+            f"no public holiday calendar for {code!r} ({exc}); write a country code, with a "
+            "region after a hyphen where holidays differ by region, e.g. GB-ENG, DE-BY, FR"
+        ) from None
 
 
 def _span(text: str) -> tuple[int, int]:
