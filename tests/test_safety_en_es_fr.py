@@ -86,3 +86,97 @@ def test_asking_which_cream_for_a_sore_bottom_asks(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _found(screener, text, lang) != ("urgent", "urgent_sign")
+
+
+# --- a young baby's age said as "<child> a/tiene # semaines/semanas" ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ma petite a 5 sem et elle est brûlante", "fr"),
+        ("mon fils a 7 semaines et il a de la fièvre", "fr"),
+        ("mi nena 6 semanas tiene fiebre", "es"),
+        ("bb 2 meses con fiebre", "es"),
+    ],
+)
+def test_a_young_baby_said_in_other_word_orders_gets_the_baby_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _found(screener, text, lang) == ("urgent", "urgent_baby")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("mon fils a 5 mois et il a de la fièvre", "fr"), ("mi hijo 8 meses tiene fiebre", "es")],
+)
+def test_an_older_baby_with_a_fever_gets_the_fever_answer(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _found(screener, text, lang) == ("urgent", "urgent_fever")
+
+
+# --- "very unwell / not right" said with "at all" --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he's not right at all tonight", "en"),
+        ("she is not well at all, not like herself", "en"),
+        ("no está nada bien, lo veo raro", "es"),
+        ("no se encuentra bien para nada", "es"),
+        ("il ne va pas bien du tout ce soir", "fr"),
+        ("elle n'est plus du tout elle-même", "fr"),
+    ],
+)
+def test_not_well_at_all_is_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _found(screener, text, lang) == ("urgent", "urgent_sign")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he's fine, he doesn't seem unwell at all", "en"),
+        ("no dormí nada bien anoche", "es"),
+        ("la nuit ne s'est pas bien passée du tout", "fr"),
+        ("il n'a pas mal du tout", "fr"),
+    ],
+)
+def test_at_all_about_something_else_does_not_alarm(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = _found(screener, text, lang)
+    assert found is None or found[0] != "urgent"
+
+
+# --- "what counts as a fever, 38 or 37.5?": a reading inside a question about the threshold --
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("what counts as a high temperature for him, 38 or 38.5?", "en"),
+        ("at what temperature do we ring the ward, 38.2?", "en"),
+        ("¿qué se considera fiebre, 38 o 38,5?", "es"),
+        ("a partir de cuántos grados es fiebre, 38,2?", "es"),
+        ("à partir de combien on appelle, 38 ou 38,5 ?", "fr"),
+        ("qu'est-ce qui est considéré comme de la fièvre, 38,3 ?", "fr"),
+    ],
+)
+def test_a_reading_in_a_question_about_the_threshold_asks(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _found(screener, text, lang) == ("confirm", "confirm_sign")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("what counts as a fever? he is 38.9 now", "en"),
+        ("¿qué se considera fiebre? ahora tiene 38,9", "es"),
+        ("qu'est-ce qui compte comme fièvre ? là il a 38,9", "fr"),
+    ],
+)
+def test_a_reading_after_the_question_is_one_now(screener: Screener, text: str, lang: str) -> None:
+    assert _found(screener, text, lang) == ("urgent", "urgent_fever")
