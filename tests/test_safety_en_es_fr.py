@@ -180,3 +180,34 @@ def test_a_reading_in_a_question_about_the_threshold_asks(
 )
 def test_a_reading_after_the_question_is_one_now(screener: Screener, text: str, lang: str) -> None:
     assert _found(screener, text, lang) == ("urgent", "urgent_fever")
+
+
+# --- "hasn't stopped since last night" is not "over": the "not" cancels the stop word -------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("la diarrhée ne s'arrête pas depuis hier, 7 fois ce matin", "fr"),
+        ("il vomit, ça n'arrête pas depuis hier soir, 6 fois", "fr"),
+        ("the diarrhoea hasn't stopped since yesterday, 9 times now", "en"),
+    ],
+)
+def test_a_sign_that_has_not_stopped_since_yesterday_is_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _found(screener, text, lang) == ("urgent", "urgent_sign")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mardi il avait 38,6, c'est passé depuis", "fr"),
+        ("la diarrhée c'était lundi, ça s'est arrêté mardi", "fr"),
+    ],
+)
+def test_a_sign_that_stopped_with_a_day_name_still_asks(
+    screener: Screener, text: str, lang: str
+) -> None:
+    found = _found(screener, text, lang)
+    assert found is None or found[0] != "urgent"
