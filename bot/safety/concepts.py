@@ -33,6 +33,7 @@ STEMMERS = {
 SYMPTOMS = (
     "bleeding",
     "blue_grey",
+    "bottom",
     "breathing",
     "breath_sign",
     "cold",
@@ -99,6 +100,8 @@ COMBOS = (
     _c("sign.slurred_speech", "speech", "unclear"),
     _c("sign.vomit_all", "vomit", "all|persistent"),
     _c("sign.tummy_pain", "pain", "belly", "severe"),
+    # pain around the bottom (perianal) is an infection sign on its own, no "severe" needed
+    _c("sign.bottom_pain", "bottom", "pain"),
     _c("sign.diarrhoea", "diarrhoea", "persistent|severe"),
     _c("sign.cold_hands_feet", "cold", "hands_feet"),
     _c("sign.line_site", "line", "inflamed"),

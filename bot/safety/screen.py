@@ -482,7 +482,7 @@ class _Language:
         """
         part = self.numbers.read(self.subclause(text, start, end))
         past = self.past
-        if self.over is not None and self.over.search(_sentence(text, start, end)):
+        if self.over is not None and self._says_over(_sentence(text, start, end)):
             part = self.over.sub(" ", part)
             if (self.days is not None and self.days.search(part)) or _DATE.search(part):
                 return True  # "il grelottait toujours ...": habit, not "still"
@@ -499,6 +499,21 @@ class _Language:
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
         )
+
+    def _says_over(self, sentence: str) -> bool:
+        """``sentence`` says something is over, not that it is not ("n'arrête pas depuis
+        hier", "hasn't stopped since Monday"): a "not" in the 2 words before or the word after
+        the "over" words cancels them."""
+        if self.over is None:
+            return False
+        for m in self.over.finditer(sentence):
+            if self.negation is None:
+                return True
+            before = " " + " ".join(sentence[: m.start()].split()[-2:]) + " "
+            after = " " + " ".join(sentence[m.end() - 1 :].split()[:1]) + " "
+            if not (self.negation.search(before) or self.negation.search(after)):
+                return True
+        return False
 
     def resolved_after(self, text: str, end: int) -> bool:
         """Said right after a sign, it has stopped or the person is well again ("the

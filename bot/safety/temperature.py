@@ -26,6 +26,9 @@ LOW_C = 36.0
 _NUMBER = r"(?<= )(?P<num>\d{2,3}(?:[.,]\d{1,2})?) "
 #: How far before a number (characters) a "not before" word such as ANC is looked for.
 _LOOKBACK = 40
+#: A number right before a "not before" word: the word is its unit ("3 semaines 38,2", a baby
+#: three weeks old with 38.2), not a label of the number after it ("semaine 38").
+_COUNTED = re.compile(r"(?<= )\d{1,3} $")
 _RUN = re.compile(r"(?<= )\d[\d.,:/]*(?: \d[\d.,:/]*)+(?= )")
 
 
@@ -109,7 +112,8 @@ class TemperatureReader:
             start = m.start("num")
             if any(a <= start < b for a, b in runs):
                 continue
-            if self._not_before.search(text, max(0, start - _LOOKBACK), start):
+            label = self._not_before.search(text, max(0, start - _LOOKBACK), start)
+            if label and not _COUNTED.search(text, max(0, label.start() - 5), label.start()):
                 continue
             unit = "c" if m.group("c") else "f" if m.group("f") else None
             if unit is None and (m.group("deg") or m.group("word")):
