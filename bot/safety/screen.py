@@ -459,6 +459,28 @@ class _Language:
             edge = max(edge, b)
         return False
 
+    def modifiers_negated(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """Every modifier of a sign has a "not" right before it, or follows a negated one
+        after "or"/"and" ("nicht rot oder geschwollen", "nie ma zaczerwienienia")."""
+        if self.negation is None:
+            return False
+        mods = sorted((h for h in hits if h.name not in symptom), key=lambda h: h.start)
+        if not mods:
+            return False
+        previous = -1
+        for h in mods:
+            before = text[clause(text, h.start, h.start)[0] : h.start].split()
+            gap = text[previous : h.start].split() if previous >= 0 else []
+            joined = (
+                len(gap) == 1
+                and self.joins is not None
+                and self.joins.fullmatch(f" {gap[0]} ", 1) is not None
+            )
+            if not joined and not (before and self.negation.search(f" {' '.join(before[-2:])} ")):
+                return False
+            previous = h.end - 1
+        return True
+
     def subclause(self, text: str, start: int, end: int) -> str:
         """The clause around ``start``-``end``, cut at clause-break words on both sides."""
         a, b = clause(text, start, end)
@@ -829,6 +851,8 @@ class Screener:
             state = status(start, end, combo.rule)
             if state == "now" and lang.negated_between(folded, made):
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
+            if state == "now" and lang.modifiers_negated(folded, combo.groups[0], made):
+                state = "negated"  # "the line site is not red or swollen"
             if state == "now":
                 verdict.urgent(combo.rule, fever=False)
             else:
