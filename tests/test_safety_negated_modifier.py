@@ -1,6 +1,8 @@
 """A sign read from concepts whose every modifier is said with "not" ("the port is not red or
 swollen", "nie ma zaczerwienienia") asks "Is this happening now?" instead of the urgent answer;
-one modifier left un-negated keeps it urgent. Written here, not copied from the blind sets.
+one modifier left un-negated keeps it urgent, and so does a plain modifier in a later clause
+than a "not" between the concepts ("port nie jest czerwony, ale jest opuchnięty"). Written
+here, not copied from the blind sets.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def test_every_modifier_negated_asks(screener: Screener, lang: str, text: str) -
         ("en", "his port is not sore but it is red"),
         ("en", "not eating, vomiting everything"),
         ("de", "trinkt nicht, erbricht alles"),
+        # a "not" early in the sign does not reach a modifier in a later clause
+        ("pl", "port nie jest czerwony, ale jest opuchnięty i boli"),
+        ("ar", "مكان القسطرة مش احمر بس منفوخ وفيه صديد"),
+        ("de", "er atmet nicht schnell, aber sehr schwer"),
     ],
 )
 def test_a_modifier_said_plainly_stays_urgent(screener: Screener, lang: str, text: str) -> None:
