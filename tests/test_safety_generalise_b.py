@@ -59,6 +59,53 @@ CALM = [
     # not concentrating at school is not confusion
     ("ar", "ابني مش مركز في المدرسة"),
     ("ar", "ابني مش مركز خالص في الواجبات"),
+    # a sibling named without "his/her"
+    ("pl", "młodsza siostra ma gorączkę 38,5, a syn jest zdrowy, czy ma iść do przedszkola?"),
+    ("de", "Der große Bruder hat 38,4, er selbst ist fit"),
+    ("ar", "خوها الصغير عنده سخونه، نبعدهم؟"),
+    # a year after the verb, a month name, back at school or well since
+    ("de", "Er hatte 2019 einen Krampfanfall, seitdem nichts mehr"),
+    ("pl", "miał drgawki w 2020, od tego czasu nic"),
+    ("de", "Am 3. März 38,9, seitdem wieder fit"),
+    ("de", "am 8. Jänner 39,1, jetzt wieder im Kindergarten"),
+    ("pl", "5 stycznia miał 39, teraz już chodzi do szkoły"),
+    # questions about a sign: from how many degrees, does it count, how does it look
+    ("de", "Ab wie viel Grad soll ich die Station anrufen?"),
+    ("de", "Zählt Schüttelfrost auch als Warnzeichen?"),
+    ("pl", "czy lekkie dreszcze po kąpieli też się liczą?"),
+    ("pl", "jak wygląda wysypka, która nie blednie?"),
+    ("ar", "kifash n3ref ila kan 3ando s5ana?"),
+    ("ar", "كيفاش نعرف إذا عنده سخانة؟"),
+    # blood taken for a test
+    ("de", "Morgen wird ihm Blut abgenommen, muss er nüchtern sein?"),
+    ("pl", "jutro pobiorą mu krew, czy musi być na czczo?"),
+    # the line site said with "not"
+    ("de", "der Port ist nicht gerötet und nicht geschwollen"),
+    ("pl", "port nie jest czerwony"),
+    ("ar", "مكان القسطرة مش احمر ولا منفوخ"),
+]
+
+#: The same concepts with the sign happening now to the person: still urgent.
+URGENT_NOW = [
+    ("pl", "syn ma 39 stopni, brat też kaszle"),
+    ("de", "Er hat 39,1 und seine Schwester sagt, er ist ganz schlapp"),
+    ("de", "Die Kleine hat 39,2 und zittert"),
+    ("ar", "بنتي عندها حرارة ٣٩ وخوها كمان مريض"),
+    ("de", "Er hat gerade einen Krampfanfall, das hatte er 2019 auch schon"),
+    ("de", "Heute 38,9, gestern war alles wieder gut"),
+    ("de", "Er ist fit gewesen, jetzt hat er 39,4"),
+    ("de", "Er zählt nicht mehr bis zehn und ist total verwirrt"),
+    ("pl", "ma wysypkę, która nie blednie pod szklanką"),
+    ("ar", "3ando s5ana 39 w mesh 2ader yetnaffas"),
+    ("pl", "krew leci z nosa od godziny i nie przestaje"),
+    ("de", "der Port ist nicht mehr rot, aber geschwollen"),
+    ("ar", "البورت احمر"),
+    # a reading nothing brings down, Arabizi fever words and "39 and a bit"
+    ("pl", "trzydzieści osiem i pół stopnia, paracetamol nie pomaga"),
+    ("de", "achtunddreissig Grad, das Zäpfchen hilft nicht"),
+    ("ar", "حرارته ٣٩ درجة والخافض ما نفع"),
+    ("ar", "3andi skhoneya 38.9"),
+    ("ar", "7arareto 38 w shwaya"),
 ]
 
 
@@ -72,6 +119,13 @@ def test_warning_sign_gets_the_urgent_answer(
 @pytest.mark.parametrize(("lang", "text"), CALM)
 def test_near_miss_is_not_urgent(screener: Screener, lang: str, text: str) -> None:
     assert _found(screener, text, lang)[0] != "urgent"
+
+
+@pytest.mark.parametrize(("lang", "text"), URGENT_NOW)
+def test_sign_now_next_to_the_same_words_is_urgent(
+    screener: Screener, lang: str, text: str
+) -> None:
+    assert _found(screener, text, lang)[0] == "urgent"
 
 
 def test_arabizi_keeps_a_doubled_digit_whole() -> None:
