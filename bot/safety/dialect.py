@@ -3,12 +3,13 @@
 Arabic writes "and", "with", "the" ... onto the next word (وسخنه "and hot", بالتقرحات "with the
 ulcers"); Maghrebi marks the present with كا/كي (كاتضرو "it hurts him"), Egyptian and Maghrebi
 negate with a final ش (ما قادرش "he can't"), Levantine and Maghrebi write "his" as a final و
-(كرشو = كرشه "his belly"). :func:`variants` gives the forms a word may stand for; the screen
-uses the first that a rule uses, so a word is never turned into one no rule knows.
+(كرشو = كرشه "his belly"), and Levantine and Egyptian write ث as ت (تقيل = ثقيل "heavy").
+:func:`variants` gives the forms a word may stand for; the screen uses the first that a rule
+uses, so a word is never turned into one no rule knows.
 
 Arabizi (Arabic in Latin letters) uses digits as letters: 7arara (حرارة), 3ando (عنده),
-2ader (قادر). :func:`keep_arabizi` says which words to keep whole instead of splitting
-"38c" into "38 c".
+2ader (قادر); the same digit twice is the letter doubled (mba22a3 مبقع). :func:`keep_arabizi`
+says which words to keep whole instead of splitting "38c" into "38 c".
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ _AR_SUFFIXES = (("وش", "ه"), ("هاش", "ها"), ("ش", ""), ("و", "ه"), ("
 #: After these "and"-like prefixes a two-letter word may remain (ومش → مش, وما → ما).
 _AR_SHORT_OK = frozenset({"و", "ف"})
 
-#: Arabizi: one digit standing for a letter, inside or at an edge of Latin letters.
-_ARABIZI = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!.*\d\d)[a-z0-9]+$")
+#: Arabizi: a digit standing for a letter, inside or at an edge of Latin letters; the same
+#: digit twice is that letter doubled (mba22a3 مبقع, m7ammar), two different digits a number.
+_ARABIZI = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!.*(\d)(?!\1)\d)(?!.*\d\d\d)[a-z0-9]+$")
 #: Latin words with a digit that are not Arabizi: 38c, 3yo, 2nd, 7wks, b12 ("3am" is Arabizi
 #: عم, the Levantine "-ing", far more often than 3 a.m. in an Arabic chat).
 _NOT_ARABIZI = re.compile(
@@ -82,6 +84,10 @@ def variants(word: str, language: str) -> Iterator[str]:
         for suffix, instead in _AR_SUFFIXES:
             if stem.endswith(suffix) and len(stem) - len(suffix) >= 2:
                 yield stem[: -len(suffix)] + instead
+    # Levantine and Egyptian say and often write ث as ت: تقيل (ثقيل "heavy"), تلج (ثلج "ice")
+    for stem in stems:
+        if "ت" in stem:
+            yield stem.replace("ت", "ث")
 
 
 def keep_arabizi(word: str) -> bool:

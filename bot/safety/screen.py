@@ -459,6 +459,49 @@ class _Language:
             edge = max(edge, b)
         return False
 
+    def plain_modifiers(
+        self, text: str, symptom: Sequence[str], hits: Sequence[Hit]
+    ) -> list[Hit] | None:
+        """The modifiers of a sign said without a "not" in the two words before them (nor
+        right after a negated one, joined by "or"/"and": "nicht rot oder geschwollen");
+        ``None`` when the sign has no modifier."""
+        mods = sorted((h for h in hits if h.name not in symptom), key=lambda h: h.start)
+        if not mods or self.negation is None:
+            return mods or None
+        plain: list[Hit] = []
+        previous, negated = -1, False
+        for h in mods:
+            before = text[clause(text, h.start, h.start)[0] : h.start].split()
+            gap = text[previous : h.start].split() if previous >= 0 else []
+            joined = (
+                negated
+                and len(gap) == 1
+                and self.joins is not None
+                and self.joins.fullmatch(f" {gap[0]} ", 1) is not None
+            )
+            negated = joined or bool(before and self.negation.search(f" {' '.join(before[-2:])} "))
+            if not negated:
+                plain.append(h)
+            previous = h.end - 1
+        return plain
+
+    def modifiers_negated(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """Every modifier of a sign has a "not" right before it ("nie ma zaczerwienienia")."""
+        plain = self.plain_modifiers(text, symptom, hits)
+        return plain is not None and not plain
+
+    def plain_apart(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """A modifier said plainly in a later clause than the sign starts ("port nie jest
+        czerwony, ale jest opuchnięty"): a "not" early in the sign does not reach it."""
+        start = min(h.start for h in hits)
+        for h in self.plain_modifiers(text, symptom, hits) or ():
+            between = text[start - 1 : h.start]
+            if f" {COMMA} " in between or f" {CLAUSE} " in between:
+                return True
+            if self.clause_breaks is not None and self.clause_breaks.search(between):
+                return True
+        return False
+
     def subclause(self, text: str, start: int, end: int) -> str:
         """The clause around ``start``-``end``, cut at clause-break words on both sides."""
         a, b = clause(text, start, end)
@@ -842,8 +885,14 @@ class Screener:
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
             state = status(start, end, combo.rule)
-            if state == "now" and lang.negated_between(folded, made):
+            if (
+                state == "now"
+                and lang.negated_between(folded, made)
+                and not lang.plain_apart(folded, combo.groups[0], made)
+            ):
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
+            if state == "now" and lang.modifiers_negated(folded, combo.groups[0], made):
+                state = "negated"  # "the line site is not red or swollen"
             if state == "now":
                 verdict.urgent(combo.rule, fever=False)
             else:
