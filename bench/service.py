@@ -8,7 +8,8 @@
 For each input (a button press or a command, one person after another): the median and p99
 of ``Conversations.handle`` plus ``delivered``, the thread hand-offs to the event loop
 (``call_soon_threadsafe``: aiosqlite's and any worker thread's results come back that way)
-and, on PostgreSQL, the round trips (through a counting proxy). ``--memory``: retained
+and, on PostgreSQL, the round trips (through a counting proxy; then the same inputs again
+without the proxy, for the times). ``--memory``: retained
 memory (tracemalloc, after ``gc.collect()``) while many different people write once each.
 ``--instances 2``: 50 people at once on PostgreSQL, each input sent to one of two services
 (two pools, as two instances have: the advisory lock keeps a person's turns apart), against
@@ -167,6 +168,13 @@ async def main_async(args: argparse.Namespace) -> None:
                 try:
                     print("PostgreSQL (127.0.0.1, through the counting proxy)")
                     await _inputs(service, args.inputs, trips)
+                finally:
+                    await service.close()
+                # Times through the proxy (a Python process) say little: again, direct.
+                service = await make_service(Path(tmp) / "unused.db", database_url=url)
+                try:
+                    print("PostgreSQL (127.0.0.1, direct: times only)")
+                    await _inputs(service, args.inputs, None)
                 finally:
                     await service.close()
             return

@@ -181,6 +181,71 @@ async def test_a_failed_turn_releases_the_lock(two_stores: tuple[SqlStore, SqlSt
         assert await after.load() is None
 
 
+async def _held_turn_locks(url: str) -> int:
+    """How many sessions hold an advisory lock on a one-bigint key (the turns' kind)."""
+    conn = await asyncpg.connect(url)
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND objsubid = 1"
+            )
+        )
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_the_lock_is_held_from_the_load_to_the_write_and_never_kept(
+    two_stores: tuple[SqlStore, SqlStore], database: str
+) -> None:
+    """The lock is a session-level hold in autocommit (two round trips a turn): it must
+    last from the load to the write and be gone after every kind of ending, or a pooled
+    connection would keep the person locked for the next instance."""
+    one, two = two_stores
+    for n in range(3):  # the same pooled connection, turn after turn
+        async with one.turn(ALICE.pseudonym) as turn:
+            await turn.load()
+            assert await _held_turn_locks(database) == 1
+            assert await turn.commit(ALICE, Session(node=str(n)), [], f"h-{n}")
+            assert await _held_turn_locks(database) == 0  # the write released it
+    async with one.turn(ALICE.pseudonym) as turn:  # a redelivery: refused, then replayed
+        await turn.load()
+        assert not await turn.commit(ALICE, Session(node="x"), [], "h-0")
+        assert await turn.unsent("h-0") is None
+    async with one.turn(ALICE.pseudonym) as turn:  # a turn that only reads (a resume)
+        await turn.load()
+    assert await _held_turn_locks(database) == 0
+    async with asyncio.timeout(10), two.turn(ALICE.pseudonym) as after:
+        loaded = await after.load()
+    assert loaded is not None and loaded[1].node == "2"
+
+
+@pytest.mark.postgres
+async def test_a_turn_cancelled_while_it_waits_for_the_lock_leaves_no_lock(
+    two_stores: tuple[SqlStore, SqlStore], database: str
+) -> None:
+    one, two = two_stores
+    async with one.turn(ALICE.pseudonym) as first:
+        await first.load()
+
+        async def waiter() -> None:
+            async with two.turn(ALICE.pseudonym) as turn:
+                await turn.load()
+
+        waiting = asyncio.create_task(waiter())
+        await _wait_for_lock_waiter(database, ALICE.pseudonym)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert await first.commit(ALICE, Session(node="a"), [], "c-1")
+    # Had the cancelled wait been granted later on its pooled connection, this would hang.
+    async with asyncio.timeout(10), two.turn(ALICE.pseudonym) as after:
+        loaded = await after.load()
+    assert loaded is not None and loaded[1].node == "a"
+    assert await _held_turn_locks(database) == 0
+
+
 def _chain_breaks(rows: list[LogRow]) -> list[int]:
     """Turns that did not start where the previous one ended (a lost update): the node of
     each "in" row must be the node of the previous turn's last "out" row."""

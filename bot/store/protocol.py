@@ -137,9 +137,9 @@ class Store(Protocol):
         """Serialise ``pseudonym``'s turns across every process sharing the database.
 
         ``async with store.turn(p) as turn:`` then ``turn.load()`` and ``turn.commit(...)``:
-        another turn for ``p`` waits until this one ends. On PostgreSQL that is a
-        transaction-scoped advisory lock; SQLite serves one process, whose in-process lock
-        is enough.
+        another turn for ``p`` waits until this one ends. On PostgreSQL that is an
+        advisory lock held from the load to the commit of the write; SQLite serves one
+        process, whose in-process lock is enough.
 
         Raises:
             bot.store.errors.StoreUnavailable: the database cannot be used now.

@@ -177,13 +177,20 @@ def _row_to_topic(row: sa.Row[Any] | None) -> NurseTopic | None:
     return NurseTopic(row.pseudonym, row.chat, int(row.thread_id), row.contact)
 
 
-#: A turn's whole write on PostgreSQL in one statement (one round trip instead of five): claim
-#: the input id, then, only if the claim was new, upsert person and session and insert the log
-#: rows and the outbox entry. Every part sees the same snapshot; the foreign key from sessions
-#: to people is checked at the end of the statement, so a new person works. Returns 1 when the
-#: claim was new, 0 when the input was already processed (nothing written).
+#: A turn's whole write on PostgreSQL in one statement, run in autocommit: one round trip that
+#: is its own transaction (no BEGIN, no COMMIT). It claims the input id, then, only if the claim
+#: was new, upserts person and session and inserts the log rows and the outbox entry; every
+#: part sees the same snapshot, and the foreign key from sessions to people is checked at the
+#: end of the statement, so a new person works. It also hands the person's lock over to the
+#: commit: ``held`` takes the transaction-level hold of the key (granted at once: this session
+#: already holds it), and only then, in the last step, ``pg_advisory_unlock`` drops the
+#: session-level hold the load took. The key stays locked until this statement's transaction
+#: has committed, so the next turn's load (which waits for the key) sees the write. Returns
+#: 1 when the claim was new, 0 when the input was already processed (nothing written); the
+#: session-level hold is gone either way.
 _PG_WRITE_SQL = """
-WITH claim AS ({claim}),
+WITH held AS (SELECT pg_advisory_xact_lock(CAST(:key AS bigint))),
+claim AS ({claim}),
 person AS (
     INSERT INTO people (pseudonym, locale, consent, status, notices, created_at, updated_at)
     SELECT :who, CAST(:locale AS varchar), CAST(:consent AS boolean), CAST(:status AS varchar),
@@ -219,22 +226,31 @@ boxed AS (
     WHERE CAST(:answer_id AS varchar) IS NOT NULL AND EXISTS (SELECT 1 FROM claim)
     RETURNING 1
 )
-SELECT count(*) FROM claim
+SELECT claimed.n,
+       CASE WHEN CAST(:release AS boolean) THEN pg_advisory_unlock(CAST(:key AS bigint)) END
+FROM (SELECT count(*) AS n FROM claim) AS claimed
 """
+# The order matters: ``claim`` reads ``held`` (a CTE calling a volatile function is never
+# inlined, so it runs, once, before the claim's row exists), and the unlock is in the outer
+# select list, computed for the one output row, after the count over ``claim``.
 _PG_WRITE = sa.text(
     _PG_WRITE_SQL.format(
         claim="INSERT INTO processed_inputs (input_id, pseudonym, at) "
-        "VALUES (CAST(:input_id AS varchar), :who, CAST(:now AS double precision)) "
+        "SELECT CAST(:input_id AS varchar), :who, CAST(:now AS double precision) FROM held "
         "ON CONFLICT (input_id) DO NOTHING RETURNING 1"
     )
 )
 #: The same without an input id to claim (a language set from the terminal chat).
 _PG_WRITE_UNCLAIMED = sa.text(
-    _PG_WRITE_SQL.format(claim="SELECT 1 WHERE CAST(:input_id AS varchar) IS NULL")
+    _PG_WRITE_SQL.format(claim="SELECT 1 FROM held WHERE CAST(:input_id AS varchar) IS NULL")
 )
+#: Drop the session-level hold of a person's key when a turn ends without its write.
+_PG_UNLOCK = sa.text("SELECT pg_advisory_unlock(CAST(:key AS bigint))")
 
-#: A person's lock and load in one round trip on PostgreSQL. A VOLATILE SQL function takes a
-#: fresh snapshot for each statement in it, so the load sees what the previous holder of the
+#: A person's lock and load in one round trip on PostgreSQL, in autocommit. The lock is the
+#: session-level ``pg_advisory_lock``: it outlives this statement's own transaction and is
+#: handed over to the write's transaction by :data:`_PG_WRITE`. A VOLATILE SQL function takes
+#: a fresh snapshot for each statement in it, so the load sees what the previous holder of the
 #: lock committed: as safe as running the two statements one after the other (see
 #: :meth:`SqlStore.turn`). A temporary function (``pg_temp``), created on each new
 #: connection, so no migration and nothing left in the schema.
@@ -245,7 +261,7 @@ RETURNS TABLE (pseudonym varchar, locale varchar, consent boolean, status varcha
     history json, profile json, waiting varchar, session_updated_at double precision,
     session_pseudonym varchar)
 LANGUAGE sql VOLATILE AS $$
-    SELECT pg_advisory_xact_lock(key);
+    SELECT pg_advisory_lock(key);
     SELECT p.pseudonym, p.locale, p.consent, p.status, p.notices, p.created_at,
            p.updated_at, s.node, s.history, s.profile, s.waiting, s.updated_at, s.pseudonym
     FROM people p LEFT OUTER JOIN sessions s ON s.pseudonym = p.pseudonym
@@ -382,17 +398,25 @@ class SqlStore:
     async def turn(self, pseudonym: str) -> AsyncIterator[StoreTurn]:
         """One person's turn: load, then commit, with nobody else's turn for them in between.
 
-        On PostgreSQL the turn is one transaction that starts with
-        ``pg_advisory_xact_lock(turn_lock_key(pseudonym))``: a second instance handling the
-        same person waits there until this transaction ends (commit, rollback or a dropped
-        connection), then loads what this one saved. The lock and the load are two
-        statements, because under READ COMMITTED (the default, which this relies on) each
-        statement reads a snapshot taken when it starts: a load in the same statement as the
-        lock could read the state from before the wait. They go in one round trip, as the
-        two statements of a VOLATILE SQL function (:data:`_PG_TURN_FUNCTION`), each with
-        its own snapshot. The duplicate check (the
-        processed-input insert) is the first write of :meth:`StoreTurn.commit`, inside the
-        same locked transaction, so a redelivery handled by the other instance is refused.
+        On PostgreSQL the turn holds the person's advisory lock (key
+        :func:`turn_lock_key`) from the load to the end of the write's transaction, in two
+        round trips, both in autocommit (no BEGIN, no COMMIT of their own):
+
+        1. :data:`_PG_TURN`: ``pg_advisory_lock`` (session level, so it outlives the
+           statement) then the load, as the two statements of a VOLATILE SQL function. A
+           second instance handling the same person waits at the lock until this turn ends,
+           then loads what this one saved: under READ COMMITTED (the default, which this
+           relies on) each statement reads a snapshot taken when it starts, and the load is
+           its own statement after the lock, so it cannot read the state from before the wait.
+        2. :data:`_PG_WRITE`: the whole write as one statement, which is its own transaction.
+           It takes the transaction-level hold of the same key before it drops the
+           session-level one, so the key is free only once the write has committed. The
+           duplicate check (the processed-input insert) is its first part, so a redelivery
+           the other instance handled is refused.
+
+        A turn that ends without the write (a replay, ``/forget``, an error) drops the lock
+        with one more statement; if that fails the connection is closed, and the server
+        drops the lock with the session.
 
         On SQLite (one process; the service's in-process lock serialises a person) each
         call is its own transaction, as :meth:`load` and :meth:`commit` are.
@@ -403,34 +427,39 @@ class SqlStore:
         if self._dialect != "postgresql":
             yield _PlainTurn(self, pseudonym)
             return
-        conn, loaded = await self._locked(pseudonym)
+        key = turn_lock_key(pseudonym)
+        conn, loaded = await self._locked(key, pseudonym)
+        turn = _LockedTurn(self, conn, key, pseudonym, loaded)
         try:
-            yield _LockedTurn(self, conn, pseudonym, loaded)
+            yield turn
         finally:
-            # Rolls back whatever was not committed, which releases the lock; a connection
-            # that died has nothing left to release (the server ended its transaction).
-            with contextlib.suppress(*_PASSING):
-                await conn.close()
+            await turn.end()
 
     async def _locked(
-        self, pseudonym: str
+        self, key: int, pseudonym: str
     ) -> tuple[AsyncConnection, tuple[Person, Session] | None]:
-        """A connection whose transaction holds the person's advisory lock, and what was
-        loaded under it (one round trip: :data:`_PG_TURN`).
+        """An autocommit connection whose session holds the advisory lock ``key``, and what
+        was loaded under it (one round trip: :data:`_PG_TURN`).
 
         The pool does not pre-ping: a pooled connection the server closed (a restart) fails
         the lock statement, before anything was done, so that is retried once on a new one.
         """
-        values = {"key": turn_lock_key(pseudonym), "who": pseudonym}
+        values = {"key": key, "who": pseudonym}
         async with _passing_as_unavailable():
             for attempt in (1, 2):
                 conn = await self.engine.connect()
                 try:
+                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
                     return conn, _loaded((await conn.execute(_PG_TURN, values)).first())
-                except DBAPIError as exc:
-                    with contextlib.suppress(*_PASSING):
-                        await conn.close()
-                    if attempt == 2 or not exc.connection_invalidated:
+                except BaseException as exc:
+                    # Cancelled or failed while waiting: whether the lock was granted is not
+                    # known, so the connection goes (the server drops its locks with it).
+                    await _discard(conn)
+                    if (
+                        attempt == 2
+                        or not isinstance(exc, DBAPIError)
+                        or not exc.connection_invalidated
+                    ):
                         raise
         raise AssertionError("unreachable")
 
@@ -497,11 +526,18 @@ class SqlStore:
         rows: Sequence[LogRow],
         input_id: str | None,
         answer: Unsent | None,
+        *,
+        key: int | None = None,
     ) -> bool:
         """The statements of :meth:`commit` on ``conn``; ``False`` (nothing written) when
-        ``input_id`` was already processed. The caller commits."""
+        ``input_id`` was already processed. The caller commits (on PostgreSQL ``conn`` may be
+        in autocommit: the write is one statement). ``key``: the advisory lock whose
+        session-level hold the write takes over and releases (PostgreSQL, in a turn);
+        without it the write still waits for the person's lock, and releases nothing."""
         if self._dialect == "postgresql":
             values = self._pg_write_values(person, session, rows, input_id, answer)
+            values["key"] = turn_lock_key(person.pseudonym) if key is None else key
+            values["release"] = key is not None
             statement = _PG_WRITE if input_id is not None else _PG_WRITE_UNCLAIMED
             return bool((await conn.execute(statement, values)).scalar())
         claim, writes = self._writes(person, session, rows, input_id, answer)
@@ -1068,24 +1104,36 @@ class _PlainTurn:
         await self._store.forget(self._pseudonym)
 
 
+async def _discard(conn: AsyncConnection) -> None:
+    """Close ``conn`` for good (not back to the pool): the server ends its session, and the
+    advisory locks the session held go with it."""
+    with contextlib.suppress(Exception):
+        await conn.invalidate()
+    with contextlib.suppress(Exception):
+        await conn.close()
+
+
 class _LockedTurn:
-    """A turn on PostgreSQL: one transaction holding the person's advisory lock."""
+    """A turn on PostgreSQL: an autocommit connection whose session holds the person's
+    advisory lock until the write (see :meth:`SqlStore.turn`)."""
 
     def __init__(
         self,
         store: SqlStore,
         conn: AsyncConnection,
+        key: int,
         pseudonym: str,
         loaded: tuple[Person, Session] | None,
     ) -> None:
         self._store = store
         self._conn = conn
+        self._key = key
         self._pseudonym = pseudonym
-        self._over = False
+        self._held = True  # the session-level lock: dropped by the write or by end()
         self._loaded: list[tuple[Person, Session] | None] = [loaded]  # read with the lock
 
     def _open(self) -> AsyncConnection:
-        if self._over:  # the lock went with the commit: a further read or write is unguarded
+        if not self._held:  # the lock went with the write: a further read or write is unguarded
             raise RuntimeError("this turn was committed; start another one")
         return self._conn
 
@@ -1106,22 +1154,41 @@ class _LockedTurn:
     ) -> bool:
         conn = self._open()
         async with _passing_as_unavailable():
-            if not await self._store._write_on(conn, person, session, rows, input_id, answer):
-                return False  # nothing written; the transaction (and lock) stay for unsent()
-            await conn.commit()
-        self._over = True
-        return True
+            written = await self._store._write_on(
+                conn, person, session, rows, input_id, answer, key=self._key
+            )
+        # The write released the lock, whether or not the input was new.
+        self._held = False
+        return written
 
     async def unsent(self, input_id: str) -> Unsent | None:
+        # After a refused commit, without the lock: the outbox entry was committed by the
+        # turn that claimed the input (before this turn got the lock), and a delivery
+        # confirmation deletes it without the lock in any case.
         async with _passing_as_unavailable():
-            return await self._store._unsent_on(self._open(), input_id)
+            return await self._store._unsent_on(self._conn, input_id)
 
     async def forget(self) -> None:
-        # On a second connection while this one holds the lock (it holds no row locks, so
-        # the deletes do not wait for it): the person's next input, on any instance, waits
-        # for the lock and finds nothing left.
+        # On a second connection while this one holds the lock (in autocommit it holds no
+        # row locks, so the deletes do not wait for it): the person's next input, on any
+        # instance, waits for the lock and finds nothing left.
         self._open()
         await self._store.forget(self._pseudonym)
+
+    async def end(self) -> None:
+        """Release the lock if the write did not, and give the connection back."""
+        if self._held:
+            self._held = False
+            try:
+                await self._conn.execute(_PG_UNLOCK, {"key": self._key})
+            except Exception:
+                await _discard(self._conn)  # the server drops the lock with the session
+                return
+            except BaseException:  # cancelled while unlocking: the same, then go on cancelling
+                await _discard(self._conn)
+                raise
+        with contextlib.suppress(*_PASSING):
+            await self._conn.close()
 
 
 def _json_safe_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
