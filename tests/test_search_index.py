@@ -11,6 +11,7 @@ from bot.content.model import DialogSet
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.index import _Language
+from bot.search.words import arabic_prefixes, fold, stemmer, stop_words
 from tests.support.content import ROOT, good_dialogs
 
 #: (language, question, a page that must be among the buttons)
@@ -149,3 +150,47 @@ def test_a_shared_label_gets_its_dialogs_title(index: SearchIndex) -> None:
     assert inherited is not None and inherited.source == "Is it inherited?"
     assert index.label("inherited/scn").source == index.label("conditions/scn").source
     assert index.detail("water/swimming") is None  # a name no other page has
+
+
+@pytest.mark.parametrize(
+    ("written", "same"),
+    [
+        ("عدلات", "العدلات"),  # the article: Snowball alone stems these two apart
+        ("والبيك", "بيك"),  # "and the"
+        ("بالطيارة", "طيارة"),  # "with the"
+        ("للطفل", "طفل"),  # "for the"
+        ("إبرة", "ابره"),  # alef with hamza, ta marbuta
+        ("حـرارة", "حرارة"),  # tatweel
+        ("حَرارَة", "حرارة"),  # vowel marks
+    ],
+)
+def test_arabic_article_clitics_and_letter_variants_meet(written: str, same: str) -> None:
+    stem = stemmer("ar")
+    assert fold(stem(written)) == fold(stem(same))
+
+
+def test_a_short_arabic_word_keeps_its_letters() -> None:
+    # "ولد" (boy) is not "and" + "لد"; "ال" alone is not stripped to nothing
+    assert arabic_prefixes("ولد") == "ولد"
+    assert arabic_prefixes("الم") == "الم"
+
+
+def test_spoken_arabic_function_words_are_stop_words_and_content_words_are_not() -> None:
+    stop = stop_words("ar")
+    for spoken in ("ينفع", "بدي", "ايه", "مش", "عشان"):  # can, I want, what, not, because
+        assert fold(spoken) in stop
+    for content in ("عدد", "حار", "الذاتي"):  # count, hot, auto(immune): stopwordsiso has them
+        assert fold(content) not in stop
+
+
+def test_a_short_arabic_word_no_page_has_is_not_mended_into_another(index: SearchIndex) -> None:
+    # "طياره" (plane) is one letter from "حراره" (fever): a question about flying is not
+    # about fever
+    language = index._index("ar")
+    assert fold(language.stem("حرارة")) not in index._query(language, ["بالطيارة"])
+
+
+def test_spoken_arabic_question_finds_its_page(index: SearchIndex) -> None:
+    # Egyptian "can he eat", "not": left out, the food words are what counts
+    found = index.find("ينفع ياكل جبنة قريش او لبن مش مبستر", "ar")
+    assert any(p.startswith("food/") for p in found.pages), found

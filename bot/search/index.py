@@ -34,6 +34,7 @@ from bot.search.pages import Page, find_pages, page_text
 from bot.search.words import (
     Split,
     Stem,
+    arabic_prefixes,
     fold,
     language,
     splitter,
@@ -51,6 +52,11 @@ from bot.search.words import (
 GOOD_FIT = 0.3
 #: A best page scoring less shares only a word or two of middling weight with the question.
 GOOD_SCORE = 6.5
+#: A word no page has is mended from this many letters (four in other languages), in Arabic
+#: counted without the article and clitics: Arabic words are short, and one letter changes
+#: them more ("طياره" plane is one letter from "حراره" fever; from six letters, search_dev and
+#: the former blind set lose nothing).
+MEND_FROM = {"ar": 6}
 #: How much a word no page has weighs against the rarest word a page has.
 UNKNOWN_WEIGHT = 1.0
 #: A word is specific when no more than this share of the pages have it.
@@ -89,6 +95,7 @@ class _Language:
     stop: frozenset[str] = frozenset()
     #: German compounds → their parts (:func:`bot.search.words.splitter`).
     split: Split | None = None
+    lang: str = ""
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -213,7 +220,7 @@ class SearchIndex:
             corpus.append(doc)
             named.update(fold(w) for w in words(f"{title} {keywords}"))
             for word in words(f"{title} {body} {keywords}"):
-                surface.setdefault(fold(word), fold(stem(word)))
+                surface.setdefault(_bare(word, lang), fold(stem(word)))
         system = self.dialogs.system
         return _Language(
             stem,
@@ -224,6 +231,7 @@ class SearchIndex:
             frozenset(topics),
             stop_words(lang) - named,
             split,
+            lang,
         )
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
@@ -245,8 +253,8 @@ class SearchIndex:
             content += [p for w in content for p in index.split(w) if fold(p) not in index.stop]
         for word in content or typed:
             term = fold(index.stem(word))
-            folded = fold(word)
-            if not index.known(term) and len(folded) >= 4:
+            folded = _bare(word, index.lang)
+            if not index.known(term) and len(folded) >= MEND_FROM.get(index.lang, 4):
                 near = process.extractOne(
                     folded,
                     index.surface.keys(),
@@ -277,6 +285,12 @@ class SearchIndex:
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
         return held / total if total else 0.0
+
+
+def _bare(word: str, lang: str) -> str:
+    """A written word folded as a typo is mended: in Arabic without its article and clitics
+    (a typo is in the word, not in "بال")."""
+    return fold(arabic_prefixes(word) if lang == "ar" else word)
 
 
 def _details(dialogs: DialogSet, pages: tuple[Page, ...]) -> dict[str, Text]:
