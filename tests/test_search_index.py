@@ -194,3 +194,35 @@ def test_spoken_arabic_question_finds_its_page(index: SearchIndex) -> None:
     # Egyptian "can he eat", "not": left out, the food words are what counts
     found = index.find("ينفع ياكل جبنة قريش او لبن مش مبستر", "ar")
     assert any(p.startswith("food/") for p in found.pages), found
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("en", "cheers that helped"),  # "helped": the help page's keyword, after a thanks
+        ("en", "thanks a lot"),  # "a" is a keyword's word ("port a cath"), still no topic
+        ("en", "thanks for your help"),
+        ("en", "thank you very much that was helpful"),
+        ("en", "ok thanks"),
+        ("fr", "merci pour votre aide"),
+        ("es", "gracias me ayudó mucho"),
+        ("ar", "شكرا جزيلا"),
+    ],
+)
+def test_thanks_for_the_help_is_thanks(index: SearchIndex, lang: str, typed: str) -> None:
+    assert index.find(typed, lang).kind == "thanks"
+
+
+def test_help_without_a_thanks_and_a_question_after_one_are_searched(index: SearchIndex) -> None:
+    assert index.find("help me", "en").kind not in ("thanks", "greeting")
+    found = index.find("thanks can he have the flu jab", "en")
+    assert any(p.startswith("vaccines/") for p in found.pages), found
+
+
+def test_a_titles_common_word_is_a_stop_word(index: SearchIndex) -> None:
+    # "and" ("Fever and pain medicines") and "a" ("port a cath") are a title's and a
+    # keyword's words, yet on most pages: left out of a question
+    language = index._index("en")
+    query = index._query(language, ["and", "what", "if", "she", "gets", "a", "temperature"])
+    assert "and" not in query and "a" not in query
+    assert fold(language.stem("temperature")) in query
