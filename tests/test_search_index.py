@@ -11,6 +11,7 @@ from bot.content.model import DialogSet
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.index import _Language
+from bot.search.words import arabic_prefixes, fold, stemmer, stop_words
 from tests.support.content import ROOT, good_dialogs
 
 #: (language, question, a page that must be among the buttons)
@@ -149,3 +150,79 @@ def test_a_shared_label_gets_its_dialogs_title(index: SearchIndex) -> None:
     assert inherited is not None and inherited.source == "Is it inherited?"
     assert index.label("inherited/scn").source == index.label("conditions/scn").source
     assert index.detail("water/swimming") is None  # a name no other page has
+
+
+@pytest.mark.parametrize(
+    ("written", "same"),
+    [
+        ("عدلات", "العدلات"),  # the article: Snowball alone stems these two apart
+        ("والبيك", "بيك"),  # "and the"
+        ("بالطيارة", "طيارة"),  # "with the"
+        ("للطفل", "طفل"),  # "for the"
+        ("إبرة", "ابره"),  # alef with hamza, ta marbuta
+        ("حـرارة", "حرارة"),  # tatweel
+        ("حَرارَة", "حرارة"),  # vowel marks
+    ],
+)
+def test_arabic_article_clitics_and_letter_variants_meet(written: str, same: str) -> None:
+    stem = stemmer("ar")
+    assert fold(stem(written)) == fold(stem(same))
+
+
+def test_a_short_arabic_word_keeps_its_letters() -> None:
+    # "ولد" (boy) is not "and" + "لد"; "ال" alone is not stripped to nothing
+    assert arabic_prefixes("ولد") == "ولد"
+    assert arabic_prefixes("الم") == "الم"
+
+
+def test_spoken_arabic_function_words_are_stop_words_and_content_words_are_not() -> None:
+    stop = stop_words("ar")
+    for spoken in ("ينفع", "بدي", "ايه", "مش", "عشان"):  # can, I want, what, not, because
+        assert fold(spoken) in stop
+    for content in ("عدد", "حار", "الذاتي"):  # count, hot, auto(immune): stopwordsiso has them
+        assert fold(content) not in stop
+
+
+def test_a_short_arabic_word_no_page_has_is_not_mended_into_another(index: SearchIndex) -> None:
+    # "طياره" (plane) is one letter from "حراره" (fever): a question about flying is not
+    # about fever
+    language = index._index("ar")
+    assert fold(language.stem("حرارة")) not in index._query(language, ["بالطيارة"])
+
+
+def test_spoken_arabic_question_finds_its_page(index: SearchIndex) -> None:
+    # Egyptian "can he eat", "not": left out, the food words are what counts
+    found = index.find("ينفع ياكل جبنة قريش او لبن مش مبستر", "ar")
+    assert any(p.startswith("food/") for p in found.pages), found
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("en", "cheers that helped"),  # "helped": the help page's keyword, after a thanks
+        ("en", "thanks a lot"),  # "a" is a keyword's word ("port a cath"), still no topic
+        ("en", "thanks for your help"),
+        ("en", "thank you very much that was helpful"),
+        ("en", "ok thanks"),
+        ("fr", "merci pour votre aide"),
+        ("es", "gracias me ayudó mucho"),
+        ("ar", "شكرا جزيلا"),
+    ],
+)
+def test_thanks_for_the_help_is_thanks(index: SearchIndex, lang: str, typed: str) -> None:
+    assert index.find(typed, lang).kind == "thanks"
+
+
+def test_help_without_a_thanks_and_a_question_after_one_are_searched(index: SearchIndex) -> None:
+    assert index.find("help me", "en").kind not in ("thanks", "greeting")
+    found = index.find("thanks can he have the flu jab", "en")
+    assert any(p.startswith("vaccines/") for p in found.pages), found
+
+
+def test_a_titles_common_word_is_a_stop_word(index: SearchIndex) -> None:
+    # "and" ("Fever and pain medicines") and "a" ("port a cath") are a title's and a
+    # keyword's words, yet on most pages: left out of a question
+    language = index._index("en")
+    query = index._query(language, ["and", "what", "if", "she", "gets", "a", "temperature"])
+    assert "and" not in query and "a" not in query
+    assert fold(language.stem("temperature")) in query

@@ -33,6 +33,29 @@ _WORD = re.compile(r"[^\W\d_](?:[\w]|[-'’](?=\w))*|\d+[^\W\d_]\w*")
 _LETTERS = str.maketrans(
     {"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ة": "ه", "ى": "ي", "ـ": ""}
 )
+#: Arabic vowel marks and the tatweel, and the letter variants people type either way (alef
+#: with hamza or madda, alef maqsura, ta marbuta): what the stemmer sees is normalised first.
+_AR_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_AR_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+#: The article and the clitics before it ("and the", "with the", "like the", "so the", "for
+#: the"), longest first, as in Larkey's light10 (Lucene's ArabicStemmer).
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+#: Stop words each language adds to ``stopwordsiso``'s: spoken Arabic (Egyptian, Levantine,
+#: Gulf) function words the Modern Standard list lacks ("ينفع" can, "بدي" I want, "ايه" what,
+#: "مش" not), folded.
+EXTRA_STOP = {
+    "ar": (
+        "ينفع ممكن بدي بدنا بده بدها عايز عايزه عاوز عاوزه ايه شو شنو ليش ليه ازاي كيفاش"
+        " وين فين امتى اللي هاد هادا هذي هاي ده دي دا كده كدا هيك مش مو مافي فيش عشان"
+        " علشان لانو يعني طيب بس اوي كتير كثير يقدر نقدر تقدر اقدر لحاله لحالها عنده عندها"
+        " عندو عندي صح لازم"
+    ),
+}
+#: Words ``stopwordsiso`` lists that name what a question is about here: Arabic "عدد"
+#: (count), "حار" (hot), "الذاتي" (auto-, of autoimmune), "صفر" (zero), "اليوم" (today).
+NOT_STOP = {
+    "ar": "عدد حار الذاتي ذاتي صفر اليوم الوقت صباح مساء سنه سنوات عام عاما ايام زياره قوه",
+}
 _polish_lock = threading.Lock()
 #: Words whose stems each language keeps (the pages have about 2,000 different words).
 STEM_CACHE = 20_000
@@ -91,12 +114,13 @@ def _polish() -> Stem:
 
 @cache
 def stop_words(lang: str) -> frozenset[str]:
-    """The folded stop words of ``lang`` (``stopwordsiso``); none for a language it lacks."""
+    """The folded stop words of ``lang``: ``stopwordsiso``'s (none for a language it lacks)
+    with :data:`EXTRA_STOP`, less :data:`NOT_STOP`."""
     import stopwordsiso
 
-    if not stopwordsiso.has_lang(lang):
-        return frozenset()
-    return frozenset(fold(w) for w in stopwordsiso.stopwords(lang))
+    listed = set(stopwordsiso.stopwords(lang)) if stopwordsiso.has_lang(lang) else set()
+    listed |= set(EXTRA_STOP.get(lang, "").split())
+    return frozenset(fold(w) for w in listed) - {fold(w) for w in NOT_STOP.get(lang, "").split()}
 
 
 def stemmer(lang: str) -> Stem:
@@ -108,6 +132,11 @@ def stemmer(lang: str) -> Stem:
     if lang == "pl":
         with _polish_lock:  # two first searches at once read the table once
             stem = _polish()
+    elif lang == "ar":
+        snowball = snowballstemmer.stemmer("arabic")
+
+        def stem(word: str) -> str:
+            return str(snowball.stemWord(arabic_prefixes(word)))
     elif lang in _SNOWBALL:
         snowball = snowballstemmer.stemmer(_SNOWBALL[lang])
 
@@ -148,3 +177,17 @@ def stems(text: str, stem: Stem, split: Split | None = None) -> list[str]:
         if split is not None:
             out += [fold(stem(part)) for part in split(word)]
     return out
+
+
+def arabic_prefixes(word: str) -> str:
+    """An Arabic word normalised (:data:`_AR_MARKS`, :data:`_AR_LETTERS`) without a leading
+    "و" (and) and the article with its clitic (:data:`_AR_PREFIXES`), each only where two
+    letters or more stay ("والبيك" → "بيك", "بالطيارة" → "طياره", "العدلات" and "عدلات"
+    meet). Snowball's Arabic stemmer strips them only sometimes."""
+    w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
+    if len(w) > 3 and w.startswith("و"):
+        w = w[1:]
+    for prefix in _AR_PREFIXES:
+        if w.startswith(prefix) and len(w) - len(prefix) >= 2:
+            return w[len(prefix) :]
+    return w
