@@ -10,7 +10,7 @@ finds the file locked by another process (a ``neutroguide db`` command, a backup
 once with ``SQLITE_BUSY``, rolls back, and the whole call runs again on a single worker thread
 whose connection waits the usual :data:`~bot.store.sql.SQLITE_BUSY_TIMEOUT_MS`. Automatic
 WAL checkpoints (which fsync) are off on the loop's connection; the worker thread runs a
-passive checkpoint every :data:`CHECKPOINT_EVERY` commits instead.
+RESTART checkpoint every :data:`CHECKPOINT_EVERY` commits instead, and writes wait behind it.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ class InlineSqlite:
         self._commits = 0
         self._checkpoint: asyncio.Future[None] | None = None
         self._checkpointing = threading.Event()
+        #: The last checkpoint could not restart the log (another process wrote or read): the
+        #: next commit tries again instead of waiting CHECKPOINT_EVERY commits.
+        self._checkpoint_failed = False
         self._closed = False
         #: Calls that found the file locked and went to the worker thread (tests read it).
         self.fallbacks = 0
@@ -101,21 +104,31 @@ class InlineSqlite:
         return await self._run(work, write=True)
 
     async def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
-        try:
-            result = self._call(self._loop_engine, work, write)
-        except OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            self.fallbacks += 1
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(
-                self._thread, self._call, self._thread_engine, work, write
-            )
+        if write and self._checkpointing.is_set():
+            # Queue behind the checkpoint instead of racing it for the write lock: a RESTART
+            # checkpoint waits for the lock with a busy handler that sleeps, and the loop took
+            # the lock back in every gap, so the checkpoint gave up now and then and the log
+            # grew by another cycle's pages (the test's sizes doubled on a busy machine).
+            result = await self._on_thread(work, write)
+        else:
+            try:
+                result = self._call(self._loop_engine, work, write)
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                self.fallbacks += 1
+                result = await self._on_thread(work, write)
         if write:
             self._commits += 1
-            if self._commits % CHECKPOINT_EVERY == 0:
+            if self._commits % CHECKPOINT_EVERY == 0 or self._checkpoint_failed:
                 self._start_checkpoint()
         return result
+
+    async def _on_thread(self, work: Callable[[Connection], T], write: bool) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._thread, self._call, self._thread_engine, work, write
+        )
 
     @staticmethod
     def _call(engine: Engine, work: Callable[[Connection], T], write: bool) -> T:
@@ -141,11 +154,15 @@ class InlineSqlite:
         # log is only reused once a checkpoint has caught up before the next write begins), so
         # the file grew by every turn's pages for ever. Turns that arrive meanwhile find the
         # file locked and wait on this thread, off the loop.
+        busy = True
         try:
             with contextlib.suppress(OperationalError), self._thread_engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
+                # One row: (1 when it could not finish, frames in the log, frames copied).
+                row = conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)").first()
                 conn.commit()
+                busy = row is None or bool(row[0])
         finally:
+            self._checkpoint_failed = busy
             self._checkpointing.clear()
 
     async def close(self) -> None:
