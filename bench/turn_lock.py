@@ -8,8 +8,10 @@ Measured, each as milliseconds per turn (median, mean, p95):
 
 - ``separate``: the path before the lock: ``store.load`` and ``store.commit``, two
   transactions, no lock (what two instances could interleave);
-- ``turn``: ``store.turn``: one transaction, ``pg_advisory_xact_lock`` first, then load and
-  commit (the path every input takes now);
+- ``turn``: ``store.turn``: the path every input takes now, two round trips in autocommit:
+  the session-level ``pg_advisory_lock`` and the load in one statement, then the whole write
+  as one statement that takes the transaction-level hold of the key before it drops the
+  session-level one (see ``SqlStore.turn``);
 - ``lock statement``: the lock alone, ``BEGIN; SELECT pg_advisory_xact_lock($1); COMMIT``,
   against the same transaction selecting the number instead (asyncpg, no SQLAlchemy);
 - ``contended``: two stores (two pools, as two instances) running turns for one person at
@@ -130,7 +132,7 @@ async def main(turns: int) -> None:
         await admin.close()
     print(f"PostgreSQL {ADMIN_URL.split('@')[-1]}, {turns} turns each")
     print(f"separate (load + commit, no lock)  {_summary(separate)}")
-    print(f"turn (one transaction, locked)     {_summary(turn)}")
+    print(f"turn (two round trips, locked)     {_summary(turn)}")
     print(f"lock statement                     {_summary(locked)}")
     print(f"same transaction, no lock          {_summary(unlocked)}")
     print(
