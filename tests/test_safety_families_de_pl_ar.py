@@ -37,6 +37,17 @@ URGENT = [
     ("ibni 3omro shahr w jismo sa5en", "ar", "urgent_baby"),
     # not himself, Iraqi "very"
     ("مش هي نفسها اليوم، كلش تعبانه", "ar", "urgent_sign"),
+    # a reading now, with a bath or garden word after "and": that word is about the rest
+    ("er hat 39,5 und liegt in der Badewanne", "de", "urgent_fever"),
+    ("ma 39,2 i siedzimy w ogrodzie", "pl", "urgent_fever"),
+    ("عنده 39.5 وهو بالبانيو", "ar", "urgent_fever"),
+    ("he is 39.2 and we are in the garden", "en", "urgent_fever"),
+    # a reading now after a quoted plan, and a list of readings now
+    ("laut Zettel ab 38,5 anrufen, er hat 38,9", "de", "urgent_fever"),
+    ("Im Heft steht was von 38,5 oder zweimal 38, er hat jetzt 38,7", "de", "urgent_fever"),
+    ("w karcie jest napisane 38,5, a ona ma 39", "pl", "urgent_fever"),
+    ("er hatte 37,5 oder 38 und jetzt 39,1", "de", "urgent_fever"),
+    ("عنده 38.5 او 39", "ar", "urgent_fever"),
 ]
 
 
@@ -57,6 +68,27 @@ NOT_URGENT = [
     ("هو نفسه مرتاح اليوم", "ar"),  # "himself", not "not himself"
     ("كلش زين اليوم، الحمد لله", "ar"),  # "very well"
     ("ra7et el re3sha mbere7 w halla2 mni7a", "ar"),  # shivering yesterday, fine now
+    # water or milk temperatures, also in a list ("37, 38 degrees")
+    ("das Badewasser hat so 37, 38 Grad", "de"),
+    ("woda w basenie ma 37, 38 stopni", "pl"),
+    ("the bath water is 37, 38 degrees", "en"),
+    ("حرارة الماء في المسبح حوالي 37 او 38 درجة", "ar"),
+    ("الماء في المسبح 38 درجة", "ar"),
+    # readings in a booklet, the second one of a list too
+    (
+        "Wir messen jeden Abend mit dem Thermometer. Im Klinik-Heft steht was von 38,5 oder "
+        "zweimal 38 in einer Stunde, wie zählt man das?",
+        "de",
+    ),
+    (
+        "Mierzymy termometrem co wieczór. W książeczce jest coś o 38,5 albo 2 razy 38, "
+        "jak to liczyć?",
+        "pl",
+    ),
+    ("نقيس بالميزان كل ليلة. في الكتيب مكتوب شي عن 38.5 او 38 مرتين، كيف نحسبها؟", "ar"),
+    # logistics with "emergency"
+    ("عندنا خطة طوارئ مكتوبة، هل تكفي؟", "ar"),
+    ("لازم ناخذ دوا الطوارئ معنا؟", "ar"),
 ]
 
 

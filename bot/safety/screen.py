@@ -37,6 +37,8 @@ TIME_WINDOW = 8
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
+#: At most this many words between two readings of one list ("38,5 oder zweimal 38").
+LIST_GAP_WORDS = 3
 #: Words after a sign searched for "stopped", "went away", "fine now".
 RESOLVED_WINDOW = 6
 _MEMO_LIMIT = 20_000
@@ -269,6 +271,10 @@ class _Language:
         def temp(key: str) -> list[str]:
             return [c.regex for f in files for c in f.temperature.get(key, ())]
 
+        # "now" words end a clause for negation, not for what a number is about ("das
+        # Wasser hat jetzt 38 Grad")
+        now_words = {w for f in files for c in f.time.get("now", ()) for w in c.words}
+
         self.reader = TemperatureReader(
             TemperatureWords(
                 context=tuple(m.context for m in matchers),
@@ -280,6 +286,7 @@ class _Language:
                 not_after=temp("not_after"),
                 not_context=temp("not_context"),
                 has=temp("has"),
+                clause_breaks=[c.regex for c in lists("clause_breaks") if not c.words & now_words],
             )
         )
         self.numbers = _Numbers(
@@ -682,6 +689,18 @@ class _Language:
             )
         )
 
+    def listed(self, text: str, first: Reading, then: Reading) -> bool:
+        """``then`` is the next item of a list of readings after ``first``: at most 3 words
+        between with an "or"/"and" of a list, no "now" and no "he has" before it ("38,5
+        oder zweimal 38", not "38 and now he has 39.2")."""
+        gap = text[first.end - 1 : then.start]
+        words = gap.split()
+        if self.joins is None or not words or len(words) > LIST_GAP_WORDS or CLAUSE in words:
+            return False
+        if not self.joins.search(gap) or (self.now is not None and self.now.search(gap)):
+            return False
+        return not self.reader.has_before(text, then.start)
+
     def hypothetical_at(self, text: str, start: int) -> bool:
         if self.conditional_at(text, start):
             return True
@@ -850,17 +869,21 @@ class Screener:
                 or lang.if_before(numeric, r.start)
             )
 
-        for rule, hits in (
-            ("temperature.high", [r for r in found if r.celsius >= limit]),
-            ("temperature.low", [r for r in found if r.celsius < LOW_C]),
-        ):
-            for r in hits:
-                if r.weak or not_now(r):
+        past = [not_now(r) for r in found]
+        for i in range(1, len(found)):
+            # the next item of a list after a quoted or past reading is one too ("im Heft
+            # steht 38,5 oder zweimal 38")
+            if past[i - 1] and not past[i] and lang.listed(numeric, found[i - 1], found[i]):
+                past[i] = True
+        for rule, low in (("temperature.high", False), ("temperature.low", True)):
+            for r, over in zip(found, past, strict=True):
+                if (r.celsius >= LOW_C) if low else (r.celsius < limit):
+                    continue
+                if r.weak or over:
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
-        current = any(not not_now(r) for r in found)
-        return current
+        return not all(past)
 
     @staticmethod
     def _concepts(lang: _Language, folded: str, verdict: _Verdict) -> None:

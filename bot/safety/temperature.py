@@ -29,6 +29,8 @@ _LOOKBACK = 40
 #: A number right before a "not before" word: the word is its unit ("3 semaines 38,2", a baby
 #: three weeks old with 38.2), not a label of the number after it ("semaine 38").
 _COUNTED = re.compile(r"(?<= )\d{1,3} $")
+#: A clause that ends with a number, before a comma: "37 ," of "37 , 38 grad".
+_LIST_END = re.compile(r"(?<= )\d{2,3}(?:[.,]\d{1,2})? ,$")
 _RUN = re.compile(r"(?<= )\d[\d.,:/]*(?: \d[\d.,:/]*)+(?= )")
 
 
@@ -53,6 +55,9 @@ class TemperatureWords:
     not_context: Sequence[str] = ()
     #: A whole number right after these ("tiene 39", "hat 39") is a reading (37-43 °C).
     has: Sequence[str] = ()
+    #: Words that end a clause ("and", "but"): a weather or bath word past one of them is
+    #: about something else ("he has 39.2 and we are in the garden").
+    clause_breaks: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,11 @@ class TemperatureReader:
         self._not_after = re.compile(_alternation([*words.not_after, "% "]))
         self._not_context = re.compile(f"(?<= ){_alternation(words.not_context)}")
         self._has = re.compile(f"(?<= ){_alternation(words.has)}$")
+        self._breaks = (
+            re.compile(f"(?<= ){_alternation(words.clause_breaks)}")
+            if words.clause_breaks
+            else None
+        )
 
     def _context(self, text: str) -> bool:
         return any(m.search(text) for m in self._contexts)
@@ -120,8 +130,7 @@ class TemperatureReader:
                 unit = "deg"
             if unit is None and self._not_after.match(text, m.end()):
                 continue
-            a, b = clause(text, start, m.end())
-            part = text[a:b]
+            part = self._about(text, start, m.end())
             if self._not_context.search(part) and not self._context(part):
                 continue
             alone = bare(text).strip() == m.group(0).strip()
@@ -145,6 +154,25 @@ class TemperatureReader:
                 )
                 out.append(Reading(celsius, start, m.end(), weak))
         return out
+
+    def has_before(self, text: str, start: int) -> bool:
+        """A "has" word is right before the number at ``start`` ("hat 39", "tiene 39")."""
+        return bool(self._has.search(text, max(0, start - _LOOKBACK), start))
+
+    def _about(self, text: str, start: int, end: int) -> str:
+        """The words a number is said with: its clause, cut at clause-break words ("39.2 and
+        we are in the garden"), and reaching back over a list of numbers ("the water is 37,
+        38 degrees")."""
+        a, b = clause(text, start, end)
+        while a >= 2 and not text[a:start].strip() and _LIST_END.search(text, 0, a):
+            a = clause(text, a - 3, a - 2)[0]
+        if self._breaks is None:
+            return text[a:b]
+        ends = [m.end() for m in self._breaks.finditer(text, a, start)]
+        if ends:
+            a = ends[-1] - 1
+        after = self._breaks.search(text, end - 1, b)
+        return text[a : after.start() + 1 if after is not None else b]
 
 
 def _phone_like(run: str) -> bool:
