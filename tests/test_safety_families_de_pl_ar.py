@@ -48,6 +48,13 @@ URGENT = [
     ("w karcie jest napisane 38,5, a ona ma 39", "pl", "urgent_fever"),
     ("er hatte 37,5 oder 38 und jetzt 39,1", "de", "urgent_fever"),
     ("عنده 38.5 او 39", "ar", "urgent_fever"),
+    # going on since a time: still now
+    ("er hat seit letzter Woche Fieber und jetzt 39,4", "de", "urgent_fever"),
+    ("ma drgawki od pięciu minut", "pl", "urgent_emergency"),
+    ("ma gorączkę od szczepienia", "pl", "urgent_fever"),
+    ("صار له ساعتين يرجف", "ar", "urgent_sign"),
+    ("عنده حرارة صار له يومين", "ar", "urgent_fever"),
+    ("عنده حمى من اول ايلول", "ar", "urgent_fever"),
 ]
 
 
@@ -86,6 +93,11 @@ NOT_URGENT = [
         "pl",
     ),
     ("نقيس بالميزان كل ليلة. في الكتيب مكتوب شي عن 38.5 او 38 مرتين، كيف نحسبها؟", "ar"),
+    # an event last week, last month, last year, in a named month
+    ("Die Krämpfe vorletzte Woche – brauchen wir jetzt immer ein Notfallmedikament?", "de"),
+    ("drgawki w zeszłym miesiącu były od wysokiej gorączki, czy to się powtórzy?", "pl"),
+    ("التشنج اللي صار له الشهر اللي راح، هل ممكن يرجع؟", "ar"),
+    ("في شهر ايلول كانت عنده حمى، هل ترجع بالشتا؟", "ar"),
     # logistics with "emergency"
     ("عندنا خطة طوارئ مكتوبة، هل تكفي؟", "ar"),
     ("لازم ناخذ دوا الطوارئ معنا؟", "ar"),
