@@ -55,6 +55,15 @@ URGENT = [
     ("صار له ساعتين يرجف", "ar", "urgent_sign"),
     ("عنده حرارة صار له يومين", "ar", "urgent_fever"),
     ("عنده حمى من اول ايلول", "ar", "urgent_fever"),
+    # shaking from cold, cold feet said of the child, a real fit feared now
+    ("er zittert vor Kälte und ist ganz blass", "de", "urgent_emergency"),
+    ("er hat kalte Füße bekommen", "de", "urgent_sign"),
+    ("sie hat kalte Füße und zittert", "de", "urgent_sign"),
+    ("trzęsie się z zimna i ma dreszcze", "pl", "urgent_sign"),
+    ("krew mu leci z nosa i nie przestaje", "pl", "urgent_emergency"),
+    ("يرجف من البرد", "ar", "urgent_sign"),
+    ("يرجف من الخوف وحرارته 39", "ar", "urgent_fever"),
+    ("خايف جدا، عنده تشنج الحين", "ar", "urgent_emergency"),
 ]
 
 
@@ -98,6 +107,17 @@ NOT_URGENT = [
     ("drgawki w zeszłym miesiącu były od wysokiej gorączki, czy to się powtórzy?", "pl"),
     ("التشنج اللي صار له الشهر اللي راح، هل ممكن يرجع؟", "ar"),
     ("في شهر ايلول كانت عنده حمى، هل ترجع بالشتا؟", "ar"),
+    # figurative: trembling with fear or excitement, cold feet about a plan, "my blood boils"
+    ("ich zittere vor Aufregung wegen der Ergebnisse", "de"),
+    ("Ich krieg kalte Füße wegen der OP", "de"),
+    ("die Oma hat kalte Füße bekommen wegen der Reise", "de"),
+    ("wir haben Blut und Wasser geschwitzt bei den Werten", "de"),
+    ("trzęsę się ze strachu przed wynikami", "pl"),
+    ("krew mnie zalewa, znowu przełożyli wizytę", "pl"),
+    ("قلبي بيرجف من الخوف على النتيجة", "ar"),
+    # a worry about later
+    ("خايف جدا انه يجيه تشنج", "ar"),
+    ("ييجي يوم وبيتحسن", "ar"),
     # logistics with "emergency"
     ("عندنا خطة طوارئ مكتوبة، هل تكفي؟", "ar"),
     ("لازم ناخذ دوا الطوارئ معنا؟", "ar"),
