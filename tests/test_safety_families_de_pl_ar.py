@@ -64,6 +64,13 @@ URGENT = [
     ("يرجف من البرد", "ar", "urgent_sign"),
     ("يرجف من الخوف وحرارته 39", "ar", "urgent_fever"),
     ("خايف جدا، عنده تشنج الحين", "ar", "urgent_emergency"),
+    # blue lips, "dying", a reading after a question or after days
+    ("er hat blaue Lippen", "de", "urgent_emergency"),
+    ("ma sine usta", "pl", "urgent_emergency"),
+    ("شفايفه زرقا", "ar", "urgent_emergency"),
+    ("ابني بيموت الحقوني", "ar", "urgent_sign"),
+    ("Ab wann ist es schlimm? er hat 39,2", "de", "urgent_fever"),
+    ("vor zwei Tagen fing es an, jetzt 39,1", "de", "urgent_fever"),
 ]
 
 
@@ -118,6 +125,20 @@ NOT_URGENT = [
     # a worry about later
     ("خايف جدا انه يجيه تشنج", "ar"),
     ("ييجي يوم وبيتحسن", "ar"),
+    # what counts as a fever, asked with two readings
+    ("Ab wann gilt es bei ihr als Fieber, 38 oder 37,5?", "de"),
+    ("Od ilu to jest gorączka u niej, 38 czy 37,5?", "pl"),
+    ("من كم تعتبر حمى عندها، 38 ولا 37.5؟", "ar"),
+    # a reading days ago, over since
+    ("Fieber hatte er vor zwei Tagen 38,6, seitdem normal", "de"),
+    ("dwa dni temu miał 38,5, od tego czasu w normie", "pl"),
+    ("قبل يومين كانت حرارته 38.6 والحين تمام", "ar"),
+    # blue things, dying of curiosity
+    ("er ist im blauen Team beim Sportfest, darf er mitmachen?", "de"),
+    ("jest w niebieskiej drużynie na dniu sportu, może startować?", "pl"),
+    ("sie stirbt vor Neugier, wann kommen die Werte?", "de"),
+    ("umiera z ciekawości, kiedy wyniki?", "pl"),
+    ("بنتي بتموت على قطة، نقدر نجيب وحدة؟", "ar"),
     # logistics with "emergency"
     ("عندنا خطة طوارئ مكتوبة، هل تكفي؟", "ar"),
     ("لازم ناخذ دوا الطوارئ معنا؟", "ar"),
