@@ -70,6 +70,14 @@ URGENT = [
     ("شفايفه زرقا", "ar", "urgent_emergency"),
     ("ابني بيموت الحقوني", "ar", "urgent_sign"),
     ("Ab wann ist es schlimm? er hat 39,2", "de", "urgent_fever"),
+    # "and not" written as one word (وما, ومش), Arabizi rash, line site, pale
+    ("ولدي راسه يوجعه وما يقدر يحني رقبته", "ar", "urgent_sign"),
+    ("ابني دايخ وما يعرفني", "ar", "urgent_emergency"),
+    ("بنتي تعبانة ومش قادرة تتنفس", "ar", "urgent_emergency"),
+    ("fi 7bub 7amra ma bterou7 lama e2ghat 3aleyha bl kasse", "ar", "urgent_emergency"),
+    ("7aseto 3am ywaj3o ktir 3and el port w a7mar", "ar", "urgent_sign"),
+    ("بنتي صارت صفرا كتير وما فيها حيل", "ar", "urgent_emergency"),
+    ("ma ba3ref shu fi, nafaso sari3 ktir", "ar", "urgent_emergency"),
     ("vor zwei Tagen fing es an, jetzt 39,1", "de", "urgent_fever"),
 ]
 
@@ -125,6 +133,11 @@ NOT_URGENT = [
     # a worry about later
     ("خايف جدا انه يجيه تشنج", "ar"),
     ("ييجي يوم وبيتحسن", "ar"),
+    # Arabizi "not", a yellow wall
+    ("el port nadif w mesh a7mar", "ar"),
+    ("ma fi 7arara bas kaslan", "ar"),
+    ("ابني ما يتنفس بسرعة", "ar"),
+    ("الحيطة صفرا كتير", "ar"),
     # what counts as a fever, asked with two readings
     ("Ab wann gilt es bei ihr als Fieber, 38 oder 37,5?", "de"),
     ("Od ilu to jest gorączka u niej, 38 czy 37,5?", "pl"),
