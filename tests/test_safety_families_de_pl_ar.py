@@ -70,6 +70,9 @@ URGENT = [
     ("شفايفه زرقا", "ar", "urgent_emergency"),
     ("ابني بيموت الحقوني", "ar", "urgent_sign"),
     ("Ab wann ist es schlimm? er hat 39,2", "de", "urgent_fever"),
+    # Bavarian "weeks old", floppy "like a rag"
+    ("unser Kleiner ist 6 Wochen oid und hat 38,1", "de", "urgent_baby"),
+    ("sie hängt wie ein Lappen im Arm", "de", "urgent_emergency"),
     # "and not" written as one word (وما, ومش), Arabizi rash, line site, pale
     ("ولدي راسه يوجعه وما يقدر يحني رقبته", "ar", "urgent_sign"),
     ("ابني دايخ وما يعرفني", "ar", "urgent_emergency"),
@@ -133,6 +136,8 @@ NOT_URGENT = [
     # a worry about later
     ("خايف جدا انه يجيه تشنج", "ar"),
     ("ييجي يوم وبيتحسن", "ar"),
+    # five years old is not a baby: the fever answer, not the baby one
+    ("der Kleine ist 5 Jahre oid und hat 37,2", "de"),
     # Arabizi "not", a yellow wall
     ("el port nadif w mesh a7mar", "ar"),
     ("ma fi 7arara bas kaslan", "ar"),
