@@ -70,6 +70,10 @@ URGENT = [
     ("شفايفه زرقا", "ar", "urgent_emergency"),
     ("ابني بيموت الحقوني", "ar", "urgent_sign"),
     ("Ab wann ist es schlimm? er hat 39,2", "de", "urgent_fever"),
+    # Maghrebi vomiting and "hot" spelt with ص
+    ("بنتي تقيات كلشي وحتى الما كترجعو", "ar", "urgent_sign"),
+    ("الولد فيه صخونة وراسو يضرو بزاف", "ar", "urgent_fever"),
+    ("الدنيا حر وابني عنده سخونة", "ar", "urgent_fever"),
     # Bavarian "weeks old", floppy "like a rag"
     ("unser Kleiner ist 6 Wochen oid und hat 38,1", "de", "urgent_baby"),
     ("sie hängt wie ein Lappen im Arm", "de", "urgent_emergency"),
@@ -138,6 +142,10 @@ NOT_URGENT = [
     ("ييجي يوم وبيتحسن", "ar"),
     # five years old is not a baby: the fever answer, not the baby one
     ("der Kleine ist 5 Jahre oid und hat 37,2", "de"),
+    # vomited once and fine now; hot weather
+    ("تقيات مرة وحدة الصباح ودابا لاباس", "ar"),
+    ("الجو فيه صخونة اليوم", "ar"),
+    ("الجو فيه سخونة اليوم", "ar"),
     # Arabizi "not", a yellow wall
     ("el port nadif w mesh a7mar", "ar"),
     ("ma fi 7arara bas kaslan", "ar"),
