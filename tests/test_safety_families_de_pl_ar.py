@@ -74,6 +74,14 @@ URGENT = [
     ("بنتي تقيات كلشي وحتى الما كترجعو", "ar", "urgent_sign"),
     ("الولد فيه صخونة وراسو يضرو بزاف", "ar", "urgent_fever"),
     ("الدنيا حر وابني عنده سخونة", "ar", "urgent_fever"),
+    # a fit while watching TV, blue lips with no sweet to explain them
+    ("er hat beim Fernsehen einen Krampfanfall bekommen", "de", "urgent_emergency"),
+    ("ihre Lippen sind blau und sie friert", "de", "urgent_emergency"),
+    ("oglądał bajkę i nagle dostał drgawek", "pl", "urgent_emergency"),
+    ("usta ma sine od rana", "pl", "urgent_emergency"),
+    ("كان يتفرج على الكرتون وجاته تشنجات", "ar", "urgent_emergency"),
+    ("شفايفها زرقا من الصبح", "ar", "urgent_emergency"),
+    ("رحنا الطوارئ عشان ما يتنفس", "ar", "urgent_emergency"),
     # Bavarian "weeks old", floppy "like a rag"
     ("unser Kleiner ist 6 Wochen oid und hat 38,1", "de", "urgent_baby"),
     ("sie hängt wie ein Lappen im Arm", "de", "urgent_emergency"),
@@ -146,6 +154,14 @@ NOT_URGENT = [
     ("تقيات مرة وحدة الصباح ودابا لاباس", "ar"),
     ("الجو فيه صخونة اليوم", "ar"),
     ("الجو فيه سخونة اليوم", "ar"),
+    # a child on TV, lips blue from a sweet, the emergency department for a blood test
+    ("In der Serie hatte das Kind einen Krampfanfall, das hat mich total mitgenommen", "de"),
+    ("W serialu dziecko miało drgawki, strasznie to przeżyłam", "pl"),
+    ("في المسلسل الولد جاته تشنجات وانا بكيت", "ar"),
+    ("Ihre Lippen sind blau vom Heidelbeereis 😂", "de"),
+    ("Usta ma sine od jagód 😂", "pl"),
+    ("شفايفها زرقا من الآيس كريم 😂", "ar"),
+    ("بنروح الطوارئ بس عشان فحص الدم، ضروري؟", "ar"),
     # Arabizi "not", a yellow wall
     ("el port nadif w mesh a7mar", "ar"),
     ("ma fi 7arara bas kaslan", "ar"),
