@@ -82,6 +82,8 @@ URGENT = [
     ("كان يتفرج على الكرتون وجاته تشنجات", "ar", "urgent_emergency"),
     ("شفايفها زرقا من الصبح", "ar", "urgent_emergency"),
     ("رحنا الطوارئ عشان ما يتنفس", "ar", "urgent_emergency"),
+    # very tired with no reason given
+    ("تعبان كتير ومش طبيعي", "ar", "urgent_sign"),
     # Bavarian "weeks old", floppy "like a rag"
     ("unser Kleiner ist 6 Wochen oid und hat 38,1", "de", "urgent_baby"),
     ("sie hängt wie ein Lappen im Arm", "de", "urgent_emergency"),
@@ -162,6 +164,9 @@ NOT_URGENT = [
     ("Usta ma sine od jagód 😂", "pl"),
     ("شفايفها زرقا من الآيس كريم 😂", "ar"),
     ("بنروح الطوارئ بس عشان فحص الدم، ضروري؟", "ar"),
+    # tired after swimming or a late night
+    ("تعبانة كتير اليوم بعد السباحة بس مبسوطة", "ar"),
+    ("تعبان كتير من السهر", "ar"),
     # Arabizi "not", a yellow wall
     ("el port nadif w mesh a7mar", "ar"),
     ("ma fi 7arara bas kaslan", "ar"),
