@@ -226,3 +226,19 @@ def test_a_titles_common_word_is_a_stop_word(index: SearchIndex) -> None:
     query = index._query(language, ["and", "what", "if", "she", "gets", "a", "temperature"])
     assert "and" not in query and "a" not in query
     assert fold(language.stem("temperature")) in query
+
+
+def test_a_first_step_that_only_routes_is_a_page_read_by_where_it_routes(
+    index: SearchIndex,
+) -> None:
+    # "Ask a nurse" opens with branches only (to the consent, or "there is no nurse here")
+    assert "nurse/start" in index.pages
+    assert str(index.label("nurse/start").source) == "Ask a nurse"
+    # the steps it routes to are reached through it, never from a search
+    assert not {"nurse/consent", "nurse/not_here", "nurse/agreed"} & index.pages
+    assert "nurse/start" in index.find("could one of the nurses answer my questions", "en").pages
+    assert "nurse/start" in index.find("quisiera hablar con un enfermero", "es").pages
+
+
+def test_nursery_is_not_the_nurse(index: SearchIndex) -> None:
+    assert "nurse/start" not in index.find("is nursery ok for him this winter", "en").pages
