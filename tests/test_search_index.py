@@ -242,3 +242,35 @@ def test_a_first_step_that_only_routes_is_a_page_read_by_where_it_routes(
 
 def test_nursery_is_not_the_nurse(index: SearchIndex) -> None:
     assert "nurse/start" not in index.find("is nursery ok for him this winter", "en").pages
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "kind"),
+    [
+        ("en", "good night", "greeting"),
+        ("en", "goodnight, you have been lovely", "greeting"),
+        ("fr", "bonne nuit", "greeting"),
+        pytest.param("pl", "dobranoc", "greeting", marks=pytest.mark.slow),
+        ("ar", "تصبح على خير", "greeting"),
+        ("ar", "shukran ya doktor", "thanks"),  # Arabic in Latin letters
+    ],
+)
+def test_good_night_and_latin_script_thanks_are_courtesies(
+    index: SearchIndex, lang: str, typed: str, kind: str
+) -> None:
+    assert index.find(typed, lang).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("en", "who to call at night"),  # "night" of "good night" alone is no greeting
+        ("en", "good food for him"),  # nor "good" of "good morning"
+        ("fr", "qui appeler la nuit"),
+        ("ar", "على مين نتصل بالليل"),
+    ],
+)
+def test_a_word_of_a_courtesy_phrase_alone_is_no_courtesy(
+    index: SearchIndex, lang: str, typed: str
+) -> None:
+    assert index.find(typed, lang).kind not in ("greeting", "thanks")

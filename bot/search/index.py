@@ -9,8 +9,10 @@ counts as much as the rarest word) that the page contains: below :data:`GOOD_FIT
 BM25 score below :data:`GOOD_SCORE`, the pages are offered with "Ask your care team" and the
 question counts as unanswered.
 
-Greetings and thanks are recognised from word lists translated like any text
-(``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``).
+Greetings and thanks are recognised from lists of words and phrases translated like any text
+(``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``): a
+phrase counts only whole ("good night" is a greeting, "night" of "who to call at night" is
+not).
 
 Indexes are built once per language, the first time it is needed or by :meth:`warm` at
 start-up; never per message.
@@ -96,8 +98,9 @@ class _Language:
     bm25: BM25Okapi | None
     #: Folded written words of the pages → their stem, for mending a typo.
     surface: dict[str, str]
-    greetings: frozenset[str]
-    thanks: frozenset[str]
+    #: Folded phrases (one word or more) people greet or thank with.
+    greetings: frozenset[tuple[str, ...]]
+    thanks: frozenset[tuple[str, ...]]
     #: The stems of every dialog's keywords ("ok fever" is about fever, not thanks).
     keywords: frozenset[str]
     #: Folded words that say nothing of what a question is about ("what", "does", "can").
@@ -163,11 +166,13 @@ class SearchIndex:
         index = self._index(lang)
         typed = words(text)  # as written: the stemmer reads the letters it was made for
         folded = [fold(w) for w in typed]
-        polite = index.greetings | index.thanks
-        rest = [w for w in typed if fold(w) not in polite]
+        greeted = _courtesies(folded, index.greetings)
+        thanks = _courtesies(folded, index.thanks)
+        polite = [g or t for g, t in zip(greeted, thanks, strict=True)]
+        rest = [w for w, p in zip(typed, polite, strict=True) if not p]
         found = self._search(index, rest)
-        polite_start = bool(folded) and folded[0] in polite
-        thanked = any(w in index.thanks for w in folded)
+        polite_start = bool(polite) and polite[0]
+        thanked = any(thanks)
         # what the message is about besides its courtesies: "a" of "thanks a lot" is a stop
         # word even though "port a cath" is a keyword, and after a thanks, help is what
         # was given ("thanks for your help", "cheers that helped"), not the help page
@@ -259,8 +264,8 @@ class SearchIndex:
             stem,
             BM25Okapi(corpus) if corpus else None,
             surface,
-            _word_list(translate, system.get(GREETING_KEY)),
-            _word_list(translate, system.get(THANKS_KEY)),
+            _phrases(translate, system.get(GREETING_KEY)),
+            _phrases(translate, system.get(THANKS_KEY)),
             frozenset(topics),
             stop_words(lang) - named,
             split,
@@ -358,9 +363,21 @@ class _Translate:
         return _PLACEHOLDER.sub(" ", translated or text.source)
 
 
-def _word_list(translate: _Translate, text: Text | None) -> frozenset[str]:
-    """The folded words of a translated comma-separated list (its English words too)."""
+def _phrases(translate: _Translate, text: Text | None) -> frozenset[tuple[str, ...]]:
+    """The folded phrases of a translated comma-separated list (its English ones too)."""
     if text is None:
         return frozenset()
-    both = f"{translate(text)} {text.source}"
-    return frozenset(fold(w) for w in words(both))
+    both = f"{translate(text)},{text.source}".split(",")
+    return frozenset(p for p in (tuple(fold(w) for w in words(e)) for e in both) if p)
+
+
+def _courtesies(folded: list[str], phrases: frozenset[tuple[str, ...]]) -> list[bool]:
+    """Which of the words ``folded`` belong to one of ``phrases`` written out whole."""
+    marked = [False] * len(folded)
+    longest = max((len(p) for p in phrases), default=0)
+    for i in range(len(folded)):
+        for n in range(min(longest, len(folded) - i), 0, -1):
+            if tuple(folded[i : i + n]) in phrases:
+                marked[i : i + n] = [True] * n
+                break
+    return marked
