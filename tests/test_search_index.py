@@ -274,3 +274,53 @@ def test_a_word_of_a_courtesy_phrase_alone_is_no_courtesy(
     index: SearchIndex, lang: str, typed: str
 ) -> None:
     assert index.find(typed, lang).kind not in ("greeting", "thanks")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        # everyday words and brand names for a page's topic (the dialogs' keywords)
+        ("en", "we are flying to italy next month", "pets_travel/"),
+        ("en", "is brie or blue cheese safe for her", "food/"),
+        ("en", "does he still need the mmr", "vaccines/"),
+        ("en", "why is she on septrin every day", "treatments/"),
+        ("en", "should i ring our gp first", "who_to_call/"),
+        ("fr", "on prend l'avion pour le Portugal", "pets_travel/"),
+        ("fr", "il a des aphtes", "mouth_skin/"),
+        ("es", "le toca la triple vírica", "vaccines/"),
+        ("es", "puede comer tacos en la calle", "eating_out/"),
+        ("ar", "هل ينفع ادفيل للطفل", "fever_medicines/"),
+        ("ar", "ليش ياخذ باكتريم", "treatments/"),
+        pytest.param("de", "dürfen wir Döner holen", "eating_out/", marks=pytest.mark.slow),
+        pytest.param("pl", "czy może jeść jajka na miękko", "food/", marks=pytest.mark.slow),
+        pytest.param("pl", "po co mu biseptol", "treatments/", marks=pytest.mark.slow),
+    ],
+)
+def test_everyday_words_and_brand_names_find_their_page(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("fr", "dans"),
+        ("es", "al"),
+        ("ar", "غير"),
+        ("en", "co"),
+        pytest.param("pl", "za", marks=pytest.mark.slow),
+        pytest.param("de", "im", marks=pytest.mark.slow),
+    ],
+)
+def test_a_keyword_phrase_makes_no_stop_word_a_topic(
+    index: SearchIndex, lang: str, word: str
+) -> None:
+    # "au" of "au revoir" or "غير" of a longer phrase would outweigh a question's topic
+    assert fold(word) in index._index(lang).stop
+
+
+def test_the_skin_page_is_not_outranked_by_its_dialogs_first_step(index: SearchIndex) -> None:
+    # words of a sub-page ("cuts") are not the dialog's keywords, which count for its first
+    # step only and would push the sub-page off the buttons
+    assert "mouth_skin/skin" in index.find("how should we clean a cut", "en").pages
