@@ -11,7 +11,7 @@ from bot.content.model import DialogSet
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.index import _Language
-from bot.search.words import arabic_prefixes, fold, stemmer, stop_words
+from bot.search.words import arabic_prefixes, fold, has_reading, stemmer, stop_words
 from tests.support.content import ROOT, good_dialogs
 
 #: (language, question, a page that must be among the buttons)
@@ -324,3 +324,36 @@ def test_the_skin_page_is_not_outranked_by_its_dialogs_first_step(index: SearchI
     # words of a sub-page ("cuts") are not the dialog's keywords, which count for its first
     # step only and would push the sub-page off the buttons
     assert "mouth_skin/skin" in index.find("how should we clean a cut", "en").pages
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "she is 38.6, what should i do"),
+        ("en", "101.5 F and grumpy"),
+        ("fr", "elle est à 38,7 depuis ce matin"),
+        ("es", "tiene 39 grados"),
+        ("ar", "حرارته ٣٨٫٥ شو اعمل"),
+    ],
+)
+def test_a_body_temperature_in_a_question_is_about_the_fever_check(
+    index: SearchIndex, lang: str, question: str
+) -> None:
+    assert index.find(question, lang).pages[:1] == ("fever/ask",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [
+        ("38,4", True),
+        ("39°", True),
+        ("٣٨٫٥", True),
+        ("102.2 F", True),
+        ("born at 37 weeks", False),  # a bare whole number may be weeks, kilos or years
+        ("he weighs 38 kg", False),
+        ("her count is 0.4", False),
+        ("call 111 at 3am", False),
+    ],
+)
+def test_what_reads_as_a_temperature(typed: str, reading: bool) -> None:
+    assert has_reading(typed) is reading

@@ -38,6 +38,7 @@ from bot.search.words import (
     Stem,
     arabic_prefixes,
     fold,
+    has_reading,
     language,
     splitter,
     stemmer,
@@ -84,6 +85,11 @@ SMALL_TALK_WORDS = 5
 SMALL_TALK_REST = 2
 #: The dialog on how to use the guide: after a thanks, its keywords are thanks too.
 HELP_DIALOG = "help"
+#: The dialog a question with a body temperature in it ("sie hat 38,4, was jetzt") is about:
+#: its first step holds :data:`READING` as if it were a keyword.
+FEVER_DIALOG = "fever"
+#: The term a temperature reading adds to a question (no typed word has a "°").
+READING = "°reading"
 GREETING_KEY = "search_greeting_words"
 THANKS_KEY = "search_thanks_words"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -170,7 +176,7 @@ class SearchIndex:
         thanks = _courtesies(folded, index.thanks)
         polite = [g or t for g, t in zip(greeted, thanks, strict=True)]
         rest = [w for w, p in zip(typed, polite, strict=True) if not p]
-        found = self._search(index, rest)
+        found = self._search(index, rest, reading=has_reading(text))
         polite_start = bool(polite) and polite[0]
         thanked = any(thanks)
         # what the message is about besides its courtesies: "a" of "thanks a lot" is a stop
@@ -192,8 +198,8 @@ class SearchIndex:
             return Found("thanks" if thanked else "greeting")
         return found
 
-    def _search(self, index: _Language, typed: list[str]) -> Found:
-        query = self._query(index, typed)
+    def _search(self, index: _Language, typed: list[str], *, reading: bool = False) -> Found:
+        query = self._query(index, typed) + ([READING] if reading else [])
         if not any(index.known(t) for t in query):
             return Found("none")
         assert index.bm25 is not None  # a known term means there are pages
@@ -245,6 +251,8 @@ class SearchIndex:
                 topics.update(topic)
                 if self.dialogs.nodes[page.node].dialog == HELP_DIALOG:
                     helping.update(topic)
+                if self.dialogs.nodes[page.node].dialog == FEVER_DIALOG:
+                    topic = [*topic, READING]
                 doc += topic * KEYWORD_WEIGHT
             else:
                 keywords = ""

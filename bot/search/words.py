@@ -65,6 +65,34 @@ SPLIT_FROM = 8
 SPLIT_SURE = 0.5
 
 
+#: A body temperature written in a question ("sie hat 38,4", "39.2 °C", "102 F"): a number with
+#: a decimal or a degree sign in these ranges (a bare "37" may be weeks or a weight).
+READING_CELSIUS = (35.0, 43.0)
+READING_FAHRENHEIT = (95.0, 110.0)
+_READING = re.compile(
+    r"(?<![\d.,])(\d{2,3})([.,]\d)?(?![\d]|[.,]\d)\s*(°|º|degrees?\b|grad\b|grados?\b"
+    r"|degr[ée]s?\b|stopni|درجه|درجة)?",
+    re.IGNORECASE,
+)
+
+
+def has_reading(text: str) -> bool:
+    """Whether ``text`` has a body temperature in it (:data:`_READING`), in any digits."""
+    plain = "".join(
+        str(unicodedata.digit(ch)) if not ch.isascii() and ch.isdecimal() else ch
+        for ch in unicodedata.normalize("NFKC", text).replace("\u066b", ".")
+    )
+    for m in _READING.finditer(plain):
+        if not (m.group(2) or m.group(3)):
+            continue
+        value = float(m.group(1) + (m.group(2) or "").replace(",", "."))
+        low, high = READING_CELSIUS
+        f_low, f_high = READING_FAHRENHEIT
+        if low <= value <= high or f_low <= value <= f_high:
+            return True
+    return False
+
+
 def fold(text: str) -> str:
     """Case, accents, letter variants and Arabic vowel marks folded away."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
