@@ -158,6 +158,7 @@ def test_a_shared_label_gets_its_dialogs_title(index: SearchIndex) -> None:
         ("عدلات", "العدلات"),  # the article: Snowball alone stems these two apart
         ("والبيك", "بيك"),  # "and the"
         ("بالطيارة", "طيارة"),  # "with the"
+        ("عالطوارئ", "الطوارئ"),  # spoken "on the", written as one word
         ("للطفل", "طفل"),  # "for the"
         ("إبرة", "ابره"),  # alef with hamza, ta marbuta
         ("حـرارة", "حرارة"),  # tatweel
@@ -173,6 +174,8 @@ def test_a_short_arabic_word_keeps_its_letters() -> None:
     # "ولد" (boy) is not "and" + "لد"; "ال" alone is not stripped to nothing
     assert arabic_prefixes("ولد") == "ولد"
     assert arabic_prefixes("الم") == "الم"
+    # "عالية" (high) is not "on the" + "ية"
+    assert arabic_prefixes("عالية") == arabic_prefixes("عاليه") == "عاليه"
 
 
 def test_spoken_arabic_function_words_are_stop_words_and_content_words_are_not() -> None:
@@ -357,3 +360,21 @@ def test_a_body_temperature_in_a_question_is_about_the_fever_check(
 )
 def test_what_reads_as_a_temperature(typed: str, reading: bool) -> None:
     assert has_reading(typed) is reading
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        ("en", "how fast can things deteriorate", "rapid_sepsis/"),
+        ("en", "is a paddling pool ok in the garden", "water/"),
+        ("es", "puede meterse en la pileta del club", "water/"),
+        ("ar", "متى نروح عالطوارئ", "sepsis/"),
+        ("ar", "نشرب مية الحنفية", "water/"),
+        pytest.param("de", "darf sie ins Freibad", "water/", marks=pytest.mark.slow),
+        pytest.param("pl", "czy może sadzić kwiaty na działce", "garden/", marks=pytest.mark.slow),
+    ],
+)
+def test_local_words_for_a_pages_topic(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)

@@ -40,6 +40,9 @@ _AR_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى
 #: The article and the clitics before it ("and the", "with the", "like the", "so the", "for
 #: the"), longest first, as in Larkey's light10 (Lucene's ArabicStemmer).
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+#: Spoken "على ال" (on/to the) written as one word: "عالطوارئ" to the emergency department,
+#: "عالبحر" to the sea; only where three letters or more stay ("عالية" high stays).
+_AR_ON_THE = "عال"
 #: Stop words each language adds to ``stopwordsiso``'s: spoken Arabic (Egyptian, Levantine,
 #: Gulf) function words the Modern Standard list lacks ("ينفع" can, "بدي" I want, "ايه" what,
 #: "مش" not), folded.
@@ -211,11 +214,14 @@ def arabic_prefixes(word: str) -> str:
     """An Arabic word normalised (:data:`_AR_MARKS`, :data:`_AR_LETTERS`) without a leading
     "و" (and) and the article with its clitic (:data:`_AR_PREFIXES`), each only where two
     letters or more stay ("والبيك" → "بيك", "بالطيارة" → "طياره", "العدلات" and "عدلات"
-    meet). Snowball's Arabic stemmer strips them only sometimes."""
+    meet), and spoken "عال" (on the) where three or more stay. Snowball's Arabic stemmer
+    strips them only sometimes."""
     w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
     if len(w) > 3 and w.startswith("و"):
         w = w[1:]
     for prefix in _AR_PREFIXES:
         if w.startswith(prefix) and len(w) - len(prefix) >= 2:
             return w[len(prefix) :]
+    if w.startswith(_AR_ON_THE) and len(w) - len(_AR_ON_THE) >= 3:
+        return w[len(_AR_ON_THE) :]
     return w
