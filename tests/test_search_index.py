@@ -378,3 +378,20 @@ def test_local_words_for_a_pages_topic(
     index: SearchIndex, lang: str, question: str, page: str
 ) -> None:
     assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "kind"),
+    [
+        ("en", "is tap water safe to drink", "pages"),
+        ("en", "why is she on septrin every day", "pages"),
+        ("es", "puede nadar en la piscina", "pages"),
+        # one rare word shared by chance, and little of the question's weight: weak
+        ("en", "will they pay for the bus ticket to the clinic", "weak"),
+        ("fr", "est-ce qu'on rembourse le taxi pour l'hôpital", "weak"),
+    ],
+)
+def test_a_good_fit_and_a_chance_one(
+    index: SearchIndex, lang: str, question: str, kind: str
+) -> None:
+    assert index.find(question, lang).kind in ((kind,) if kind == "pages" else ("weak", "none"))
