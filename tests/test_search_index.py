@@ -395,3 +395,24 @@ def test_a_good_fit_and_a_chance_one(
     index: SearchIndex, lang: str, question: str, kind: str
 ) -> None:
     assert index.find(question, lang).kind in ((kind,) if kind == "pages" else ("weak", "none"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        ("en", "how do i use this bot", "help/"),
+        ("fr", "comment utiliser ce bot", "help/"),
+        ("en", "is there a support group we could join", "appointments/"),
+        ("es", "hay alguna asociación para familias", "appointments/"),
+        ("ar", "هل توجد جمعية للأهالي", "appointments/"),
+    ],
+)
+def test_how_to_use_the_guide_and_support_groups(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+def test_a_thanks_for_the_bot_is_still_thanks(index: SearchIndex) -> None:
+    # the help page's keywords ("bot") are courtesy after a thanks, as "help" is
+    assert index.find("thanks, great bot", "en").kind == "thanks"
