@@ -416,3 +416,26 @@ def test_how_to_use_the_guide_and_support_groups(
 def test_a_thanks_for_the_bot_is_still_thanks(index: SearchIndex) -> None:
     # the help page's keywords ("bot") are courtesy after a thanks, as "help" is
     assert index.find("thanks, great bot", "en").kind == "thanks"
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "inside"),
+    [
+        ("we want to take him on holiday to france", "pets_travel/topics", "pets_travel/travel"),
+        ("is our cat a problem", "pets_travel/topics", "pets_travel/pets"),
+        ("why is she on septrin every day", "treatments/topics", "treatments/antibiotics"),
+    ],
+)
+def test_a_dialogs_first_step_brings_its_best_page_inside(
+    index: SearchIndex, question: str, first: str, inside: str
+) -> None:
+    # the first step has the dialog's keywords and stays first; the page inside that fits
+    # best comes next, where it would otherwise fall off the buttons
+    found = index.find(question, "en")
+    assert found.pages[:2] == (first, inside), found
+
+
+def test_a_page_of_a_dialog_without_pages_inside_comes_alone(index: SearchIndex) -> None:
+    found = index.find("is blue cheese ok", "en")
+    assert found.pages[0] == "food/food"
+    assert not any(p.startswith("food/") for p in found.pages[1:])
