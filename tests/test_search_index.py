@@ -11,7 +11,7 @@ from bot.content.model import DialogSet
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.index import _Language
-from bot.search.words import arabic_prefixes, fold, stemmer, stop_words
+from bot.search.words import arabic_prefixes, fold, has_reading, stemmer, stop_words
 from tests.support.content import ROOT, good_dialogs
 
 #: (language, question, a page that must be among the buttons)
@@ -158,6 +158,7 @@ def test_a_shared_label_gets_its_dialogs_title(index: SearchIndex) -> None:
         ("عدلات", "العدلات"),  # the article: Snowball alone stems these two apart
         ("والبيك", "بيك"),  # "and the"
         ("بالطيارة", "طيارة"),  # "with the"
+        ("عالطوارئ", "الطوارئ"),  # spoken "on the", written as one word
         ("للطفل", "طفل"),  # "for the"
         ("إبرة", "ابره"),  # alef with hamza, ta marbuta
         ("حـرارة", "حرارة"),  # tatweel
@@ -173,6 +174,8 @@ def test_a_short_arabic_word_keeps_its_letters() -> None:
     # "ولد" (boy) is not "and" + "لد"; "ال" alone is not stripped to nothing
     assert arabic_prefixes("ولد") == "ولد"
     assert arabic_prefixes("الم") == "الم"
+    # "عالية" (high) is not "on the" + "ية"
+    assert arabic_prefixes("عالية") == arabic_prefixes("عاليه") == "عاليه"
 
 
 def test_spoken_arabic_function_words_are_stop_words_and_content_words_are_not() -> None:
@@ -226,3 +229,213 @@ def test_a_titles_common_word_is_a_stop_word(index: SearchIndex) -> None:
     query = index._query(language, ["and", "what", "if", "she", "gets", "a", "temperature"])
     assert "and" not in query and "a" not in query
     assert fold(language.stem("temperature")) in query
+
+
+def test_a_first_step_that_only_routes_is_a_page_read_by_where_it_routes(
+    index: SearchIndex,
+) -> None:
+    # "Ask a nurse" opens with branches only (to the consent, or "there is no nurse here")
+    assert "nurse/start" in index.pages
+    assert str(index.label("nurse/start").source) == "Ask a nurse"
+    # the steps it routes to are reached through it, never from a search
+    assert not {"nurse/consent", "nurse/not_here", "nurse/agreed"} & index.pages
+    assert "nurse/start" in index.find("could one of the nurses answer my questions", "en").pages
+    assert "nurse/start" in index.find("quisiera hablar con un enfermero", "es").pages
+
+
+def test_nursery_is_not_the_nurse(index: SearchIndex) -> None:
+    assert "nurse/start" not in index.find("is nursery ok for him this winter", "en").pages
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "kind"),
+    [
+        ("en", "good night", "greeting"),
+        ("en", "goodnight, you have been lovely", "greeting"),
+        ("fr", "bonne nuit", "greeting"),
+        pytest.param("pl", "dobranoc", "greeting", marks=pytest.mark.slow),
+        ("ar", "تصبح على خير", "greeting"),
+        ("ar", "shukran ya doktor", "thanks"),  # Arabic in Latin letters
+    ],
+)
+def test_good_night_and_latin_script_thanks_are_courtesies(
+    index: SearchIndex, lang: str, typed: str, kind: str
+) -> None:
+    assert index.find(typed, lang).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("en", "who to call at night"),  # "night" of "good night" alone is no greeting
+        ("en", "good food for him"),  # nor "good" of "good morning"
+        ("fr", "qui appeler la nuit"),
+        ("ar", "على مين نتصل بالليل"),
+    ],
+)
+def test_a_word_of_a_courtesy_phrase_alone_is_no_courtesy(
+    index: SearchIndex, lang: str, typed: str
+) -> None:
+    assert index.find(typed, lang).kind not in ("greeting", "thanks")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        # everyday words and brand names for a page's topic (the dialogs' keywords)
+        ("en", "we are flying to italy next month", "pets_travel/"),
+        ("en", "is brie or blue cheese safe for her", "food/"),
+        ("en", "does he still need the mmr", "vaccines/"),
+        ("en", "why is she on septrin every day", "treatments/"),
+        ("en", "should i ring our gp first", "who_to_call/"),
+        ("fr", "on prend l'avion pour le Portugal", "pets_travel/"),
+        ("fr", "il a des aphtes", "mouth_skin/"),
+        ("es", "le toca la triple vírica", "vaccines/"),
+        ("es", "puede comer tacos en la calle", "eating_out/"),
+        ("ar", "هل ينفع ادفيل للطفل", "fever_medicines/"),
+        ("ar", "ليش ياخذ باكتريم", "treatments/"),
+        pytest.param("de", "dürfen wir Döner holen", "eating_out/", marks=pytest.mark.slow),
+        pytest.param("pl", "czy może jeść jajka na miękko", "food/", marks=pytest.mark.slow),
+        pytest.param("pl", "po co mu biseptol", "treatments/", marks=pytest.mark.slow),
+    ],
+)
+def test_everyday_words_and_brand_names_find_their_page(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("fr", "dans"),
+        ("es", "al"),
+        ("ar", "غير"),
+        ("en", "co"),
+        pytest.param("pl", "za", marks=pytest.mark.slow),
+        pytest.param("de", "im", marks=pytest.mark.slow),
+    ],
+)
+def test_a_keyword_phrase_makes_no_stop_word_a_topic(
+    index: SearchIndex, lang: str, word: str
+) -> None:
+    # "au" of "au revoir" or "غير" of a longer phrase would outweigh a question's topic
+    assert fold(word) in index._index(lang).stop
+
+
+def test_the_skin_page_is_not_outranked_by_its_dialogs_first_step(index: SearchIndex) -> None:
+    # words of a sub-page ("cuts") are not the dialog's keywords, which count for its first
+    # step only and would push the sub-page off the buttons
+    assert "mouth_skin/skin" in index.find("how should we clean a cut", "en").pages
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "she is 38.6, what should i do"),
+        ("en", "101.5 F and grumpy"),
+        ("fr", "elle est à 38,7 depuis ce matin"),
+        ("es", "tiene 39 grados"),
+        ("ar", "حرارته ٣٨٫٥ شو اعمل"),
+    ],
+)
+def test_a_body_temperature_in_a_question_is_about_the_fever_check(
+    index: SearchIndex, lang: str, question: str
+) -> None:
+    assert index.find(question, lang).pages[:1] == ("fever/ask",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [
+        ("38,4", True),
+        ("39°", True),
+        ("٣٨٫٥", True),
+        ("102.2 F", True),
+        ("born at 37 weeks", False),  # a bare whole number may be weeks, kilos or years
+        ("he weighs 38 kg", False),
+        ("her count is 0.4", False),
+        ("call 111 at 3am", False),
+    ],
+)
+def test_what_reads_as_a_temperature(typed: str, reading: bool) -> None:
+    assert has_reading(typed) is reading
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        ("en", "how fast can things deteriorate", "rapid_sepsis/"),
+        ("en", "is a paddling pool ok in the garden", "water/"),
+        ("es", "puede meterse en la pileta del club", "water/"),
+        ("ar", "متى نروح عالطوارئ", "sepsis/"),
+        ("ar", "نشرب مية الحنفية", "water/"),
+        pytest.param("de", "darf sie ins Freibad", "water/", marks=pytest.mark.slow),
+        pytest.param("pl", "czy może sadzić kwiaty na działce", "garden/", marks=pytest.mark.slow),
+    ],
+)
+def test_local_words_for_a_pages_topic(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "kind"),
+    [
+        ("en", "is tap water safe to drink", "pages"),
+        ("en", "why is she on septrin every day", "pages"),
+        ("es", "puede nadar en la piscina", "pages"),
+        # one rare word shared by chance, and little of the question's weight: weak
+        ("en", "will they pay for the bus ticket to the clinic", "weak"),
+        ("fr", "est-ce qu'on rembourse le taxi pour l'hôpital", "weak"),
+    ],
+)
+def test_a_good_fit_and_a_chance_one(
+    index: SearchIndex, lang: str, question: str, kind: str
+) -> None:
+    assert index.find(question, lang).kind in ((kind,) if kind == "pages" else ("weak", "none"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        ("en", "how do i use this bot", "help/"),
+        ("fr", "comment utiliser ce bot", "help/"),
+        ("en", "is there a support group we could join", "appointments/"),
+        ("es", "hay alguna asociación para familias", "appointments/"),
+        ("ar", "هل توجد جمعية للأهالي", "appointments/"),
+    ],
+)
+def test_how_to_use_the_guide_and_support_groups(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+def test_a_thanks_for_the_bot_is_still_thanks(index: SearchIndex) -> None:
+    # the help page's keywords ("bot") are courtesy after a thanks, as "help" is
+    assert index.find("thanks, great bot", "en").kind == "thanks"
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "inside"),
+    [
+        ("we want to take him on holiday to france", "pets_travel/topics", "pets_travel/travel"),
+        ("is our cat a problem", "pets_travel/topics", "pets_travel/pets"),
+        ("why is she on septrin every day", "treatments/topics", "treatments/antibiotics"),
+    ],
+)
+def test_a_dialogs_first_step_brings_its_best_page_inside(
+    index: SearchIndex, question: str, first: str, inside: str
+) -> None:
+    # the first step has the dialog's keywords and stays first; the page inside that fits
+    # best comes next, where it would otherwise fall off the buttons
+    found = index.find(question, "en")
+    assert found.pages[:2] == (first, inside), found
+
+
+def test_a_page_of_a_dialog_without_pages_inside_comes_alone(index: SearchIndex) -> None:
+    found = index.find("is blue cheese ok", "en")
+    assert found.pages[0] == "food/food"
+    assert not any(p.startswith("food/") for p in found.pages[1:])

@@ -9,8 +9,10 @@ counts as much as the rarest word) that the page contains: below :data:`GOOD_FIT
 BM25 score below :data:`GOOD_SCORE`, the pages are offered with "Ask your care team" and the
 question counts as unanswered.
 
-Greetings and thanks are recognised from word lists translated like any text
-(``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``).
+Greetings and thanks are recognised from lists of words and phrases translated like any text
+(``search_greeting_words`` and ``search_thanks_words`` in ``dialogs/system_search.yaml``): a
+phrase counts only whole ("good night" is a greeting, "night" of "who to call at night" is
+not).
 
 Indexes are built once per language, the first time it is needed or by :meth:`warm` at
 start-up; never per message.
@@ -36,6 +38,7 @@ from bot.search.words import (
     Stem,
     arabic_prefixes,
     fold,
+    has_reading,
     language,
     splitter,
     stemmer,
@@ -45,16 +48,16 @@ from bot.search.words import (
 )
 
 #: The best page fits well when it holds at least this share of the question's weight and
-#: its BM25 score is at least :data:`GOOD_SCORE`. Both calibrated on the two tuning sets, with
-#: stop words and the German split (bench/search_blind.py, docs/content.md): with 0.4 and no
-#: score, 69 of 482 questions whose page was among the buttons were logged unanswered and 24
-#: of 30 that no page covers offered "Ask your care team"; with these, 56 of 482 and 27 of 30.
-GOOD_FIT = 0.3
+#: its BM25 score is at least :data:`GOOD_SCORE`. Both calibrated on all four tuning sets
+#: together (bench/search_blind.py, docs/content.md; 2026-12-07, after the keywords grew): with
+#: 0.3 and 5.5, 119 of 1,033 questions whose page was among the buttons were logged unanswered
+#: and 67 of 84 that no page covers offered "Ask your care team"; with 0.25 and 6.0, 121 and 71
+#: (0.3 and 6.0: 148 and 74).
+GOOD_FIT = 0.25
 #: A best page scoring less shares only a word or two of middling weight with the question
-#: (6.5 before titles' common words became stop words, which lowered every score: with 5.5,
-#: 29 of 30 questions no page covers get "Ask your care team" and 59 of 498 found pages are
-#: logged unanswered; with 6.5, 30 of 30 and 89 of 498).
-GOOD_SCORE = 5.5
+#: (6.5 before titles' common words became stop words, which lowered every score; 5.5 until
+#: the keywords grew, 2026-12-07).
+GOOD_SCORE = 6.0
 #: A word no page has is mended from this many letters (four in other languages), in Arabic
 #: counted without the article and clitics: Arabic words are short, and one letter changes
 #: them more ("طياره" plane is one letter from "حراره" fever; from six letters, search_dev and
@@ -67,6 +70,12 @@ SPECIFIC = 0.25
 #: Pages offered at most, and how close to the best one's score another must come.
 MAX_PAGES = 3
 RUNNER_UP = 0.3
+#: When the best page is a dialog's first step, the dialog's best page inside comes second if it
+#: scores more than this share of the best (search_dev 219 → 225 of 240, the former blind set
+#: 289 unchanged, fresh 202 → 201, fresh2 330 unchanged; 0 and 0.1 measure the same).
+#: Without it a sub-page ("Travel") falls off the buttons below its dialog's first step,
+#: which has the keywords.
+INNER_SHARE = 0.1
 #: A word of a title or of the keywords is kept in a question though it is a stop word only
 #: when at most this share of the pages have it: search_dev 88.8 → 90.8%, the former blind set
 #: 88.5 → 89.5%, and all 30 questions no page covers get "Ask your care team" (27 before).
@@ -82,6 +91,11 @@ SMALL_TALK_WORDS = 5
 SMALL_TALK_REST = 2
 #: The dialog on how to use the guide: after a thanks, its keywords are thanks too.
 HELP_DIALOG = "help"
+#: The dialog a question with a body temperature in it ("sie hat 38,4, was jetzt") is about:
+#: its first step holds :data:`READING` as if it were a keyword.
+FEVER_DIALOG = "fever"
+#: The term a temperature reading adds to a question (no typed word has a "°").
+READING = "°reading"
 GREETING_KEY = "search_greeting_words"
 THANKS_KEY = "search_thanks_words"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -96,8 +110,9 @@ class _Language:
     bm25: BM25Okapi | None
     #: Folded written words of the pages → their stem, for mending a typo.
     surface: dict[str, str]
-    greetings: frozenset[str]
-    thanks: frozenset[str]
+    #: Folded phrases (one word or more) people greet or thank with.
+    greetings: frozenset[tuple[str, ...]]
+    thanks: frozenset[tuple[str, ...]]
     #: The stems of every dialog's keywords ("ok fever" is about fever, not thanks).
     keywords: frozenset[str]
     #: Folded words that say nothing of what a question is about ("what", "does", "can").
@@ -129,6 +144,8 @@ class SearchIndex:
         self._ids = frozenset(p.node for p in self._pages)
         self._labels = {p.node: p.label for p in self._pages}
         self._details = _details(dialogs, self._pages)
+        #: A dialog's first step (its index) → the indexes of the dialog's other pages.
+        self._inner: dict[int, tuple[int, ...]] = _inner(dialogs, self._pages)
         self._built: dict[str, _Language] = {}
         self._lock = threading.Lock()
 
@@ -163,11 +180,13 @@ class SearchIndex:
         index = self._index(lang)
         typed = words(text)  # as written: the stemmer reads the letters it was made for
         folded = [fold(w) for w in typed]
-        polite = index.greetings | index.thanks
-        rest = [w for w in typed if fold(w) not in polite]
-        found = self._search(index, rest)
-        polite_start = bool(folded) and folded[0] in polite
-        thanked = any(w in index.thanks for w in folded)
+        greeted = _courtesies(folded, index.greetings)
+        thanks = _courtesies(folded, index.thanks)
+        polite = [g or t for g, t in zip(greeted, thanks, strict=True)]
+        rest = [w for w, p in zip(typed, polite, strict=True) if not p]
+        found = self._search(index, rest, reading=has_reading(text))
+        polite_start = bool(polite) and polite[0]
+        thanked = any(thanks)
         # what the message is about besides its courtesies: "a" of "thanks a lot" is a stop
         # word even though "port a cath" is a keyword, and after a thanks, help is what
         # was given ("thanks for your help", "cheers that helped"), not the help page
@@ -187,8 +206,8 @@ class SearchIndex:
             return Found("thanks" if thanked else "greeting")
         return found
 
-    def _search(self, index: _Language, typed: list[str]) -> Found:
-        query = self._query(index, typed)
+    def _search(self, index: _Language, typed: list[str], *, reading: bool = False) -> Found:
+        query = self._query(index, typed) + ([READING] if reading else [])
         if not any(index.known(t) for t in query):
             return Found("none")
         assert index.bm25 is not None  # a known term means there are pages
@@ -198,6 +217,13 @@ class SearchIndex:
         if best <= 0:
             return Found("none")
         chosen = [i for i in order[:MAX_PAGES] if scores[i] >= RUNNER_UP * best]
+        inner = self._inner.get(order[0], ())
+        if inner:
+            # the best page is a dialog's first step, which names the whole topic (its
+            # keywords): its best page inside comes next ("Pets and travel", then "Travel")
+            closest = max(inner, key=lambda i: scores[i])
+            if scores[closest] > INNER_SHARE * best and closest not in chosen:
+                chosen = [order[0], closest, *chosen[1:]][:MAX_PAGES]
         pages = tuple(self._pages[i].node for i in chosen)
         good = (
             best >= GOOD_SCORE
@@ -240,6 +266,8 @@ class SearchIndex:
                 topics.update(topic)
                 if self.dialogs.nodes[page.node].dialog == HELP_DIALOG:
                     helping.update(topic)
+                if self.dialogs.nodes[page.node].dialog == FEVER_DIALOG:
+                    topic = [*topic, READING]
                 doc += topic * KEYWORD_WEIGHT
             else:
                 keywords = ""
@@ -259,8 +287,8 @@ class SearchIndex:
             stem,
             BM25Okapi(corpus) if corpus else None,
             surface,
-            _word_list(translate, system.get(GREETING_KEY)),
-            _word_list(translate, system.get(THANKS_KEY)),
+            _phrases(translate, system.get(GREETING_KEY)),
+            _phrases(translate, system.get(THANKS_KEY)),
             frozenset(topics),
             stop_words(lang) - named,
             split,
@@ -328,6 +356,19 @@ def _bare(word: str, lang: str) -> str:
     return fold(arabic_prefixes(word) if lang == "ar" else word)
 
 
+def _inner(dialogs: DialogSet, pages: tuple[Page, ...]) -> dict[int, tuple[int, ...]]:
+    """Each dialog's first page (by index) → the indexes of that dialog's other pages."""
+    by_dialog: dict[str, list[int]] = {}
+    for i, page in enumerate(pages):
+        by_dialog.setdefault(dialogs.nodes[page.node].dialog, []).append(i)
+    return {
+        i: tuple(j for j in same if not pages[j].start)
+        for same in by_dialog.values()
+        for i in same
+        if pages[i].start and len(same) > 1
+    }
+
+
 def _details(dialogs: DialogSet, pages: tuple[Page, ...]) -> dict[str, Text]:
     """The dialog title of each page whose label another page has too, when the title says
     more than the label ("Severe congenital neutropenia" in "The conditions" and in "Is it
@@ -358,9 +399,21 @@ class _Translate:
         return _PLACEHOLDER.sub(" ", translated or text.source)
 
 
-def _word_list(translate: _Translate, text: Text | None) -> frozenset[str]:
-    """The folded words of a translated comma-separated list (its English words too)."""
+def _phrases(translate: _Translate, text: Text | None) -> frozenset[tuple[str, ...]]:
+    """The folded phrases of a translated comma-separated list (its English ones too)."""
     if text is None:
         return frozenset()
-    both = f"{translate(text)} {text.source}"
-    return frozenset(fold(w) for w in words(both))
+    both = f"{translate(text)},{text.source}".split(",")
+    return frozenset(p for p in (tuple(fold(w) for w in words(e)) for e in both) if p)
+
+
+def _courtesies(folded: list[str], phrases: frozenset[tuple[str, ...]]) -> list[bool]:
+    """Which of the words ``folded`` belong to one of ``phrases`` written out whole."""
+    marked = [False] * len(folded)
+    longest = max((len(p) for p in phrases), default=0)
+    for i in range(len(folded)):
+        for n in range(min(longest, len(folded) - i), 0, -1):
+            if tuple(folded[i : i + n]) in phrases:
+                marked[i : i + n] = [True] * n
+                break
+    return marked

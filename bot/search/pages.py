@@ -7,7 +7,8 @@ steps that save something (``set``/``copy``: a consent answer must be pressed wh
 asked, never reached from a search) or raise a flag; and the steps a branch routes to that
 ask nothing (they show the result of an answer, "this count is in the severe band", which
 means nothing without it). A question is a page: "save my care team's number" opens the
-step that asks for it.
+step that asks for it. A dialog's first step that only routes ("Ask a nurse": to the consent,
+or to "there is no nurse here") is a page too, read by what the steps it routes to say.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def find_pages(dialogs: DialogSet) -> tuple[Page, ...]:
         result = node.id in routed and not start and node.input is None
         if node.dialog in skip or result or node.id not in labels:
             continue
-        if _readable(node, start):
+        if _readable(node, start, dialogs):
             chosen.append((node, start))
     # A label that also leads to a dialog's first step ("Other conditions", "Back to my
     # details", "Check again") is a way back, not a page's name: such a page, and a dialog's
@@ -79,10 +80,26 @@ def find_pages(dialogs: DialogSet) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _readable(node: Node, start: bool) -> bool:
+def _readable(node: Node, start: bool, dialogs: DialogSet) -> bool:
     # A dialog's first step is what its menu button opens anyway ("My details" notes which
-    # flow the person is in): a search may open it too.
-    return bool(node.say) and (start or not (node.set or node.copy or node.flag))
+    # flow the person is in): a search may open it too, and one that only routes is read by
+    # the steps it routes to.
+    if start:
+        return bool(node.say or _routed_say(node, dialogs))
+    return bool(node.say) and not (node.set or node.copy or node.flag)
+
+
+def _routed_say(node: Node, dialogs: DialogSet) -> list[Text]:
+    """What the steps a first step without text of its own routes to say, in order."""
+    if node.say:
+        return []
+    targets = dict.fromkeys(b.goto for b in node.branches)
+    return [
+        s.text
+        for goto in targets
+        if goto in dialogs.nodes and dialogs.nodes[goto].dialog == node.dialog
+        for s in dialogs.nodes[goto].say
+    ]
 
 
 def page_text(page: Page, dialogs: DialogSet, translate: Translate) -> tuple[str, str]:
@@ -91,6 +108,7 @@ def page_text(page: Page, dialogs: DialogSet, translate: Translate) -> tuple[str
     what it leads on to)."""
     node = dialogs.nodes[page.node]
     body = [translate(s.text) for s in node.say]
+    body += [translate(text) for text in _routed_say(node, dialogs)]
     start = dialogs.dialogs[node.dialog].start
     body += [
         translate(c.label)

@@ -40,6 +40,9 @@ _AR_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى
 #: The article and the clitics before it ("and the", "with the", "like the", "so the", "for
 #: the"), longest first, as in Larkey's light10 (Lucene's ArabicStemmer).
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+#: Spoken "على ال" (on/to the) written as one word: "عالطوارئ" to the emergency department,
+#: "عالبحر" to the sea; only where three letters or more stay ("عالية" high stays).
+_AR_ON_THE = "عال"
 #: Stop words each language adds to ``stopwordsiso``'s: spoken Arabic (Egyptian, Levantine,
 #: Gulf) function words the Modern Standard list lacks ("ينفع" can, "بدي" I want, "ايه" what,
 #: "مش" not), folded.
@@ -63,6 +66,34 @@ STEM_CACHE = 20_000
 #: (its score runs from about -1 to 1; a wrong split, "Leben|dimpfungen", scores below 0).
 SPLIT_FROM = 8
 SPLIT_SURE = 0.5
+
+
+#: A body temperature written in a question ("sie hat 38,4", "39.2 °C", "102 F"): a number with
+#: a decimal or a degree sign in these ranges (a bare "37" may be weeks or a weight).
+READING_CELSIUS = (35.0, 43.0)
+READING_FAHRENHEIT = (95.0, 110.0)
+_READING = re.compile(
+    r"(?<![\d.,])(\d{2,3})([.,]\d)?(?![\d]|[.,]\d)\s*(°|º|degrees?\b|grad\b|grados?\b"
+    r"|degr[ée]s?\b|stopni|درجه|درجة)?",
+    re.IGNORECASE,
+)
+
+
+def has_reading(text: str) -> bool:
+    """Whether ``text`` has a body temperature in it (:data:`_READING`), in any digits."""
+    plain = "".join(
+        str(unicodedata.digit(ch)) if not ch.isascii() and ch.isdecimal() else ch
+        for ch in unicodedata.normalize("NFKC", text).replace("\u066b", ".")
+    )
+    for m in _READING.finditer(plain):
+        if not (m.group(2) or m.group(3)):
+            continue
+        value = float(m.group(1) + (m.group(2) or "").replace(",", "."))
+        low, high = READING_CELSIUS
+        f_low, f_high = READING_FAHRENHEIT
+        if low <= value <= high or f_low <= value <= f_high:
+            return True
+    return False
 
 
 def fold(text: str) -> str:
@@ -183,11 +214,14 @@ def arabic_prefixes(word: str) -> str:
     """An Arabic word normalised (:data:`_AR_MARKS`, :data:`_AR_LETTERS`) without a leading
     "و" (and) and the article with its clitic (:data:`_AR_PREFIXES`), each only where two
     letters or more stay ("والبيك" → "بيك", "بالطيارة" → "طياره", "العدلات" and "عدلات"
-    meet). Snowball's Arabic stemmer strips them only sometimes."""
+    meet), and spoken "عال" (on the) where three or more stay. Snowball's Arabic stemmer
+    strips them only sometimes."""
     w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
     if len(w) > 3 and w.startswith("و"):
         w = w[1:]
     for prefix in _AR_PREFIXES:
         if w.startswith(prefix) and len(w) - len(prefix) >= 2:
             return w[len(prefix) :]
+    if w.startswith(_AR_ON_THE) and len(w) - len(_AR_ON_THE) >= 3:
+        return w[len(_AR_ON_THE) :]
     return w
