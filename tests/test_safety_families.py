@@ -373,3 +373,59 @@ def test_yesterday_alone_does_not_make_a_sign_past(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("she has brought up every last thing since lunch", "en", "urgent_sign"),
+        ("even juice goes right back up, every time", "en", "urgent_sign"),
+        ("jpeux plus respirer, jarrive pu a respirer", "fr", "urgent_emergency"),
+        ("narrive plus a respirer depuis tout a l heure", "fr", "urgent_emergency"),
+        ("hace un gruñido con cada respiración", "es", "urgent_emergency"),
+        ("respira haciendo quejiditos", "es", "urgent_emergency"),
+        ("las costillas se le sumen al respirar", "es", "urgent_emergency"),
+    ],
+)
+def test_vomiting_everything_sms_french_and_grunting_breaths(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she ate every last thing on her plate", "en"),
+        ("jarrive pas a dormir avant minuit", "fr"),
+        ("cest bon il respire bien maintenant", "fr"),
+        ("se queja de la tripa cuando respira hondo", "es"),
+    ],
+)
+def test_near_misses_of_those_stay_calm(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
+
+
+def test_starred_concept_forms_can_match_a_stem() -> None:
+    """A ``word*`` concept form is matched against stemmed text: if the stem is shorter than
+    the letters before the star ("quejido*" → "quej"), the form can never match."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from bot.safety.concepts import Stemmer
+
+    for lang in ("en", "es", "fr"):
+        path = Path(__file__).parents[1] / "bot" / "safety" / "rules" / f"{lang}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stem = Stemmer(lang)
+        dead = [
+            tok
+            for forms in data["concepts"].values()
+            for form in forms
+            for tok in re.findall(r"[^\s()\[\]|!]+\*", form)
+            if not stem(tok[:-1]).startswith(tok[:-1])
+        ]
+        known = {"es": {"cuesta*", "sentar*"}, "fr": {"pali*"}}.get(lang, set())
+        assert set(dead) <= known, (lang, dead)
