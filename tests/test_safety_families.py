@@ -429,3 +429,44 @@ def test_starred_concept_forms_can_match_a_stem() -> None:
         ]
         known = {"es": {"cuesta*", "sentar*"}, "fr": {"pali*"}}.get(lang, set())
         assert set(dead) <= known, (lang, dead)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my son is dying to go back to cubs", "en"),
+        ("the fit of his school trousers is awful since the steroids", "en"),
+        ("we're having cold feet over the holiday abroad", "en"),
+        ("she's captain of the purple team on sports day", "en"),
+        ("festival fever has hit our house, can he camp with low counts?", "en"),
+        ("mi hijo se muere de hambre a todas horas con los corticoides", "es"),
+        ("temblábamos de emoción en la graduación", "es"),
+        ("le toca la camiseta morada en el torneo", "es"),
+        ("en casa hay fiebre del mundial y del partido de esta noche", "es"),
+        ("elle meurt d'envie d'aller à la piscine", "fr"),
+        ("il tremblait de joie en ouvrant son cadeau", "fr"),
+        ("elle est dans le groupe violet à l'école", "fr"),
+        ("toute la famille a la fièvre du foot en ce moment", "fr"),
+    ],
+)
+def test_figurative_dying_fit_cold_feet_colours_and_fevers_are_calm(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("I think she is dying, she won't wake", "en", "urgent_emergency"),
+        ("his feet are cold and blotchy and he's floppy", "en", "urgent_emergency"),
+        ("después del partido tiene fiebre de 39", "es", "urgent_fever"),
+        ("tiene los labios morados", "es", "urgent_emergency"),
+        ("il a de la fièvre depuis le match, 39,2", "fr", "urgent_fever"),
+        ("il tremble de partout et claque des dents", "fr", "urgent_emergency"),
+    ],
+)
+def test_the_same_words_said_of_a_sign_stay_urgent(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key
