@@ -470,3 +470,32 @@ def test_the_same_words_said_of_a_sign_stay_urgent(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
     assert _key(screener, text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the pool thermometer reads 39, too warm for her?", "en"),
+        ("formula thermometer showed 41 so I waited", "en"),
+        ("thermomètre du biberon: 40, j'attends qu'il refroidisse", "fr"),
+        ("con el termómetro de cocina, 40 en la leche", "es"),
+    ],
+)
+def test_a_thermometer_for_something_else_is_not_a_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the thermometer in her ear says 38.7", "en"),
+        ("el termómetro dice 38,6 en la axila", "es"),
+        ("le thermomètre affiche 38,8", "fr"),
+    ],
+)
+def test_the_body_thermometer_still_gives_a_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_fever"
