@@ -221,3 +221,30 @@ def test_context_keys_are_checked(tmp_path: Path) -> None:
     path.write_text("language: xx\ncontext:\n  others: ['his sister']\n  sibling: [x]\n")
     with pytest.raises(RuleError, match="unknown key 'sibling' in 'context'"):
         load_rule_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("which temperature counts for a neutropenic boy? 37.8 or 38?", "en"),
+        ("¿qué temperatura se considera fiebre? ¿37,8 o 38?", "es"),
+        ("à partir de quelle température on appelle ? 37,8 ou 38 ?", "fr"),
+    ],
+)
+def test_readings_offered_as_choices_after_a_threshold_question_ask(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is she ok? 38.6 or 38.9, the thermometer keeps changing", "en"),
+        ("is she ok? 38.6 or 38.9", "en"),
+        ("¿está bien? 38,6 o 38,9", "es"),
+        ("elle a quoi ? 38,6 ou 38,9", "fr"),
+    ],
+)
+def test_readings_as_choices_without_a_threshold_question_stay_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"

@@ -44,6 +44,9 @@ _MEMO_LIMIT = 20_000
 _AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
+#: A number as a word of folded text, and the units that may follow one in a list of choices.
+_NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
+_UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
 
@@ -654,6 +657,29 @@ class _Language:
             return bool(self.any_if.search(text[pa:a]))
         return False
 
+    def choice_after_question(self, text: str, start: int, end: int) -> bool:
+        """The reading is one of the choices a threshold question just asked about ("what
+        counts as a fever for her? 38 or 37.5?"): its sentence is only readings joined by
+        "or"/"and", and the sentence before it is a question about fever or what to do."""
+        if self.joins is None or self.conditional is None:
+            return False
+        words = _sentence(text, start, end).split()
+        numbers = [w for w in words if _NUMBER_WORD.fullmatch(w)]
+        others = [w for w in words if not _NUMBER_WORD.fullmatch(w)]
+        if len(numbers) < 2 or not others or len(others) > 2:
+            return False
+        if not all(self.joins.fullmatch(f" {w} ", 1) or w in _UNIT_WORDS for w in others):
+            return False
+        a = text.rfind(f" {CLAUSE}", 0, start)
+        if a < 0:
+            return False
+        before = text[: a + 1]
+        p = before.rfind(f" {CLAUSE}")
+        previous = before[p + 2 if p >= 0 else 0 :] + " "
+        return bool(self.conditional.search(previous)) or bool(
+            self.hypothetical is not None and self.hypothetical.search(previous)
+        )
+
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
         return self.conditional is not None and bool(
@@ -848,6 +874,7 @@ class Screener:
                 or lang.not_now(numeric, r.start, r.end, "temperature.high")
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
+                or lang.choice_after_question(numeric, r.start, r.end)
             )
 
         for rule, hits in (
