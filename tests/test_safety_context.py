@@ -248,3 +248,34 @@ def test_readings_offered_as_choices_after_a_threshold_question_ask(text: str, l
 def test_readings_as_choices_without_a_threshold_question_stay_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("back in 2021 he had a fit, they said it was febrile, never happened again", "en"),
+        ("in may she had 38.9 at nursery, she was admitted, nothing since", "en"),
+        (
+            "en marzo convulsionó, en urgencias dijeron que era febril, nada desde entonces",
+            "es",
+        ),
+        ("en 2021 il a convulsé, c'était une crise fébrile, jamais refait depuis", "fr"),
+    ],
+)
+def test_a_past_sign_with_nothing_since_later_in_the_sentence_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("in 2021 he had a fit and he is fitting now, nothing since the last dose", "en"),
+        ("last year he had sepsis, nothing since, today he has a fever of 39", "en"),
+        ("ayer vomitó todo y no ha vuelto a comer", "es"),
+        ("hier il avait 39 et depuis il n'a rien mangé", "fr"),
+    ],
+)
+def test_nothing_since_does_not_settle_a_sign_now(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"

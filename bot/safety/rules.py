@@ -83,6 +83,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: laughter", "bleeding money", "a filter made his lips blue").
 #: ``reported``: between someone else and the sign, it is the person's own sign told by
 #: them ("his sister says he is vomiting everything"): not someone else's.
+#: ``since``: after a sign, it has not come back since ("nothing since", "rien depuis"):
+#: with a past time anywhere before the sign in its sentence, the sign is past.
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
@@ -93,6 +95,7 @@ CONTEXT_KEYS = (
     "reported",
     "resolved",
     "recovered",
+    "since",
     "days",
     "conditional",
     "advice",

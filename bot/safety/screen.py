@@ -308,6 +308,7 @@ class _Language:
         self.resolved = _union(context("resolved"))
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
+        self.since = _union(context("since"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -536,7 +537,7 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
-        if past.search(part):
+        if past.search(part) or self._past_then_since(text, start, end, part):
             return True
         # time: recent ("yesterday") is past only if the message says it is over
         over = [rx for rx in (self.over_time, self.over) if rx is not None]
@@ -544,6 +545,29 @@ class _Language:
             self.recent is not None
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
+        )
+
+    def _past_then_since(self, text: str, start: int, end: int, part: str) -> bool:
+        """A past time earlier in the sentence and "nothing since" after the sign ("the fit
+        was last year when she was 2, they said it was febrile, nothing since"): the story of
+        a past event told in order. ``part`` (the sign's clause) has no "now"."""
+        if self.since is None or self.past is None:
+            return False
+        a = text.rfind(f" {CLAUSE}", 0, start)
+        b = text.find(f" {CLAUSE}", max(end - 1, 0))
+        after = text[end - 1 : b + 1 if b >= 0 else len(text)]
+        found = self.since.search(after)
+        if found is None:
+            return False
+        # no "now" between the sign's clause and the "since" ("a fever now, nothing since")
+        between = text[clause(text, start, end)[0] : end - 1 + found.start() + 1]
+        if self.now is not None and self.now.search(between):
+            return False
+        before = self.numbers.read(text[a + 1 if a >= 0 else 0 : start + 1])
+        return bool(
+            self.past.search(before)
+            or (self.days is not None and self.days.search(before))
+            or _DATE.search(before)
         )
 
     def _says_over(self, sentence: str) -> bool:
