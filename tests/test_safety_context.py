@@ -279,3 +279,30 @@ def test_a_past_sign_with_nothing_since_later_in_the_sentence_asks(text: str, la
 def test_nothing_since_does_not_settle_a_sign_now(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she hit 38.4 at teatime, we've already rung the day unit, it's now 37.1", "en"),
+        ("tuvo 38,3 a mediodía, ya llamamos a hematología y ahora 36,8", "es"),
+        ("38,4 cet après-midi, j'ai déjà appelé l'hémato, maintenant 37,2", "fr"),
+    ],
+)
+def test_a_high_reading_already_with_the_team_and_normal_now_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she hit 38.4 at teatime, it's now 37.1", "en"),  # the team does not know yet
+        ("we've already rung the day unit, she was 37.1, now 38.6", "en"),  # rising
+        ("ya llamamos a hematología, tenía 37,5 y ahora 38,7", "es"),
+        ("j'ai déjà appelé l'hémato, 38,4 et maintenant 37, puis 39 à l'autre oreille", "fr"),
+    ],
+)
+def test_without_the_team_or_a_normal_reading_last_it_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"

@@ -85,6 +85,9 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: them ("his sister says he is vomiting everything"): not someone else's.
 #: ``since``: after a sign, it has not come back since ("nothing since", "rien depuis"):
 #: with a past time anywhere before the sign in its sentence, the sign is past.
+#: ``handled``: the care team was already called about it ("we already spoke to the ward");
+#: ``latest``: the words before the reading now ("now 36.9"). With both, a reading at or over
+#: the threshold followed by a normal one now asks instead of escalating.
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
@@ -96,6 +99,8 @@ CONTEXT_KEYS = (
     "resolved",
     "recovered",
     "since",
+    "handled",
+    "latest",
     "days",
     "conditional",
     "advice",

@@ -309,6 +309,8 @@ class _Language:
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
         self.since = _union(context("since"))
+        self.handled = _union(context("handled"))
+        self.latest = _union(context("latest"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -901,12 +903,28 @@ class Screener:
                 or lang.choice_after_question(numeric, r.start, r.end)
             )
 
+        # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
+        handled = (
+            lang.handled is not None
+            and lang.latest is not None
+            and lang.handled.search(numeric) is not None
+        )
+
+        def normal_after(r: Reading) -> bool:
+            return handled and any(
+                LOW_C <= later.celsius < limit
+                and later.start > r.end
+                and lang.latest is not None
+                and lang.latest.search(_words_before(numeric, later.start, 3)) is not None
+                for later in found
+            )
+
         for rule, hits in (
             ("temperature.high", [r for r in found if r.celsius >= limit]),
             ("temperature.low", [r for r in found if r.celsius < LOW_C]),
         ):
             for r in hits:
-                if r.weak or not_now(r):
+                if r.weak or not_now(r) or (rule == "temperature.high" and normal_after(r)):
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
@@ -982,6 +1000,12 @@ def _sentence(text: str, start: int, end: int) -> str:
     a = text.rfind(f" {CLAUSE}", 0, start)
     b = text.find(f" {CLAUSE}", max(end - 1, 0))
     return text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
+
+
+def _words_before(text: str, start: int, words: int) -> str:
+    """Up to ``words`` words before ``start`` in its clause, clause-break words included."""
+    before = text[clause(text, start, start)[0] : start].split()[-words:]
+    return " " + " ".join(before) + " "
 
 
 def _deletes(word: str) -> set[str]:
