@@ -306,3 +306,17 @@ def test_a_high_reading_already_with_the_team_and_normal_now_asks(text: str, lan
 def test_without_the_team_or_a_normal_reading_last_it_stays_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+def test_french_plus_is_not_the_english_clause_break() -> None:
+    """English "plus" (also) ends a clause; French "plus" (more, no longer) does not, so an
+    "if" before "plus de 38" still reaches the reading."""
+    s = Screener.load()
+    asked = s.screen("le médecin a dit d'appeler s'il a plus de 38,5, c'est juste ?", "fr")
+    assert asked is not None and asked.kind == "confirm"
+    for text in ("il a plus de 39 depuis ce matin", "il ne boit plus, plus de 39,4"):
+        found = s.screen(text, "fr")
+        assert found is not None and found.kind == "urgent", text
+    # in English it still ends a clause: "no rash plus a temp of 39" is a fever now
+    found = s.screen("no rash plus a temp of 39", "en")
+    assert found is not None and found.kind == "urgent"

@@ -262,7 +262,24 @@ class _Language:
         def lists(key: str) -> list[Compiled]:
             return [c for f in files for c in f.lists.get(key, ())]
 
-        self.clause_breaks = _union(lists("clause_breaks"))
+        # An English clause break that the language's own negation or "if" words use is a
+        # word of that language there: French "plus" ("s'il a plus de 38", "n'a plus").
+        own = {
+            w
+            for c in (
+                *files[0].negation_before,
+                *files[0].negation_after,
+                *files[0].lists.get("hypothetical", ()),
+                *files[0].context.get("conditional", ()),
+            )
+            for w in c.words
+        }
+        self.clause_breaks = _union(
+            c
+            for i, f in enumerate(files)
+            for c in f.lists.get("clause_breaks", ())
+            if i == 0 or not own.intersection(c.words)
+        )
         self.hypothetical = _union(lists("hypothetical"))
         self.negation = _union(c for f in files for c in f.negation_before)
         self.negation_after = _union((c for f in files for c in f.negation_after), anchor="")
