@@ -320,3 +320,14 @@ def test_french_plus_is_not_the_english_clause_break() -> None:
     # in English it still ends a clause: "no rash plus a temp of 39" is a fever now
     found = s.screen("no rash plus a temp of 39", "en")
     assert found is not None and found.kind == "urgent"
+
+
+def test_an_if_whose_last_word_starts_the_sign_still_makes_it_a_question() -> None:
+    """French "s'il" folds to "s il", and a sign phrase may start with that "il" ("il
+    tremble"): the "if" is still before it."""
+    s = Screener.load()
+    asked = s.screen("est-ce grave s'il tremble un peu après le bain ?", "fr")
+    assert asked is not None and asked.kind == "confirm"
+    for text in ("il tremble de partout depuis une heure", "là il tremble très fort"):
+        found = s.screen(text, "fr")
+        assert found is not None and found.kind == "urgent", text

@@ -756,7 +756,9 @@ class _Language:
             return True
         if self.hypothetical is None:
             return False
-        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
+        # with the phrase's first word: "s'il" before "il tremble" (the phrase took the "il")
+        first = text[start:].split(" ", 1)[0]
+        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "):
             return True
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
