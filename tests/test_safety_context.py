@@ -331,3 +331,15 @@ def test_an_if_whose_last_word_starts_the_sign_still_makes_it_a_question() -> No
     for text in ("il tremble de partout depuis une heure", "là il tremble très fort"):
         found = s.screen(text, "fr")
         assert found is not None and found.kind == "urgent", text
+
+
+def test_a_past_time_is_read_before_the_over_words_are_taken_out() -> None:
+    """French "passée" is an "over" word ("c'est passé") and part of "la semaine passée": the
+    past time still counts when the sentence also says it is over."""
+    s = Screener.load()
+    asked = s.screen(
+        "la semaine passée elle a eu des frissons au rinçage du PAC, c'est passé depuis", "fr"
+    )
+    assert asked is not None and asked.kind == "confirm"
+    found = s.screen("elle a des frissons depuis la fin de la semaine, ça ne passe pas", "fr")
+    assert found is not None and found.kind == "urgent"

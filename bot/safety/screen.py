@@ -548,6 +548,8 @@ class _Language:
         """
         part = self.numbers.read(self.subclause(text, start, end))
         past = self.past
+        whole = part  # the past time looked for with the "over" words left in: "passée" is
+        # one ("c'est passé"), and "la semaine passée" a past time
         if self.over is not None and self._says_over(_sentence(text, start, end)):
             part = self.over.sub(" ", part)
             if (self.days is not None and self.days.search(part)) or _DATE.search(part):
@@ -556,7 +558,7 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
-        if past.search(part) or self._past_then_since(text, start, end, part):
+        if past.search(part) or past.search(whole) or self._past_then_since(text, start, end):
             return True
         # time: recent ("yesterday") is past only if the message says it is over
         over = [rx for rx in (self.over_time, self.over) if rx is not None]
@@ -566,10 +568,10 @@ class _Language:
             and any(rx.search(text) for rx in over)
         )
 
-    def _past_then_since(self, text: str, start: int, end: int, part: str) -> bool:
+    def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit
         was last year when she was 2, they said it was febrile, nothing since"): the story of
-        a past event told in order. ``part`` (the sign's clause) has no "now"."""
+        a past event told in order."""
         if self.since is None or self.past is None:
             return False
         a = text.rfind(f" {CLAUSE}", 0, start)
