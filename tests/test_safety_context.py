@@ -343,3 +343,27 @@ def test_a_past_time_is_read_before_the_over_words_are_taken_out() -> None:
     assert asked is not None and asked.kind == "confirm"
     found = s.screen("elle a des frissons depuis la fin de la semaine, ça ne passe pas", "fr")
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("el 2 de octubre tuvo 38,8, la ingresaron y ya va a la guarde contenta", "es"),
+        ("le 5 octobre il avait 38,8, hospitalisé, il a repris la crèche depuis", "fr"),
+    ],
+)
+def test_a_dated_reading_and_back_at_school_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("tiene 38,8 y ya está en el cole, me llaman de allí", "es"),
+        ("il a 38,8, il a repris la crèche ce matin", "fr"),
+    ],
+)
+def test_back_at_school_without_a_past_time_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
