@@ -367,3 +367,30 @@ def test_a_dated_reading_and_back_at_school_asks(text: str, lang: str) -> None:
 def test_back_at_school_without_a_past_time_stays_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿cómo se ven las manchas que no desaparecen con el vaso?", "es"),
+        ("¿qué aspecto tiene la piel moteada? para estar atentos", "es"),
+        ("à quoi ressemblent des lèvres bleues chez un bébé ?", "fr"),
+        ("comment reconnaître une respiration trop rapide ?", "fr"),
+    ],
+)
+def test_asking_what_a_sign_looks_or_sounds_like_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿cómo es posible que tenga los labios morados?", "es"),
+        ("hace como un gruñido cada vez que respira", "es"),
+        ("ses lèvres sont bleues, ça ressemble à quoi ce truc ?", "fr"),
+    ],
+)
+def test_a_sign_said_with_how_or_like_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
