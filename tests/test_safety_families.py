@@ -499,3 +499,32 @@ def test_the_body_thermometer_still_gives_a_reading(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) == "urgent_fever"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("i'm so stressed i can barely breathe before her scan tomorrow", "en"),
+        ("me falta el aire al respirar de tanta angustia con los resultados", "es"),
+        ("je n'arrive plus à respirer tellement j'angoisse pour la ponction", "fr"),
+    ],
+)
+def test_a_parent_breathless_from_their_own_nerves_is_not_a_sign(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he can't breathe properly from the coughing", "en"),
+        ("i can't breathe, my chest is tight and i'm neutropenic", "en"),
+        ("le cuesta respirar de los nervios y está morado", "es"),
+        ("il a du mal à respirer tellement il tousse", "fr"),
+    ],
+)
+def test_breathlessness_of_the_child_or_the_patient_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
