@@ -394,3 +394,42 @@ def test_asking_what_a_sign_looks_or_sounds_like_asks(text: str, lang: str) -> N
 def test_a_sign_said_with_how_or_like_stays_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("on the cartoon the puppy had a fit and she cried", "en"),
+        ("the girl in her story book has a temperature of 40", "en"),
+        ("en la peli el niño tenía convulsiones, ¿eso le puede pasar?", "es"),
+        ("le personnage du dessin animé a 40 de fièvre, elle demande si c'est grave", "fr"),
+        ("is it true that mottled skin means sepsis?", "en"),
+        ("¿es verdad que los labios azules son falta de oxígeno?", "es"),
+        ("est-ce vrai que la peau marbrée c'est grave ?", "fr"),
+        ("can you remind me when the seizure clinic appointment is?", "en"),
+        ("¿a qué hora es la consulta de epilepsia?", "es"),
+        ("la consultation d'épilepsie de jeudi est décalée", "fr"),
+    ],
+)
+def test_stories_questions_about_signs_and_clinic_names_are_not_urgent(
+    text: str, lang: str
+) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my little hero has a temperature of 39.1", "en"),
+        ("he is having a seizure at the clinic right now", "en"),
+        ("during the match he collapsed and had a fit", "en"),
+        ("in this video he is fitting, look", "en"),
+        ("mi muñeca tiene 39 de fiebre", "es"),
+        ("ma puce a les lèvres bleues", "fr"),
+        ("c'est vrai, ses lèvres sont bleues", "fr"),
+    ],
+)
+def test_the_person_s_own_sign_near_those_words_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"

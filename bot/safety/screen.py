@@ -975,6 +975,16 @@ class Screener:
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
             state = status(start, end, combo.rule)
+            symptoms = [h.start for h in made if h.name in combo.groups[0]]
+            # a modifier before the "if" ("c'est vrai que des lèvres bleues ..."): the
+            # question is before the symptom itself
+            if (
+                state == "now"
+                and symptoms
+                and min(symptoms) > start
+                and lang.hypothetical_at(folded, min(symptoms))
+            ):
+                state = "asked"
             if (
                 state == "now"
                 and lang.negated_between(folded, made)
