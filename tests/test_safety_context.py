@@ -433,3 +433,31 @@ def test_stories_questions_about_signs_and_clinic_names_are_not_urgent(
 def test_the_person_s_own_sign_near_those_words_stays_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("breathless after the race but recovered within a minute", "en"),
+        ("le faltaba el aire tras correr, pero recuperó el aliento enseguida", "es"),
+        ("il était essoufflé mais a retrouvé son souffle", "fr"),
+        ("si algún día tiene 39, ¿vamos a urgencias o llamamos?", "es"),
+    ],
+)
+def test_breath_got_back_and_if_one_day_ask(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("breathless after football and he hasn't caught his breath in 20 minutes", "en"),
+        ("she recovered from the cold but now she's breathing really fast", "en"),
+        ("le falta el aire y no lo recupera", "es"),
+        ("ses lèvres sont devenues bleues puis c'est passé", "fr"),  # a blue spell: urgent
+    ],
+)
+def test_breath_not_back_or_a_blue_spell_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
