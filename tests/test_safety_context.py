@@ -461,3 +461,31 @@ def test_breath_got_back_and_if_one_day_ask(text: str, lang: str) -> None:
 def test_breath_not_back_or_a_blue_spell_stays_urgent(text: str, lang: str) -> None:
     found = Screener.load().screen(text, lang)
     assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is it normal that her hands are mottled right now?", "en"),
+        ("¿es normal que ahora mismo respire tan rápido?", "es"),
+        ("c'est normal qu'il soit tout marbré en ce moment ?", "fr"),
+        ("su hermana se ha dado cuenta de que tiene manchas que no se van con el vaso", "es"),
+        ("sa soeur a vu qu'il a les lèvres bleues", "fr"),
+    ],
+)
+def test_a_question_about_a_sign_happening_right_now_is_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is it normal to get a fever now and then during chemo?", "en"),
+        ("¿es normal que se le pongan los labios morados con el frío?", "es"),
+        ("c'est normal qu'il ait des frissons après le rinçage en général ?", "fr"),
+    ],
+)
+def test_a_general_question_about_a_sign_still_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"

@@ -88,6 +88,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: ``handled``: the care team was already called about it ("we already spoke to the ward");
 #: ``latest``: the words before the reading now ("now 36.9"). With both, a reading at or over
 #: the threshold followed by a normal one now asks instead of escalating.
+#: ``right_now``: "right now", "ahora mismo": in the sign's clause after a question word
+#: ("is it normal that his lips are blue right now?") the sign is a report.
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
@@ -101,6 +103,7 @@ CONTEXT_KEYS = (
     "since",
     "handled",
     "latest",
+    "right_now",
     "days",
     "conditional",
     "advice",

@@ -328,6 +328,7 @@ class _Language:
         self.since = _union(context("since"))
         self.handled = _union(context("handled"))
         self.latest = _union(context("latest"))
+        self.right_now = _union(context("right_now"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -761,7 +762,9 @@ class _Language:
         # with the phrase's first word: "s'il" before "il tremble" (the phrase took the "il")
         first = text[start:].split(" ", 1)[0]
         if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "):
-            return True
+            # "is it normal that his lips are blue right now?": asked about, but happening
+            a, b = clause(text, start, start + 1)
+            return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
         if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
