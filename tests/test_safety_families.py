@@ -528,3 +528,40 @@ def test_breathlessness_of_the_child_or_the_patient_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) == "urgent_emergency"
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("soaking", "en"),
+        ("bought", "en"),
+        ("waiting", "en"),
+        ("contenta", "es"),
+        ("sentado", "es"),
+        ("paques", "fr"),
+        ("touche", "fr"),
+    ],
+)
+def test_real_words_one_letter_off_a_rule_word_are_not_corrected(word: str, lang: str) -> None:
+    """ "soaking" is not "shaking", "Pâques" (Easter) not "plaques" (patches), "contenta" not
+    "contesta" (answers)."""
+    language = Screener.load()._langs[lang]
+    assert language.correct(word) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("he is shakng all over and his teeth chatter", "en", "urgent_emergency"),
+        (
+            "tiene plaquetas bajas y manchas que no desaparecen con el vaso",
+            "es",
+            "urgent_emergency",
+        ),
+        ("il a des plaqes rouges qui ne s'effacent pas sous le verre", "fr", "urgent_emergency"),
+    ],
+)
+def test_misspelt_sign_words_are_still_corrected(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key
