@@ -221,3 +221,271 @@ def test_context_keys_are_checked(tmp_path: Path) -> None:
     path.write_text("language: xx\ncontext:\n  others: ['his sister']\n  sibling: [x]\n")
     with pytest.raises(RuleError, match="unknown key 'sibling' in 'context'"):
         load_rule_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("which temperature counts for a neutropenic boy? 37.8 or 38?", "en"),
+        ("¿qué temperatura se considera fiebre? ¿37,8 o 38?", "es"),
+        ("à partir de quelle température on appelle ? 37,8 ou 38 ?", "fr"),
+    ],
+)
+def test_readings_offered_as_choices_after_a_threshold_question_ask(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is she ok? 38.6 or 38.9, the thermometer keeps changing", "en"),
+        ("is she ok? 38.6 or 38.9", "en"),
+        ("¿está bien? 38,6 o 38,9", "es"),
+        ("elle a quoi ? 38,6 ou 38,9", "fr"),
+    ],
+)
+def test_readings_as_choices_without_a_threshold_question_stay_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("back in 2021 he had a fit, they said it was febrile, never happened again", "en"),
+        ("in may she had 38.9 at nursery, she was admitted, nothing since", "en"),
+        (
+            "en marzo convulsionó, en urgencias dijeron que era febril, nada desde entonces",
+            "es",
+        ),
+        ("en 2021 il a convulsé, c'était une crise fébrile, jamais refait depuis", "fr"),
+    ],
+)
+def test_a_past_sign_with_nothing_since_later_in_the_sentence_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("in 2021 he had a fit and he is fitting now, nothing since the last dose", "en"),
+        ("last year he had sepsis, nothing since, today he has a fever of 39", "en"),
+        ("ayer vomitó todo y no ha vuelto a comer", "es"),
+        ("hier il avait 39 et depuis il n'a rien mangé", "fr"),
+    ],
+)
+def test_nothing_since_does_not_settle_a_sign_now(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she hit 38.4 at teatime, we've already rung the day unit, it's now 37.1", "en"),
+        ("tuvo 38,3 a mediodía, ya llamamos a hematología y ahora 36,8", "es"),
+        ("38,4 cet après-midi, j'ai déjà appelé l'hémato, maintenant 37,2", "fr"),
+    ],
+)
+def test_a_high_reading_already_with_the_team_and_normal_now_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she hit 38.4 at teatime, it's now 37.1", "en"),  # the team does not know yet
+        ("we've already rung the day unit, she was 37.1, now 38.6", "en"),  # rising
+        ("ya llamamos a hematología, tenía 37,5 y ahora 38,7", "es"),
+        ("j'ai déjà appelé l'hémato, 38,4 et maintenant 37, puis 39 à l'autre oreille", "fr"),
+    ],
+)
+def test_without_the_team_or_a_normal_reading_last_it_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+def test_french_plus_is_not_the_english_clause_break() -> None:
+    """English "plus" (also) ends a clause; French "plus" (more, no longer) does not, so an
+    "if" before "plus de 38" still reaches the reading."""
+    s = Screener.load()
+    asked = s.screen("le médecin a dit d'appeler s'il a plus de 38,5, c'est juste ?", "fr")
+    assert asked is not None and asked.kind == "confirm"
+    for text in ("il a plus de 39 depuis ce matin", "il ne boit plus, plus de 39,4"):
+        found = s.screen(text, "fr")
+        assert found is not None and found.kind == "urgent", text
+    # in English it still ends a clause: "no rash plus a temp of 39" is a fever now
+    found = s.screen("no rash plus a temp of 39", "en")
+    assert found is not None and found.kind == "urgent"
+
+
+def test_an_if_whose_last_word_starts_the_sign_still_makes_it_a_question() -> None:
+    """French "s'il" folds to "s il", and a sign phrase may start with that "il" ("il
+    tremble"): the "if" is still before it."""
+    s = Screener.load()
+    asked = s.screen("est-ce grave s'il tremble un peu après le bain ?", "fr")
+    assert asked is not None and asked.kind == "confirm"
+    for text in ("il tremble de partout depuis une heure", "là il tremble très fort"):
+        found = s.screen(text, "fr")
+        assert found is not None and found.kind == "urgent", text
+
+
+def test_a_past_time_is_read_before_the_over_words_are_taken_out() -> None:
+    """French "passée" is an "over" word ("c'est passé") and part of "la semaine passée": the
+    past time still counts when the sentence also says it is over."""
+    s = Screener.load()
+    asked = s.screen(
+        "la semaine passée elle a eu des frissons au rinçage du PAC, c'est passé depuis", "fr"
+    )
+    assert asked is not None and asked.kind == "confirm"
+    found = s.screen("elle a des frissons depuis la fin de la semaine, ça ne passe pas", "fr")
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("el 2 de octubre tuvo 38,8, la ingresaron y ya va a la guarde contenta", "es"),
+        ("le 5 octobre il avait 38,8, hospitalisé, il a repris la crèche depuis", "fr"),
+    ],
+)
+def test_a_dated_reading_and_back_at_school_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("tiene 38,8 y ya está en el cole, me llaman de allí", "es"),
+        ("il a 38,8, il a repris la crèche ce matin", "fr"),
+    ],
+)
+def test_back_at_school_without_a_past_time_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿cómo se ven las manchas que no desaparecen con el vaso?", "es"),
+        ("¿qué aspecto tiene la piel moteada? para estar atentos", "es"),
+        ("à quoi ressemblent des lèvres bleues chez un bébé ?", "fr"),
+        ("comment reconnaître une respiration trop rapide ?", "fr"),
+    ],
+)
+def test_asking_what_a_sign_looks_or_sounds_like_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind == "confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿cómo es posible que tenga los labios morados?", "es"),
+        ("hace como un gruñido cada vez que respira", "es"),
+        ("ses lèvres sont bleues, ça ressemble à quoi ce truc ?", "fr"),
+    ],
+)
+def test_a_sign_said_with_how_or_like_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("on the cartoon the puppy had a fit and she cried", "en"),
+        ("the girl in her story book has a temperature of 40", "en"),
+        ("en la peli el niño tenía convulsiones, ¿eso le puede pasar?", "es"),
+        ("le personnage du dessin animé a 40 de fièvre, elle demande si c'est grave", "fr"),
+        ("is it true that mottled skin means sepsis?", "en"),
+        ("¿es verdad que los labios azules son falta de oxígeno?", "es"),
+        ("est-ce vrai que la peau marbrée c'est grave ?", "fr"),
+        ("can you remind me when the seizure clinic appointment is?", "en"),
+        ("¿a qué hora es la consulta de epilepsia?", "es"),
+        ("la consultation d'épilepsie de jeudi est décalée", "fr"),
+    ],
+)
+def test_stories_questions_about_signs_and_clinic_names_are_not_urgent(
+    text: str, lang: str
+) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my little hero has a temperature of 39.1", "en"),
+        ("he is having a seizure at the clinic right now", "en"),
+        ("during the match he collapsed and had a fit", "en"),
+        ("in this video he is fitting, look", "en"),
+        ("mi muñeca tiene 39 de fiebre", "es"),
+        ("ma puce a les lèvres bleues", "fr"),
+        ("c'est vrai, ses lèvres sont bleues", "fr"),
+    ],
+)
+def test_the_person_s_own_sign_near_those_words_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("breathless after the race but recovered within a minute", "en"),
+        ("le faltaba el aire tras correr, pero recuperó el aliento enseguida", "es"),
+        ("il était essoufflé mais a retrouvé son souffle", "fr"),
+        ("si algún día tiene 39, ¿vamos a urgencias o llamamos?", "es"),
+    ],
+)
+def test_breath_got_back_and_if_one_day_ask(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("breathless after football and he hasn't caught his breath in 20 minutes", "en"),
+        ("she recovered from the cold but now she's breathing really fast", "en"),
+        ("le falta el aire y no lo recupera", "es"),
+        ("ses lèvres sont devenues bleues puis c'est passé", "fr"),  # a blue spell: urgent
+    ],
+)
+def test_breath_not_back_or_a_blue_spell_stays_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is it normal that her hands are mottled right now?", "en"),
+        ("¿es normal que ahora mismo respire tan rápido?", "es"),
+        ("c'est normal qu'il soit tout marbré en ce moment ?", "fr"),
+        ("su hermana se ha dado cuenta de que tiene manchas que no se van con el vaso", "es"),
+        ("sa soeur a vu qu'il a les lèvres bleues", "fr"),
+    ],
+)
+def test_a_question_about_a_sign_happening_right_now_is_urgent(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("is it normal to get a fever now and then during chemo?", "en"),
+        ("¿es normal que se le pongan los labios morados con el frío?", "es"),
+        ("c'est normal qu'il ait des frissons après le rinçage en général ?", "fr"),
+    ],
+)
+def test_a_general_question_about_a_sign_still_asks(text: str, lang: str) -> None:
+    found = Screener.load().screen(text, lang)
+    assert found is None or found.kind != "urgent"

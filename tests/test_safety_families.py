@@ -373,3 +373,195 @@ def test_yesterday_alone_does_not_make_a_sign_past(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("she has brought up every last thing since lunch", "en", "urgent_sign"),
+        ("even juice goes right back up, every time", "en", "urgent_sign"),
+        ("jpeux plus respirer, jarrive pu a respirer", "fr", "urgent_emergency"),
+        ("narrive plus a respirer depuis tout a l heure", "fr", "urgent_emergency"),
+        ("hace un gruñido con cada respiración", "es", "urgent_emergency"),
+        ("respira haciendo quejiditos", "es", "urgent_emergency"),
+        ("las costillas se le sumen al respirar", "es", "urgent_emergency"),
+    ],
+)
+def test_vomiting_everything_sms_french_and_grunting_breaths(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she ate every last thing on her plate", "en"),
+        ("jarrive pas a dormir avant minuit", "fr"),
+        ("cest bon il respire bien maintenant", "fr"),
+        ("se queja de la tripa cuando respira hondo", "es"),
+    ],
+)
+def test_near_misses_of_those_stay_calm(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
+
+
+def test_starred_concept_forms_can_match_a_stem() -> None:
+    """A ``word*`` concept form is matched against stemmed text: if the stem is shorter than
+    the letters before the star ("quejido*" → "quej"), the form can never match."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from bot.safety.concepts import Stemmer
+
+    for lang in ("en", "es", "fr"):
+        path = Path(__file__).parents[1] / "bot" / "safety" / "rules" / f"{lang}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stem = Stemmer(lang)
+        dead = [
+            tok
+            for forms in data["concepts"].values()
+            for form in forms
+            for tok in re.findall(r"[^\s()\[\]|!]+\*", form)
+            if not stem(tok[:-1]).startswith(tok[:-1])
+        ]
+        known = {"es": {"cuesta*", "sentar*"}, "fr": {"pali*"}}.get(lang, set())
+        assert set(dead) <= known, (lang, dead)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my son is dying to go back to cubs", "en"),
+        ("the fit of his school trousers is awful since the steroids", "en"),
+        ("we're having cold feet over the holiday abroad", "en"),
+        ("she's captain of the purple team on sports day", "en"),
+        ("festival fever has hit our house, can he camp with low counts?", "en"),
+        ("mi hijo se muere de hambre a todas horas con los corticoides", "es"),
+        ("temblábamos de emoción en la graduación", "es"),
+        ("le toca la camiseta morada en el torneo", "es"),
+        ("en casa hay fiebre del mundial y del partido de esta noche", "es"),
+        ("elle meurt d'envie d'aller à la piscine", "fr"),
+        ("il tremblait de joie en ouvrant son cadeau", "fr"),
+        ("elle est dans le groupe violet à l'école", "fr"),
+        ("toute la famille a la fièvre du foot en ce moment", "fr"),
+    ],
+)
+def test_figurative_dying_fit_cold_feet_colours_and_fevers_are_calm(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("I think she is dying, she won't wake", "en", "urgent_emergency"),
+        ("his feet are cold and blotchy and he's floppy", "en", "urgent_emergency"),
+        ("después del partido tiene fiebre de 39", "es", "urgent_fever"),
+        ("tiene los labios morados", "es", "urgent_emergency"),
+        ("il a de la fièvre depuis le match, 39,2", "fr", "urgent_fever"),
+        ("il tremble de partout et claque des dents", "fr", "urgent_emergency"),
+    ],
+)
+def test_the_same_words_said_of_a_sign_stay_urgent(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the pool thermometer reads 39, too warm for her?", "en"),
+        ("formula thermometer showed 41 so I waited", "en"),
+        ("thermomètre du biberon: 40, j'attends qu'il refroidisse", "fr"),
+        ("con el termómetro de cocina, 40 en la leche", "es"),
+    ],
+)
+def test_a_thermometer_for_something_else_is_not_a_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the thermometer in her ear says 38.7", "en"),
+        ("el termómetro dice 38,6 en la axila", "es"),
+        ("le thermomètre affiche 38,8", "fr"),
+    ],
+)
+def test_the_body_thermometer_still_gives_a_reading(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_fever"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("i'm so stressed i can barely breathe before her scan tomorrow", "en"),
+        ("me falta el aire al respirar de tanta angustia con los resultados", "es"),
+        ("je n'arrive plus à respirer tellement j'angoisse pour la ponction", "fr"),
+    ],
+)
+def test_a_parent_breathless_from_their_own_nerves_is_not_a_sign(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("he can't breathe properly from the coughing", "en"),
+        ("i can't breathe, my chest is tight and i'm neutropenic", "en"),
+        ("le cuesta respirar de los nervios y está morado", "es"),
+        ("il a du mal à respirer tellement il tousse", "fr"),
+    ],
+)
+def test_breathlessness_of_the_child_or_the_patient_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("soaking", "en"),
+        ("bought", "en"),
+        ("waiting", "en"),
+        ("contenta", "es"),
+        ("sentado", "es"),
+        ("paques", "fr"),
+        ("touche", "fr"),
+    ],
+)
+def test_real_words_one_letter_off_a_rule_word_are_not_corrected(word: str, lang: str) -> None:
+    """ "soaking" is not "shaking", "Pâques" (Easter) not "plaques" (patches), "contenta" not
+    "contesta" (answers)."""
+    language = Screener.load()._langs[lang]
+    assert language.correct(word) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("he is shakng all over and his teeth chatter", "en", "urgent_emergency"),
+        (
+            "tiene plaquetas bajas y manchas que no desaparecen con el vaso",
+            "es",
+            "urgent_emergency",
+        ),
+        ("il a des plaqes rouges qui ne s'effacent pas sous le verre", "fr", "urgent_emergency"),
+    ],
+)
+def test_misspelt_sign_words_are_still_corrected(
+    screener: Screener, text: str, lang: str, key: str
+) -> None:
+    assert _key(screener, text, lang) == key

@@ -83,6 +83,13 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: laughter", "bleeding money", "a filter made his lips blue").
 #: ``reported``: between someone else and the sign, it is the person's own sign told by
 #: them ("his sister says he is vomiting everything"): not someone else's.
+#: ``since``: after a sign, it has not come back since ("nothing since", "rien depuis"):
+#: with a past time anywhere before the sign in its sentence, the sign is past.
+#: ``handled``: the care team was already called about it ("we already spoke to the ward");
+#: ``latest``: the words before the reading now ("now 36.9"). With both, a reading at or over
+#: the threshold followed by a normal one now asks instead of escalating.
+#: ``right_now``: "right now", "ahora mismo": in the sign's clause after a question word
+#: ("is it normal that his lips are blue right now?") the sign is a report.
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
@@ -93,6 +100,10 @@ CONTEXT_KEYS = (
     "reported",
     "resolved",
     "recovered",
+    "since",
+    "handled",
+    "latest",
+    "right_now",
     "days",
     "conditional",
     "advice",

@@ -46,6 +46,9 @@ _MEMO_LIMIT = 20_000
 _AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
+#: A number as a word of folded text, and the units that may follow one in a list of choices.
+_NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
+_UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
 
@@ -261,7 +264,24 @@ class _Language:
         def lists(key: str) -> list[Compiled]:
             return [c for f in files for c in f.lists.get(key, ())]
 
-        self.clause_breaks = _union(lists("clause_breaks"))
+        # An English clause break that the language's own negation or "if" words use is a
+        # word of that language there: French "plus" ("s'il a plus de 38", "n'a plus").
+        own = {
+            w
+            for c in (
+                *files[0].negation_before,
+                *files[0].negation_after,
+                *files[0].lists.get("hypothetical", ()),
+                *files[0].context.get("conditional", ()),
+            )
+            for w in c.words
+        }
+        self.clause_breaks = _union(
+            c
+            for i, f in enumerate(files)
+            for c in f.lists.get("clause_breaks", ())
+            if i == 0 or not own.intersection(c.words)
+        )
         self.hypothetical = _union(lists("hypothetical"))
         self.negation = _union(c for f in files for c in f.negation_before)
         self.negation_after = _union((c for f in files for c in f.negation_after), anchor="")
@@ -312,6 +332,10 @@ class _Language:
         self.resolved = _union(context("resolved"))
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
+        self.since = _union(context("since"))
+        self.handled = _union(context("handled"))
+        self.latest = _union(context("latest"))
+        self.right_now = _union(context("right_now"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -532,6 +556,8 @@ class _Language:
         """
         part = self.numbers.read(self.subclause(text, start, end))
         past = self.past
+        whole = part  # the past time looked for with the "over" words left in: "passée" is
+        # one ("c'est passé"), and "la semaine passée" a past time
         if self.over is not None and self._says_over(_sentence(text, start, end)):
             part = self.over.sub(" ", part)
             if (self.days is not None and self.days.search(part)) or _DATE.search(part):
@@ -540,7 +566,7 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
-        if past.search(part):
+        if past.search(part) or past.search(whole) or self._past_then_since(text, start, end):
             return True
         # time: recent ("yesterday") is past only if the message says it is over
         over = [rx for rx in (self.over_time, self.over) if rx is not None]
@@ -548,6 +574,29 @@ class _Language:
             self.recent is not None
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
+        )
+
+    def _past_then_since(self, text: str, start: int, end: int) -> bool:
+        """A past time earlier in the sentence and "nothing since" after the sign ("the fit
+        was last year when she was 2, they said it was febrile, nothing since"): the story of
+        a past event told in order."""
+        if self.since is None or self.past is None:
+            return False
+        a = text.rfind(f" {CLAUSE}", 0, start)
+        b = text.find(f" {CLAUSE}", max(end - 1, 0))
+        after = text[end - 1 : b + 1 if b >= 0 else len(text)]
+        found = self.since.search(after)
+        if found is None:
+            return False
+        # no "now" between the sign's clause and the "since" ("a fever now, nothing since")
+        between = text[clause(text, start, end)[0] : end - 1 + found.start() + 1]
+        if self.now is not None and self.now.search(between):
+            return False
+        before = self.numbers.read(text[a + 1 if a >= 0 else 0 : start + 1])
+        return bool(
+            self.past.search(before)
+            or (self.days is not None and self.days.search(before))
+            or _DATE.search(before)
         )
 
     def _says_over(self, sentence: str) -> bool:
@@ -661,6 +710,29 @@ class _Language:
             return bool(self.any_if.search(text[pa:a]))
         return False
 
+    def choice_after_question(self, text: str, start: int, end: int) -> bool:
+        """The reading is one of the choices a threshold question just asked about ("what
+        counts as a fever for her? 38 or 37.5?"): its sentence is only readings joined by
+        "or"/"and", and the sentence before it is a question about fever or what to do."""
+        if self.joins is None or self.conditional is None:
+            return False
+        words = _sentence(text, start, end).split()
+        numbers = [w for w in words if _NUMBER_WORD.fullmatch(w)]
+        others = [w for w in words if not _NUMBER_WORD.fullmatch(w)]
+        if len(numbers) < 2 or not others or len(others) > 2:
+            return False
+        if not all(self.joins.fullmatch(f" {w} ", 1) or w in _UNIT_WORDS for w in others):
+            return False
+        a = text.rfind(f" {CLAUSE}", 0, start)
+        if a < 0:
+            return False
+        before = text[: a + 1]
+        p = before.rfind(f" {CLAUSE}")
+        previous = before[p + 2 if p >= 0 else 0 :] + " "
+        return bool(self.conditional.search(previous)) or bool(
+            self.hypothetical is not None and self.hypothetical.search(previous)
+        )
+
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
         return self.conditional is not None and bool(
@@ -706,8 +778,12 @@ class _Language:
             return True
         if self.hypothetical is None:
             return False
-        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW)):
-            return True
+        # with the phrase's first word: "s'il" before "il tremble" (the phrase took the "il")
+        first = text[start:].split(" ", 1)[0]
+        if self.hypothetical.search(self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "):
+            # "is it normal that his lips are blue right now?": asked about, but happening
+            a, b = clause(text, start, start + 1)
+            return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
         if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
@@ -867,6 +943,23 @@ class Screener:
                 or lang.not_now(numeric, r.start, r.end, "temperature.high")
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
+                or lang.choice_after_question(numeric, r.start, r.end)
+            )
+
+        # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
+        handled = (
+            lang.handled is not None
+            and lang.latest is not None
+            and lang.handled.search(numeric) is not None
+        )
+
+        def normal_after(r: Reading) -> bool:
+            return handled and any(
+                LOW_C <= later.celsius < limit
+                and later.start > r.end
+                and lang.latest is not None
+                and lang.latest.search(_words_before(numeric, later.start, 3)) is not None
+                for later in found
             )
 
         past = [not_now(r) for r in found]
@@ -879,7 +972,7 @@ class Screener:
             for r, over in zip(found, past, strict=True):
                 if (r.celsius >= LOW_C) if low else (r.celsius < limit):
                     continue
-                if r.weak or over:
+                if r.weak or over or (not low and normal_after(r)):
                     verdict.ask(rule, fever=True)
                 elif verdict.best is None:
                     verdict.urgent(rule, fever=True)
@@ -908,6 +1001,16 @@ class Screener:
             start, end = min(h.start for h in made), max(h.end for h in made)
             settled.update(made)
             state = status(start, end, combo.rule)
+            symptoms = [h.start for h in made if h.name in combo.groups[0]]
+            # a modifier before the "if" ("c'est vrai que des lèvres bleues ..."): the
+            # question is before the symptom itself
+            if (
+                state == "now"
+                and symptoms
+                and min(symptoms) > start
+                and lang.hypothetical_at(folded, min(symptoms))
+            ):
+                state = "asked"
             if (
                 state == "now"
                 and lang.negated_between(folded, made)
@@ -954,6 +1057,12 @@ def _sentence(text: str, start: int, end: int) -> str:
     a = text.rfind(f" {CLAUSE}", 0, start)
     b = text.find(f" {CLAUSE}", max(end - 1, 0))
     return text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
+
+
+def _words_before(text: str, start: int, words: int) -> str:
+    """Up to ``words`` words before ``start`` in its clause, clause-break words included."""
+    before = text[clause(text, start, start)[0] : start].split()[-words:]
+    return " " + " ".join(before) + " "
 
 
 def _deletes(word: str) -> set[str]:
