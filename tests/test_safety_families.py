@@ -509,10 +509,12 @@ def test_the_body_thermometer_still_gives_a_reading(
         ("je n'arrive plus à respirer tellement j'angoisse pour la ponction", "fr"),
     ],
 )
-def test_a_parent_breathless_from_their_own_nerves_is_not_a_sign(
+def test_breathless_from_nerves_still_gets_the_urgent_answer(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) is None
+    """The screen cannot tell whose breath it is or whether nerves are the whole story (an
+    adult patient writes this way too): breathlessness is never explained away."""
+    assert _key(screener, text, lang) == "urgent_emergency"
 
 
 @pytest.mark.parametrize(
