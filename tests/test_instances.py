@@ -62,7 +62,9 @@ async def _wait_for_lock_waiter(url: str, pseudonym: str, within: float = 10.0) 
             while True:
                 waiting = await conn.fetchval(
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                    " AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1",
+                    " AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())",
                     key >> 32,
                     key & 0xFFFF_FFFF,
                 )
@@ -182,13 +184,16 @@ async def test_a_failed_turn_releases_the_lock(two_stores: tuple[SqlStore, SqlSt
 
 
 async def _held_turn_locks(url: str) -> int:
-    """How many sessions hold an advisory lock on a one-bigint key (the turns' kind)."""
+    """How many sessions hold an advisory lock on a one-bigint key (the turns' kind) in this
+    test's scratch database (``pg_locks`` lists the whole server's: another test run on the
+    same server once made it 2)."""
     conn = await asyncpg.connect(url)
     try:
         return int(
             await conn.fetchval(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND objsubid = 1"
+                " AND objsubid = 1 AND database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database())"
             )
         )
     finally:
