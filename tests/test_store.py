@@ -7,13 +7,21 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.engine.types import Session
 from bot.store import LogRow, Person, SqlStore, open_store
 from bot.store.migrate import current_revision, head_revision, schema_differences, upgrade
 from bot.store.sql import create_engine
-from tests.support.db import FakeClock, postgres_database, postgres_unavailable
+from tests.support.db import (
+    FakeClock,
+    _reused_database,
+    admin_url,
+    postgres_database,
+    postgres_unavailable,
+    upgraded_sqlite_file,
+)
 
 EMPTY = {
     "people": 0,
@@ -367,3 +375,67 @@ async def test_postgres_database_is_dropped_afterwards() -> None:
         await opened.close()
     with pytest.raises(Exception, match="does not exist"):
         await open_store(url)
+
+
+# -- the fixtures' upgraded databases (tests/support/db.py) ------------------------------
+
+
+async def _log_ids(url: str) -> list[int]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [row["id"] for row in await connection.fetch("SELECT id FROM conversation_log")]
+    finally:
+        await connection.close()
+
+
+@pytest.mark.postgres
+async def test_a_reused_postgres_database_comes_back_empty_with_identities_restarted() -> None:
+    first_ids: list[int] = []
+    for _ in range(2):
+        async with _reused_database(admin_url()) as url:
+            opened = await open_store(url)
+            try:
+                assert await opened.table_counts() == EMPTY
+                assert await opened.commit(ALICE, SESSION, rows("hello", "again"), "in-1")
+            finally:
+                await opened.close()
+            ids = await _log_ids(url)
+            assert ids and ids == (first_ids or ids)
+            first_ids = ids
+
+
+@pytest.mark.postgres
+async def test_a_reused_postgres_database_whose_schema_changed_is_replaced() -> None:
+    async with _reused_database(admin_url()) as changed:
+        connection = await asyncpg.connect(changed)
+        try:
+            await connection.execute("ALTER TABLE people ADD COLUMN left_behind integer")
+        finally:
+            await connection.close()
+    async with _reused_database(admin_url()) as url:
+        assert url != changed
+        opened = await open_store(url)
+        try:
+            assert await schema_differences(opened.engine) == []
+        finally:
+            await opened.close()
+    # the unchanged one is reused: the pool does not grow with every test
+    async with _reused_database(admin_url()) as again:
+        assert again == url
+
+
+async def test_an_upgraded_sqlite_file_is_what_open_store_makes_of_a_new_file(
+    tmp_path: Path,
+) -> None:
+    copied, made = tmp_path / "copied.db", tmp_path / "made.db"
+    await upgraded_sqlite_file(copied)
+    await (await open_store(f"sqlite:///{made}")).close()
+    for path in (copied, made):
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert path.read_bytes()[18:20] == b"\x02\x02"  # WAL, as the header records it
+        opened = await open_store(f"sqlite:///{path}")
+        try:
+            assert await current_revision(opened.engine) == head_revision()
+            assert await opened.table_counts() == EMPTY
+        finally:
+            await opened.close()

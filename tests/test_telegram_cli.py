@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.cli.run import RedactFilter
+from bot.search.index import SearchIndex
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import PSEUDONYM_KEY, REPO, process_env
 
@@ -123,6 +125,12 @@ def test_run_against_an_unreachable_api_says_so(
 ) -> None:
     import socket
 
+    # `run` builds every language's question search in a daemon thread (Polish alone takes
+    # seconds); in this process that thread would outlive the test and slow the ones after it.
+    # Record that it is asked for instead of building it.
+    warmed = threading.Event()
+    monkeypatch.setattr(SearchIndex, "warm", lambda self, langs=None: warmed.set())
+
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     closed_port = listener.getsockname()[1]
@@ -146,3 +154,4 @@ def test_run_against_an_unreachable_api_says_so(
     assert "TELEGRAM_API_URL" in err
     assert token not in err
     assert "Traceback" not in err
+    assert warmed.wait(timeout=10), "run did not build the question search ahead"

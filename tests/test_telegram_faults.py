@@ -21,6 +21,7 @@ from bot.channels.telegram import compose
 from bot.channels.telegram.delivery import failure_kind
 from bot.service import Conversations, Inbound, Outcome
 from bot.store import SqlStore
+from tests.support.db import upgraded_sqlite_file
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
 
@@ -45,6 +46,7 @@ class Oracle:
 
 @pytest.fixture
 async def oracle(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Oracle]:
+    await upgraded_sqlite_file(tmp_path / "oracle.db")
     conversations = await Conversations.open(make_settings(fake, tmp_path / "oracle.db"))
     try:
         yield Oracle(conversations)

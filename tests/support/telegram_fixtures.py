@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Deployment
+from tests.support.db import upgraded_sqlite_file
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import BotUnderTest, make_settings
 
@@ -24,14 +25,17 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
-    """The real Application and service on a SQLite file, with the default deployment."""
+    """The real Application and service on a SQLite file (already at head, as after a first
+    start: tests/support/db.py), with the default deployment."""
+    await upgraded_sqlite_file(tmp_path / "bot.db")
     async with BotUnderTest(fake, make_settings(fake, tmp_path / "bot.db")) as running:
         yield running
 
 
 @pytest.fixture
 async def eu_bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
-    """The real Application and service on a SQLite file, with :data:`EU_DEPLOYMENT`."""
+    """The real Application and service on a SQLite file at head, with :data:`EU_DEPLOYMENT`."""
+    await upgraded_sqlite_file(tmp_path / "bot.db")
     settings = make_settings(fake, tmp_path / "bot.db", deployment=EU_DEPLOYMENT)
     async with BotUnderTest(fake, settings) as running:
         yield running
