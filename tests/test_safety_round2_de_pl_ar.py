@@ -45,3 +45,35 @@ def test_pain_around_the_bottom_is_urgent(screener: Screener, text: str, lang: s
 @pytest.mark.parametrize(("text", "lang"), BOTTOM_NOT)
 def test_no_pain_at_the_bottom_is_not_urgent(screener: Screener, text: str, lang: str) -> None:
     assert _kind(screener, text, lang) != "urgent"
+
+
+# A past time said in a clause of its own next to the sign ("..., ist Jahre her", "jak był
+# mały, ...") or an age then ("als Kleinkind", "لما كان عمره سنة") makes the sign past.
+PAST_CLAUSE = [
+    ("als Baby hatte er einmal einen Krampfanfall, das ist ewig her", "de"),
+    ("sie hatte vor Jahren Schüttelfrost nach der Spülung", "de"),
+    ("jak był mały, miał raz drgawki, ale to było dawno temu", "pl"),
+    ("miała sine usta po kąpieli w morzu, lata temu", "pl"),
+    ("لما كانت صغيرة، جاتها تشنجات", "ar"),
+    ("لما كان عمره سنة جاته تشنجات", "ar"),
+]
+NOW_WITH_A_PAST_CLAUSE = [
+    ("er hat gerade einen Krampfanfall, vor Jahren hatte er das schon mal", "de"),
+    ("er krampft, wie vor 2 Jahren", "de"),
+    ("ma drgawki, jak dwa lata temu", "pl"),
+    ("gorączka 39,3, chemia była w czwartek", "pl"),
+    ("عم يتشنج، متل من سنتين", "ar"),
+    ("عم يتشنج هلق، من سنين صار معه هيك مرة", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), PAST_CLAUSE)
+def test_a_past_time_clause_beside_the_sign_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+@pytest.mark.parametrize(("text", "lang"), NOW_WITH_A_PAST_CLAUSE)
+def test_a_comparison_or_another_past_thing_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _kind(screener, text, lang) == "urgent"
