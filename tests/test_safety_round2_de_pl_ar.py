@@ -77,3 +77,29 @@ def test_a_comparison_or_another_past_thing_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _kind(screener, text, lang) == "urgent"
+
+
+# "no longer so fast": the optional "mehr"/"już" let "stopped breathing" match before it, and
+# "mehr so" pushed the "not" out of the 2-word gap between the concepts.
+NO_LONGER_SO_FAST = [
+    ("sie atmet nicht mehr so schnell wie heute Nacht", "de"),
+    ("er atmet nicht mehr so schwer, jetzt schläft er", "de"),
+    ("nie oddycha już tak szybko jak w nocy", "pl"),
+]
+STILL_URGENT_BREATHING = [
+    ("sie atmet nicht mehr", "de"),
+    ("er trinkt nicht und atmet so schnell", "de"),
+    ("nie oddycha już", "pl"),
+    ("nie je i oddycha tak szybko", "pl"),
+    ("he is not eating and breathing really fast", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), NO_LONGER_SO_FAST)
+def test_no_longer_so_fast_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+@pytest.mark.parametrize(("text", "lang"), STILL_URGENT_BREATHING)
+def test_stopped_or_fast_breathing_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "urgent"

@@ -32,6 +32,9 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
+#: A "not" in a gap of up to this many words between two concepts negates the sign ("atmet
+#: nicht mehr so schnell": "mehr so" had pushed the "not" out of a 2-word gap).
+NEGATION_GAP_WORDS = 3
 #: A clause next to the sign that is only a past time ("..., ist Jahre her") has at most this
 #: many words besides the time phrase.
 TRAILING_OTHER_WORDS = 2
@@ -491,7 +494,11 @@ class _Language:
         edge = spans[0][1]
         for a, b in spans[1:]:
             gap = text[edge:a].split()
-            if 0 < len(gap) <= 2 and "," not in gap and self.negation.search(f" {' '.join(gap)} "):
+            if (
+                0 < len(gap) <= NEGATION_GAP_WORDS
+                and "," not in gap
+                and self.negation.search(f" {' '.join(gap)} ")
+            ):
                 return True
             edge = max(edge, b)
         return False
