@@ -108,6 +108,7 @@ CONTEXT_KEYS = (
     "conditional",
     "advice",
     "idioms",
+    "compare",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

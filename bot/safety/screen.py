@@ -32,6 +32,14 @@ HYPOTHETICAL_WINDOW = 8
 AFTER_WINDOW = 2
 #: Words either side of a sign or reading searched for when it happened ("2 years ago").
 TIME_WINDOW = 8
+#: A "not" in a gap of up to this many words between two concepts negates the sign ("atmet
+#: nicht mehr so schnell": "mehr so" had pushed the "not" out of a 2-word gap).
+NEGATION_GAP_WORDS = 3
+#: A clause next to the sign that is only a past time ("..., ist Jahre her") has at most this
+#: many words besides the time phrase.
+TRAILING_OTHER_WORDS = 2
+#: Those other words are function words: at most this many letters ("ist", "było", "كان").
+FUNCTION_WORD_LETTERS = 4
 #: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
 #: never a temperature); counts as a past time only in a sentence that says it is over.
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
@@ -336,6 +344,7 @@ class _Language:
         self.handled = _union(context("handled"))
         self.latest = _union(context("latest"))
         self.right_now = _union(context("right_now"))
+        self.compare = _union(context("compare"))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -485,7 +494,11 @@ class _Language:
         edge = spans[0][1]
         for a, b in spans[1:]:
             gap = text[edge:a].split()
-            if 0 < len(gap) <= 2 and "," not in gap and self.negation.search(f" {' '.join(gap)} "):
+            if (
+                0 < len(gap) <= NEGATION_GAP_WORDS
+                and "," not in gap
+                and self.negation.search(f" {' '.join(gap)} ")
+            ):
                 return True
             edge = max(edge, b)
         return False
@@ -568,6 +581,8 @@ class _Language:
             return False
         if past.search(part) or past.search(whole) or self._past_then_since(text, start, end):
             return True
+        if self._time_clause_after(text, start, end):
+            return True
         # time: recent ("yesterday") is past only if the message says it is over
         over = [rx for rx in (self.over_time, self.over) if rx is not None]
         return bool(
@@ -575,6 +590,45 @@ class _Language:
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
         )
+
+    def _time_clause_after(self, text: str, start: int, end: int) -> bool:
+        """The clause right after the sign's, or the one that opens its sentence, is only a
+        past time ("sie hatte einen Fieberkrampf, ist Jahre her", "miała drgawki, lata temu",
+        "jak był mały, miał drgawki", "وهو صغير إجته تشنجات"): a time said on its own next to a
+        comma belongs to the clause beside it. Only for languages with ``context: compare``
+        ("wie vor 2 Jahren" compares now with then); the time phrase and at most 2 more words,
+        after a clause-break word ("ale to było dawno temu"), and no "now" in them."""
+        if self.past is None or self.compare is None:
+            return False
+        a, b = clause(text, start, end)
+        near: list[str] = []
+        if b < len(text) and text[b] == COMMA:
+            near.append(text[b + 1 : clause(text, b + 2, b + 2)[1]])
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        if a >= 2 and text[a - 1] == COMMA and clause(text, a - 2, a - 2)[0] <= s0 + 2:
+            near.append(text[max(s0 + 2, 0) : a - 1])
+        for part in near:
+            words = part.split()
+            while (
+                words
+                and self.clause_breaks is not None
+                and self.clause_breaks.fullmatch(f" {words[0]} ", 1)
+            ):
+                words = words[1:]
+            said = self.numbers.read(" " + " ".join(words) + " ")
+            if (self.now is not None and self.now.search(said)) or self.compare.search(said):
+                continue
+            m = self.past.search(said)
+            if m is None:
+                continue
+            # besides the time only short function words ("ist", "to było", "كان"), not a
+            # thing of its own ("chemia była w poniedziałek", "neutrofile w piątek 0,2")
+            others = (said[: m.start()] + " " + said[m.end() :]).split()
+            if len(others) <= TRAILING_OTHER_WORDS and all(
+                w.isalpha() and len(w) <= FUNCTION_WORD_LETTERS for w in others
+            ):
+                return True
+        return False
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit
