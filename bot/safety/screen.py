@@ -566,7 +566,12 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
-        if past.search(part) or past.search(whole) or self._past_then_since(text, start, end):
+        if (
+            past.search(part)
+            or past.search(whole)
+            or self._past_then_since(text, start, end)
+            or self._opens_past(text, start)
+        ):
             return True
         # time: recent ("yesterday") is past only if the message says it is over
         over = [rx for rx in (self.over_time, self.over) if rx is not None]
@@ -575,6 +580,31 @@ class _Language:
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
         )
+
+    def _opens_past(self, text: str, start: int) -> bool:
+        """The sentence opens with a past time that reaches the sign, however far ("2 weeks
+        ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
+        ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
+        clause-break word or a "now". Commas may follow the time only when it stands alone
+        before them ("Back in October, after cycle two, I had"), and then only short
+        phrases without a verb of their own may come between (at most 4 words each)."""
+        if self.past is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = self.numbers.read(text[s0 + 2 if s0 >= 0 else 0 : start + 1])
+        if self.now is not None and self.now.search(before):
+            return False
+        if self.clause_breaks is not None and self.clause_breaks.search(before):
+            return False
+        pieces = before.split(f" {COMMA} ")
+        if len(pieces) == 1:
+            return self.past.match(before, 1) is not None
+        # the time is the whole first piece, or all of it but one word in front ("back")
+        first = pieces[0].rstrip() + " "
+        second = first.find(" ", 1) + 1
+        found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
+        whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
+        return whole and all(len(p.split()) <= 4 for p in pieces[1:-1])
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit

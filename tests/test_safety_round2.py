@@ -1,0 +1,58 @@
+"""Round 2 (2026-12-07): context found from the shape of a sentence, not from a phrase list.
+Hand-written here for each family (none copied from a blind set), both ways: the near-miss
+that asks, and the report now that stays urgent. The shared Python is run in every language.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load()
+
+
+def _kind(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang, 38.0)
+    return found.kind if found is not None else None
+
+
+# A past time that opens the sentence sets its scene, however far the sign is from it, and
+# across commas when the time stands alone before them and only short phrases follow.
+OPENS_PAST = [
+    ("3 months ago my husband spent a week on the ward with a neutropenic fever", "en"),
+    ("Last winter, during cycle four, she had 39.4 and shook for an hour", "en"),
+    ("In March, at the old hospital, he had a seizure on the bus home", "en"),
+    ("El verano pasado, en el pueblo, tuvo 39,3 con una tiritona enorme", "es"),
+    ("Hace tres meses mi marido pasó una semana ingresado en la planta con fiebre", "es"),
+    ("En mars, pendant la deuxième cure, il a eu 39,5 avec des frissons", "fr"),
+    ("Il y a trois mois mon mari a passé une semaine à l'hôpital pour de la fièvre", "fr"),
+    ("Letztes Jahr, nach dem zweiten Zyklus, hatte sie 39,4", "de"),
+    ("W zeszłym roku, po drugim cyklu, miała 39,4", "pl"),
+]
+
+# A past time first, but a "now", an "and" or a clause with its own verb before the sign.
+STILL_NOW = [
+    ("Last month he finished chemo and now he has 39.3", "en"),
+    ("Last month he finished chemo, today he has 39.3", "en"),
+    ("3 weeks ago he finished chemo, he has 39.3 now", "en"),
+    ("El mes pasado terminó la quimio y ahora tiene 39,3", "es"),
+    ("Le mois dernier il a fini la chimio, aujourd'hui il a 39,3", "fr"),
+    ("Letzte Woche war die Chemo zu Ende und jetzt hat er 39,3", "de"),
+    ("W zeszłym tygodniu skończył chemię, a dziś ma 39,3", "pl"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), OPENS_PAST)
+def test_a_past_time_opening_the_sentence_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+@pytest.mark.parametrize(("text", "lang"), STILL_NOW)
+def test_a_sign_after_now_or_its_own_clause_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _kind(screener, text, lang) == "urgent"
