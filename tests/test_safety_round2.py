@@ -56,3 +56,48 @@ def test_a_sign_after_now_or_its_own_clause_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _kind(screener, text, lang) == "urgent"
+
+
+# A question about a sign in general: the sentence names no one before the sign ("is a",
+# "est-ce qu'une", or a bare article with "always"), ends with "?" and has no "now" after.
+GENERIC = [
+    ("can a fit be a side effect of the injections?", "en"),
+    ("does a rash that doesn't fade always mean meningitis?", "en"),
+    ("a seizure always means an ambulance?", "en"),
+    ("¿puede una convulsión venir de la fiebre?", "es"),
+    ("una convulsión normalmente deja secuelas?", "es"),
+    ("est-ce qu'une convulsion peut venir de la fièvre ?", "fr"),
+    ("une convulsion c'est forcément grave ?", "fr"),
+]
+
+# Someone named, a comma before "what do I do", no question mark, or "now" later on.
+GENERIC_BUT_NOW = [
+    ("is he having a fit? his arm won't stop jerking", "en"),
+    ("a rash that won't fade, what do i do?", "en"),
+    ("is a fit always an emergency? she is fitting right now", "en"),
+    ("A fit started ten minutes ago and has not stopped", "en"),
+    ("una mancha que no se va, qué hago?", "es"),
+    ("una convulsión ahora mismo, qué hago?", "es"),
+    ("une tache qui ne s'efface pas, on fait quoi ?", "fr"),
+    ("une convulsion maintenant !", "fr"),
+    ("ist ein Krampfanfall immer ein Notfall?", "de"),
+    ("a drgawki?", "pl"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), GENERIC)
+def test_a_question_about_a_sign_in_general_asks(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "confirm"
+
+
+@pytest.mark.parametrize(("text", "lang"), GENERIC_BUT_NOW)
+def test_a_sign_of_someone_or_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) == "urgent"
+
+
+def test_question_flags_follow_the_sentences_fold_makes() -> None:
+    from bot.safety.normalize import fold, question_flags
+
+    text = "38,5 ok. is a fit bad?! 😱 what now? fine"
+    assert question_flags(text) == [False, True, True, False]
+    assert fold(text).count("|") == 3

@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold
+from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold, question_flags
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, Reading, TemperatureReader, TemperatureWords
@@ -48,6 +48,8 @@ _AND = frozenset({"و", "ف"})
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
+#: A sentence opening with only an article is general only with a "generally" word.
+_ARTICLES = frozenset({"a", "an", "any", "un", "una", "unos", "unas", "une", "des"})
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
@@ -336,6 +338,9 @@ class _Language:
         self.handled = _union(context("handled"))
         self.latest = _union(context("latest"))
         self.right_now = _union(context("right_now"))
+        # the language's own words only: English "a" is Polish "and"
+        self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
+        self.generally = _union(files[0].context.get("generally", ()))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -803,6 +808,37 @@ class _Language:
             return False
         return not self.reader.has_before(text, then.start)
 
+    def generic_question(self, text: str, start: int, raw: str) -> bool:
+        """The sign is in a question about it in general: the sentence opens with
+        ``generic`` words that name no one ("is a", "can a", "est ce qu une"), or with a
+        bare "a"/"una"/"une" and a ``generally`` word ("always", "siempre", "toujours") with
+        no comma after the sign, has no "now", and ends with a question mark ("is a seizure
+        always an emergency for him?", "una convulsión siempre es urgencia?"). "Is he having
+        a seizure?" names someone; "a rash that won't fade, what do I do?" has a comma."""
+        if self.generic is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        a = s0 + 2 if s0 >= 0 else 0
+        m = self.generic.match(text, a)
+        if m is None or m.end() > start + 1:
+            return False
+        # "now" anywhere after ("... an emergency? he is having one now"); French
+        # "toujours" is "always" here, not "still"
+        after = text[a:]
+        if self.generally is not None:
+            after = self.generally.sub(" ", after)
+        if self.now is not None and self.now.search(after):
+            return False
+        if m.group(0).split()[0] in _ARTICLES:
+            rest = text[start : text.find(f" {CLAUSE}", start) % (len(text) + 1)]
+            # the "always" says how the sign is in general: within 4 words of the article
+            near = " " + " ".join(text[m.end() :].split()[:4]) + " "
+            if self.generally is None or not self.generally.search(near) or COMMA in rest:
+                return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
+
     def hypothetical_at(self, text: str, start: int) -> bool:
         if self.conditional_at(text, start):
             return True
@@ -925,7 +961,9 @@ class Screener:
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
-            iffy = lang.hypothetical_at(folded, m.start())
+            iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
+                folded, m.start(), text
+            )
             # only asked when nothing above settled it (the context checks cost time)
             past = (
                 not (negated or iffy)
@@ -948,7 +986,7 @@ class Screener:
                 verdict.urgent(phrase.rule, fever=fever)
             elif not (fever and iffy):
                 verdict.ask(phrase.rule, fever=fever)
-        self._concepts(lang, folded, verdict)
+        self._concepts(lang, folded, verdict, text)
         if verdict.best is not None:
             return verdict.best
         if verdict.confirm is not None:
@@ -1009,7 +1047,7 @@ class Screener:
         return not all(past)
 
     @staticmethod
-    def _concepts(lang: _Language, folded: str, verdict: _Verdict) -> None:
+    def _concepts(lang: _Language, folded: str, verdict: _Verdict, raw: str) -> None:
         """Offer the signs read from concepts; ask about a symptom nothing settles."""
         hits = lang.concepts.find(folded)
         if not hits:
@@ -1021,6 +1059,7 @@ class Screener:
                 return "negated"
             if (
                 lang.hypothetical_at(folded, start)
+                or lang.generic_question(folded, start, raw)
                 or lang.in_past(folded, start, end)
                 or lang.not_now(folded, start, end, rule)
             ):
