@@ -101,3 +101,10 @@ def test_question_flags_follow_the_sentences_fold_makes() -> None:
     text = "38,5 ok. is a fit bad?! 😱 what now? fine"
     assert question_flags(text) == [False, True, True, False]
     assert fold(text).count("|") == 3
+
+
+def test_a_real_word_one_letter_from_a_rule_word_is_not_corrected(screener: Screener) -> None:
+    """ "anotado" (noted) is not "agotado" (worn out)."""
+    lang = screener._langs["es"]
+    assert " anotado " in lang.prepare("ok, anotado, gracias")
+    assert " agotado " in lang.prepare("estoy agotdo")
