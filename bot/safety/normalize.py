@@ -56,6 +56,7 @@ _OTHER = re.compile(r"[^\w.,°%:/|]+")
 _APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
 _SPACES = re.compile(r" {2,}")
 _WORDS = re.compile(r"[^ ]+")
+_WORD = re.compile(r"[^\W_]")
 _BARS = re.compile(r"(?: \|)+")
 
 
@@ -104,3 +105,21 @@ def clause(text: str, start: int, end: int) -> tuple[int, int]:
 def bare(text: str) -> str:
     """Folded text without its punctuation marks: what a whole-message match compares."""
     return _BOUNDARY.sub("", text)
+
+
+def question_flags(text: str) -> list[bool]:
+    """For each sentence :func:`fold` makes of ``text``, whether it ended with a question
+    mark (folding turns ``?`` into a sentence end like ``.``). A sentence with no words
+    (emoji, "?!") belongs to the one before it."""
+    text = _DATE_DOT.sub(r"\1", _DECIMAL_MARK.sub(".", fold_chars(text)))
+    flags: list[bool] = []
+    last = 0
+    for m in _BREAK.finditer(text):
+        asked = "?" in m.group()
+        if _WORD.search(text, last, m.start()):
+            flags.append(asked)
+        elif flags and asked:
+            flags[-1] = True
+        last = m.end()
+    flags.append(False)
+    return flags

@@ -90,10 +90,17 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: the threshold followed by a normal one now asks instead of escalating.
 #: ``right_now``: "right now", "ahora mismo": in the sign's clause after a question word
 #: ("is it normal that his lips are blue right now?") the sign is a report.
+#: ``generic``: the whole start of a sentence before a sign that names no one ("is a",
+#: "una", "est ce qu une"): with a question mark at the end, the sign is asked about in
+#: general ("is a seizure always an emergency?"). Only the language's own file counts.
+#: ``generally``: "always", "siempre": a sentence opening with a bare article is general
+#: only with one of these ("una convulsión siempre es urgencia?").
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
 CONTEXT_KEYS = (
+    "generic",
+    "generally",
     "documents",
     "joins",
     "others",

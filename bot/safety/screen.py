@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from bot.content.problems import Problem
 from bot.safety.concepts import ALONE, BABY_HOT, ConceptFinder, Hit, Stemmer, combos
 from bot.safety.dialect import keep_arabizi, variants
-from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold
+from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold, question_flags
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, Reading, TemperatureReader, TemperatureWords
@@ -56,6 +56,8 @@ _AND = frozenset({"و", "ف"})
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
+#: A sentence opening with only an article is general only with a "generally" word.
+_ARTICLES = frozenset({"a", "an", "any", "un", "una", "unos", "unas", "une", "des"})
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
@@ -345,6 +347,9 @@ class _Language:
         self.latest = _union(context("latest"))
         self.right_now = _union(context("right_now"))
         self.compare = _union(context("compare"))
+        # the language's own words only: English "a" is Polish "and"
+        self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
+        self.generally = _union(files[0].context.get("generally", ()))
         self.conditional = _union(context("conditional"))
         self.advice = _union(context("advice"))
         self.reported = _union(context("reported"))
@@ -579,7 +584,12 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
-        if past.search(part) or past.search(whole) or self._past_then_since(text, start, end):
+        if (
+            past.search(part)
+            or past.search(whole)
+            or self._past_then_since(text, start, end)
+            or self._opens_past(text, start)
+        ):
             return True
         if self._time_clause_after(text, start, end):
             return True
@@ -629,6 +639,31 @@ class _Language:
             ):
                 return True
         return False
+
+    def _opens_past(self, text: str, start: int) -> bool:
+        """The sentence opens with a past time that reaches the sign, however far ("2 weeks
+        ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
+        ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
+        clause-break word or a "now". Commas may follow the time only when it stands alone
+        before them ("Back in October, after cycle two, I had"), and then only short
+        phrases without a verb of their own may come between (at most 4 words each)."""
+        if self.past is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        before = self.numbers.read(text[s0 + 2 if s0 >= 0 else 0 : start + 1])
+        if self.now is not None and self.now.search(before):
+            return False
+        if self.clause_breaks is not None and self.clause_breaks.search(before):
+            return False
+        pieces = before.split(f" {COMMA} ")
+        if len(pieces) == 1:
+            return self.past.match(before, 1) is not None
+        # the time is the whole first piece, or all of it but one word in front ("back")
+        first = pieces[0].rstrip() + " "
+        second = first.find(" ", 1) + 1
+        found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
+        whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
+        return whole and all(len(p.split()) <= 4 for p in pieces[1:-1])
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit
@@ -827,6 +862,37 @@ class _Language:
             return False
         return not self.reader.has_before(text, then.start)
 
+    def generic_question(self, text: str, start: int, raw: str) -> bool:
+        """The sign is in a question about it in general: the sentence opens with
+        ``generic`` words that name no one ("is a", "can a", "est ce qu une"), or with a
+        bare "a"/"una"/"une" and a ``generally`` word ("always", "siempre", "toujours") with
+        no comma after the sign, has no "now", and ends with a question mark ("is a seizure
+        always an emergency for him?", "una convulsión siempre es urgencia?"). "Is he having
+        a seizure?" names someone; "a rash that won't fade, what do I do?" has a comma."""
+        if self.generic is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        a = s0 + 2 if s0 >= 0 else 0
+        m = self.generic.match(text, a)
+        if m is None or m.end() > start + 1:
+            return False
+        # "now" anywhere after ("... an emergency? he is having one now"); French
+        # "toujours" is "always" here, not "still"
+        after = text[a:]
+        if self.generally is not None:
+            after = self.generally.sub(" ", after)
+        if self.now is not None and self.now.search(after):
+            return False
+        if m.group(0).split()[0] in _ARTICLES:
+            rest = text[start : text.find(f" {CLAUSE}", start) % (len(text) + 1)]
+            # the "always" says how the sign is in general: within 4 words of the article
+            near = " " + " ".join(text[m.end() :].split()[:4]) + " "
+            if self.generally is None or not self.generally.search(near) or COMMA in rest:
+                return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
+
     def hypothetical_at(self, text: str, start: int) -> bool:
         if self.conditional_at(text, start):
             return True
@@ -949,7 +1015,9 @@ class Screener:
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
-            iffy = lang.hypothetical_at(folded, m.start())
+            iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
+                folded, m.start(), text
+            )
             # only asked when nothing above settled it (the context checks cost time)
             past = (
                 not (negated or iffy)
@@ -972,7 +1040,7 @@ class Screener:
                 verdict.urgent(phrase.rule, fever=fever)
             elif not (fever and iffy):
                 verdict.ask(phrase.rule, fever=fever)
-        self._concepts(lang, folded, verdict)
+        self._concepts(lang, folded, verdict, text)
         if verdict.best is not None:
             return verdict.best
         if verdict.confirm is not None:
@@ -1033,7 +1101,7 @@ class Screener:
         return not all(past)
 
     @staticmethod
-    def _concepts(lang: _Language, folded: str, verdict: _Verdict) -> None:
+    def _concepts(lang: _Language, folded: str, verdict: _Verdict, raw: str) -> None:
         """Offer the signs read from concepts; ask about a symptom nothing settles."""
         hits = lang.concepts.find(folded)
         if not hits:
@@ -1045,6 +1113,7 @@ class Screener:
                 return "negated"
             if (
                 lang.hypothetical_at(folded, start)
+                or lang.generic_question(folded, start, raw)
                 or lang.in_past(folded, start, end)
                 or lang.not_now(folded, start, end, rule)
             ):
