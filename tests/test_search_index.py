@@ -439,3 +439,42 @@ def test_a_page_of_a_dialog_without_pages_inside_comes_alone(index: SearchIndex)
     found = index.find("is blue cheese ok", "en")
     assert found.pages[0] == "food/food"
     assert not any(p.startswith("food/") for p in found.pages[1:])
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        # young and small pets the pets page is about but never named (2026-12-07, round 2)
+        ("en", "is a puppy a good idea for him", "pets_travel/"),
+        ("fr", "un chiot à la maison c'est possible", "pets_travel/"),
+        ("es", "mi hijo quiere un cachorro", "pets_travel/"),
+        ("ar", "نجيب جرو للبيت", "pets_travel/"),
+        pytest.param("de", "ein Welpe für unsere Tochter", "pets_travel/", marks=pytest.mark.slow),
+        pytest.param("pl", "czy możemy mieć chomika", "pets_travel/", marks=pytest.mark.slow),
+        # the emergency signs page by the names families give its list
+        ("en", "list the danger signs please", "sepsis/"),
+        ("fr", "quels sont les signes d'alerte", "sepsis/"),
+        ("es", "cuales son las señales de peligro", "sepsis/"),
+        ("ar", "ما هي علامات الخطورة", "sepsis/"),
+        pytest.param("de", "welche Alarmzeichen gibt es", "sepsis/", marks=pytest.mark.slow),
+        pytest.param("pl", "jakie są znaki ostrzegawcze", "sepsis/", marks=pytest.mark.slow),
+    ],
+)
+def test_young_pets_and_warning_signs_find_their_page(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert any(p.startswith(page) for p in index.find(question, lang).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "page"),
+    [
+        # the near misses: a puppet is no puppy, a road sign is no warning sign
+        ("en", "can she make a puppet at nursery", "pets_travel/"),
+        ("en", "what does the sign on the ward door mean", "sepsis/"),
+    ],
+)
+def test_near_words_do_not_open_those_pages(
+    index: SearchIndex, lang: str, question: str, page: str
+) -> None:
+    assert not any(p.startswith(page) for p in index.find(question, lang).pages[:1])
