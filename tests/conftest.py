@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-pytest_plugins = ["tests.support.db", "tests.support.telegram_fixtures"]
+pytest_plugins = ["tests.support.db", "tests.support.safety", "tests.support.telegram_fixtures"]

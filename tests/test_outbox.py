@@ -31,11 +31,6 @@ USER = "5151"
 FEVER = "my son has 39.5"
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 @pytest.fixture
 async def service(tmp_path: Path, screener: Screener) -> AsyncIterator[Conversations]:
     svc = await make_service(tmp_path / "bot.db", screener=screener)

@@ -29,11 +29,6 @@ from bot.safety.screen import RULES_DIR
 REDFLAGS = Path(__file__).parent / "data" / "redflags"
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _verdict(found: Screening | None) -> tuple[str, str] | None:
     return None if found is None else (found.kind, found.urgent_key or found.message_key)
 

@@ -12,17 +12,7 @@ import pytest
 
 from bot.safety import Screener
 from bot.safety.rules import RuleError, load_rule_file
-
-
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.kind if found is not None else None
-
+from tests.support.safety import screen_kind
 
 # A symptom named, but not happening now to the person: the screen asks.
 ASKED = [
@@ -96,7 +86,7 @@ ASKED = [
 
 @pytest.mark.parametrize(("text", "lang"), ASKED)
 def test_a_sign_not_happening_now_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 # Everyday sayings: no urgent answer (nothing, or at most the question).
@@ -131,12 +121,12 @@ FUTURE = [
 def test_a_worry_about_later_gets_no_urgent_answer(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _kind(screener, text, lang) != "urgent"
+    assert screen_kind(screener, text, lang) != "urgent"
 
 
 @pytest.mark.parametrize(("text", "lang"), IDIOMS)
 def test_an_idiom_gets_no_urgent_answer(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent"
+    assert screen_kind(screener, text, lang) != "urgent"
 
 
 # A sign happening now, next to the words above: still the urgent answer at once.
@@ -206,14 +196,14 @@ URGENT = [
 
 @pytest.mark.parametrize(("text", "lang"), URGENT)
 def test_a_sign_happening_now_is_still_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"
 
 
 def test_typo_fixing_keeps_the_first_letter(screener: Screener) -> None:
     # "wróciła" (came back) is one letter off "zwróciła" (vomited): not a misspelling of it
-    assert _kind(screener, "teraz wszystko ok, wróciła do szkoły", "pl") is None
+    assert screen_kind(screener, "teraz wszystko ok, wróciła do szkoły", "pl") is None
     # a first-letter slip is still forgiven when the first two letters are swapped
-    assert _kind(screener, "he is nuresponsive", "en") == "urgent"
+    assert screen_kind(screener, "he is nuresponsive", "en") == "urgent"
 
 
 def test_context_keys_are_checked(tmp_path: Path) -> None:

@@ -13,11 +13,6 @@ from bot.safety.dialect import keep_arabizi, variants
 from bot.safety.normalize import fold
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 @pytest.mark.parametrize("word", ["7arara", "3ando", "ba5tene2", "2ader", "so5n", "asabee3"])
 def test_arabizi_words_are_kept_whole(word: str) -> None:
     assert keep_arabizi(word)

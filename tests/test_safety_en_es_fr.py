@@ -26,11 +26,6 @@ def test_a_counted_unit_word_does_not_hide_the_reading_after_it() -> None:
 # --- pain around the bottom (perianal): a sign on its own, no "severe" needed ---------------
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _found(screener: Screener, text: str, lang: str) -> tuple[str, str] | None:
     found = screener.screen(text, lang, 38.0)
     return (found.kind, found.message_key) if found is not None else None

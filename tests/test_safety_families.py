@@ -12,11 +12,6 @@ from bot.safety import Screener
 from bot.safety.dialect import variants
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _key(screener: Screener, text: str, lang: str) -> str | None:
     found = screener.screen(text, lang)
     return found.message_key if found is not None and found.kind == "urgent" else None

@@ -11,11 +11,6 @@ import pytest
 from bot.safety import Screener
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _found(screener: Screener, text: str, lang: str) -> tuple[str | None, str | None]:
     found = screener.screen(text, lang, 38.0)
     return (found.kind, found.message_key) if found is not None else (None, None)

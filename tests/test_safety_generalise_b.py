@@ -13,11 +13,6 @@ from bot.safety import Screener
 from bot.safety.dialect import keep_arabizi, variants
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _found(screener: Screener, text: str, lang: str) -> tuple[str | None, str]:
     found = screener.screen(text, lang, 38.0)
     return (found.kind, found.message_key) if found is not None else (None, "")

@@ -37,11 +37,6 @@ def _corpus(lang: str, kind: str) -> list[str]:
     return [str(t) for t in data[kind]]
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 @pytest.fixture
 async def service(tmp_path: Path, screener: Screener) -> AsyncIterator[Conversations]:
     svc = await make_service(tmp_path / "bot.db", screener=screener, deployment=DEPLOYMENT)

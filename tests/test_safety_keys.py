@@ -17,11 +17,6 @@ from bot.safety.screen import (
 LANGUAGES = ("en", "es", "fr", "de", "pl", "ar")
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_rule_in_every_file_maps_to_one_urgent_answer(lang: str) -> None:
     rules = load_rule_file(RULES_DIR / f"{lang}.yaml")

@@ -10,16 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-
-
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.kind if found is not None else None
+from tests.support.safety import screen_kind
 
 
 @pytest.mark.parametrize(
@@ -32,7 +23,7 @@ def _kind(screener: Screener, text: str, lang: str) -> str | None:
     ],
 )
 def test_every_modifier_negated_asks(screener: Screener, lang: str, text: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 @pytest.mark.parametrize(
@@ -51,4 +42,4 @@ def test_every_modifier_negated_asks(screener: Screener, lang: str, text: str) -
     ],
 )
 def test_a_modifier_said_plainly_stays_urgent(screener: Screener, lang: str, text: str) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"

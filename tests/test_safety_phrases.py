@@ -27,11 +27,6 @@ def _cases(kind: str) -> list[tuple[str, str]]:
     return [(lang, text) for lang in LANGUAGES for text in _corpus(lang)[kind]]
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def test_every_language_has_a_rule_file_and_a_corpus(screener: Screener) -> None:
     assert set(LANGUAGES) <= set(screener.languages)
     for lang in LANGUAGES:

@@ -8,17 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-
-
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.kind if found is not None else None
-
+from tests.support.safety import screen_kind
 
 # A past time that opens the sentence sets its scene, however far the sign is from it, and
 # across commas when the time stands alone before them and only short phrases follow.
@@ -48,14 +38,14 @@ STILL_NOW = [
 
 @pytest.mark.parametrize(("text", "lang"), OPENS_PAST)
 def test_a_past_time_opening_the_sentence_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 @pytest.mark.parametrize(("text", "lang"), STILL_NOW)
 def test_a_sign_after_now_or_its_own_clause_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"
 
 
 # A question about a sign in general: the sentence names no one before the sign ("is a",
@@ -87,12 +77,12 @@ GENERIC_BUT_NOW = [
 
 @pytest.mark.parametrize(("text", "lang"), GENERIC)
 def test_a_question_about_a_sign_in_general_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 @pytest.mark.parametrize(("text", "lang"), GENERIC_BUT_NOW)
 def test_a_sign_of_someone_or_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"
 
 
 def test_question_flags_follow_the_sentences_fold_makes() -> None:

@@ -9,17 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-
-
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.kind if found is not None else None
-
+from tests.support.safety import screen_kind
 
 # de/pl/ar had no `bottom:` concept: bottom words sat under `belly`, which needs "severe".
 BOTTOM_NOW = [
@@ -39,12 +29,12 @@ BOTTOM_NOT = [
 
 @pytest.mark.parametrize(("text", "lang"), BOTTOM_NOW)
 def test_pain_around_the_bottom_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"
 
 
 @pytest.mark.parametrize(("text", "lang"), BOTTOM_NOT)
 def test_no_pain_at_the_bottom_is_not_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent"
+    assert screen_kind(screener, text, lang) != "urgent"
 
 
 # A past time said in a clause of its own next to the sign ("..., ist Jahre her", "jak był
@@ -69,14 +59,14 @@ NOW_WITH_A_PAST_CLAUSE = [
 
 @pytest.mark.parametrize(("text", "lang"), PAST_CLAUSE)
 def test_a_past_time_clause_beside_the_sign_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 @pytest.mark.parametrize(("text", "lang"), NOW_WITH_A_PAST_CLAUSE)
 def test_a_comparison_or_another_past_thing_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"
 
 
 # "no longer so fast": the optional "mehr"/"już" let "stopped breathing" match before it, and
@@ -97,9 +87,9 @@ STILL_URGENT_BREATHING = [
 
 @pytest.mark.parametrize(("text", "lang"), NO_LONGER_SO_FAST)
 def test_no_longer_so_fast_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "confirm"
+    assert screen_kind(screener, text, lang) == "confirm"
 
 
 @pytest.mark.parametrize(("text", "lang"), STILL_URGENT_BREATHING)
 def test_stopped_or_fast_breathing_stays_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent"
+    assert screen_kind(screener, text, lang) == "urgent"

@@ -11,11 +11,6 @@ from bot.safety import RuleError, Screener, Screening
 from bot.safety.screen import RULES_DIR
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.load()
-
-
 def _kind(found: Screening | None) -> str | None:
     return None if found is None else found.kind
 

@@ -1,0 +1,19 @@
+"""The safety screen's test fixture and helper, shared by the tests/test_safety_*.py files."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+
+
+@pytest.fixture(scope="session")
+def screener() -> Screener:
+    """The screen over the shipped rule files (``Screener.load`` caches it per process)."""
+    return Screener.load()
+
+
+def screen_kind(screener: Screener, text: str, lang: str, threshold: float = 38.0) -> str | None:
+    """What the screen makes of ``text`` at a 38.0 °C threshold: "urgent", "confirm" or None."""
+    found = screener.screen(text, lang, threshold)
+    return found.kind if found is not None else None
