@@ -68,9 +68,13 @@ def _ascii_digits(text: str) -> str:
     )
 
 
+def plain_digits(text: str) -> str:
+    """``text`` with every kind of digit as 0-9 and Arabic separators as "." and ","."""
+    return _ascii_digits(unicodedata.normalize("NFKC", text).translate(_SEPARATORS))
+
+
 def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).translate(_SEPARATORS)
-    return _ascii_digits(folded).strip().casefold()
+    return plain_digits(text).strip().casefold()
 
 
 def parse_temperature(text: str, locale: str = "en") -> Parsed:

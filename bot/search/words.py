@@ -20,6 +20,8 @@ from importlib.resources import files
 
 import snowballstemmer  # type: ignore[import-untyped]
 
+from bot.i18n.numbers import plain_digits
+
 Stem = Callable[[str], str]
 #: A long word → the words it is made of ("Lebendimpfungen" → "lebend", "impfungen"), or none.
 Split = Callable[[str], tuple[str, ...]]
@@ -81,11 +83,7 @@ _READING = re.compile(
 
 def has_reading(text: str) -> bool:
     """Whether ``text`` has a body temperature in it (:data:`_READING`), in any digits."""
-    plain = "".join(
-        str(unicodedata.digit(ch)) if not ch.isascii() and ch.isdecimal() else ch
-        for ch in unicodedata.normalize("NFKC", text).replace("\u066b", ".")
-    )
-    for m in _READING.finditer(plain):
+    for m in _READING.finditer(plain_digits(text)):
         if not (m.group(2) or m.group(3)):
             continue
         value = float(m.group(1) + (m.group(2) or "").replace(",", "."))
