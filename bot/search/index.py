@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import process
@@ -124,6 +124,9 @@ class _Language:
     idle: frozenset[str] = frozenset()
     #: The stems of the help dialog's keywords ("help", "aide", "pomoc").
     helping: frozenset[str] = frozenset()
+    #: The keys of :attr:`surface` by their first letter: a typo is mended only to a word
+    #: that starts as the typed one does ("hair" is not "air", nor "spitze" "Spritze").
+    initials: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -208,6 +211,10 @@ class SearchIndex:
 
     def _search(self, index: _Language, typed: list[str], *, reading: bool = False) -> Found:
         query = self._query(index, typed) + ([READING] if reading else [])
+        # how well the best page fits is judged on what the question is about: a title's stop
+        # word ("my", "when", "after") helps rank the pages but names no topic
+        idle = {fold(index.stem(w)) for w in typed if fold(w) in index.idle}
+        judged = [t for t in query if t not in idle] or query
         if not any(index.known(t) for t in query):
             return Found("none")
         assert index.bm25 is not None  # a known term means there are pages
@@ -227,8 +234,8 @@ class SearchIndex:
         pages = tuple(self._pages[i].node for i in chosen)
         good = (
             best >= GOOD_SCORE
-            and self._fit(index, query, order[0]) >= GOOD_FIT
-            and self._specific(index, query, order[0])
+            and self._fit(index, judged, order[0]) >= GOOD_FIT
+            and self._specific(index, judged, order[0])
         )
         return Found("pages" if good else "weak", pages)
 
@@ -295,6 +302,7 @@ class SearchIndex:
             lang,
             stop_words(lang),
             frozenset(helping),
+            _initials(surface),
         )
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
@@ -320,7 +328,7 @@ class SearchIndex:
             if not index.known(term) and len(folded) >= MEND_FROM.get(index.lang, 4):
                 near = process.extractOne(
                     folded,
-                    index.surface.keys(),
+                    index.initials.get(folded[0], ()),
                     scorer=Levenshtein.distance,
                     score_cutoff=2 if len(folded) >= 8 else 1,
                 )
@@ -348,6 +356,14 @@ class SearchIndex:
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
         return held / total if total else 0.0
+
+
+def _initials(surface: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The words of ``surface`` grouped by their first letter."""
+    by_letter: dict[str, list[str]] = {}
+    for word in surface:
+        by_letter.setdefault(word[:1], []).append(word)
+    return {letter: tuple(same) for letter, same in by_letter.items()}
 
 
 def _bare(word: str, lang: str) -> str:
