@@ -31,6 +31,9 @@ _SNOWBALL = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "
 #: A word: letters (any script), then letters, digits or inner hyphens/apostrophes; or a
 #: short name with digits like "g-csf", "rac2", "cd40l", "mmr".
 _WORD = re.compile(r"[^\W\d_](?:[\w]|[-'’](?=\w))*|\d+[^\W\d_]\w*")
+#: An ampersand between letters joins them: "A&E" (the emergency department) is one word,
+#: "ae", not two one-letter words no page can be found by.
+_AMPERSAND = re.compile(r"(?<=[^\W\d_])&(?=[^\W\d_])")
 #: Letters NFKD does not take apart, and Arabic letter variants people type either way.
 _LETTERS = str.maketrans(
     {"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ة": "ه", "ى": "ي", "ـ": ""}
@@ -104,10 +107,10 @@ def words(text: str) -> list[str]:
     """The words of ``text`` in lower case, as written (accents kept for the stemmer).
 
     A hyphenated word counts as its parts and as one word without the hyphens, so
-    ``Wiskott-Aldrich`` meets "wiskott aldrich" and ``G-CSF`` meets "gcsf".
+    ``Wiskott-Aldrich`` meets "wiskott aldrich" and ``G-CSF`` meets "gcsf"; "A&E" is "ae".
     """
     out: list[str] = []
-    for word in _WORD.findall(text.casefold()):
+    for word in _WORD.findall(_AMPERSAND.sub("", text.casefold())):
         word = word.replace("’", "'").strip("'-")
         if "-" in word:
             parts = [p for p in word.split("-") if len(p) > 1]
