@@ -1,16 +1,22 @@
 """Round 3 of the question search (2026-12-07): typo mending keeps the first letter, the weak
-fit weighs a question's topic words only, "A&E" is one word, and the keywords families use
-that the pages never named. Questions written for these tests, not taken from the sets."""
+fit weighs a question's topic words only, "A&E" is one word, the keywords families use that
+the pages never named, and a page whose answer is to ask the team (``ask_team: true``) comes
+with "Ask your care team". Questions written for these tests, not taken from the sets."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.content.loader import load_dialogs
+from bot.engine import Engine, Event, Session
+from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN, node_token
+from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.words import words
-from tests.support.content import ROOT
+from tests.support.content import ROOT, SETTINGS
+
+NOW = 1_000_000.0
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +133,51 @@ def test_arabic_courtesies_as_typed(index: SearchIndex, typed: str, kind: str) -
 
 def test_an_arabizi_question_is_not_small_talk(index: SearchIndex) -> None:
     assert index.find("mar7aba, kam el 7arara el 3adya lel atfal", "ar").kind != "greeting"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    dialogs = load_dialogs(ROOT / "dialogs")
+    catalogs = Catalogs.load(ROOT / "locales")
+    return Engine(
+        dialogs,
+        SETTINGS,
+        keywords=translated_keywords(catalogs, dialogs),
+        finder=SearchIndex(dialogs, catalogs),
+    )
+
+
+def _asked(engine: Engine, text: str, lang: str = "en") -> tuple[list[str], list[str]]:
+    menu = Session(node=engine.dialogs.menu, updated_at=NOW)
+    result = engine.step(menu, Event("text", text, lang), NOW)
+    tokens = [c.token for r in result.replies for c in r.choices]
+    return tokens, [r.text.context for r in result.replies]
+
+
+def test_only_the_school_page_is_marked_as_asking_the_team() -> None:
+    dialogs = load_dialogs(ROOT / "dialogs")
+    assert [n.id for n in dialogs.nodes.values() if n.ask_team] == ["prevention/school"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "should he go to school or nursery at the moment"),
+        ("fr", "peut-il aller à la crèche ou à l'école"),
+        ("ar", "هل تقدر تروح المدرسة"),
+    ],
+)
+def test_a_page_whose_answer_is_to_ask_the_team_comes_with_the_button(
+    engine: Engine, lang: str, question: str
+) -> None:
+    tokens, said = _asked(engine, question, lang)
+    assert f"{PAGE_TOKEN}{node_token('prevention/school')}" in tokens
+    assert ASK_TEAM_TOKEN in tokens
+    assert said[0] == "system/search_results"  # a page answers: not logged as unanswered
+
+
+def test_other_pages_that_fit_well_come_without_it(engine: Engine) -> None:
+    tokens, said = _asked(engine, "can my daughter go swimming in the pool")
+    assert said[0] == "system/search_results"
+    assert f"{PAGE_TOKEN}{node_token('prevention/school')}" not in tokens
+    assert ASK_TEAM_TOKEN not in tokens

@@ -83,6 +83,7 @@ NODE_KEYS = {
     "end",
     "safety",
     "note",
+    "ask_team",
 }
 SAY_KEYS = {"text", "note", "when", "safety"}
 CHOICE_KEYS = {"label", "goto", "when", "note"}
@@ -326,6 +327,10 @@ def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> N
         r.pending.fields.setdefault(key, kind)
     copies = _read_copy(r, data)
     end = bool(data.get("end"))
+    ask_team = data.get("ask_team", False)
+    if not isinstance(ask_team, bool):
+        r.error(data.value_pos["ask_team"], "ask_team: takes true or false")
+        ask_team = False
     if input_spec and not branches:
         r.error(
             pos,
@@ -351,6 +356,7 @@ def _read_node(r: _FileReader, dialog: str, name: str, data: Any, pos: Pos) -> N
         copy=copies,
         flag=flag if flag in FLAGS else None,
         end=end,
+        ask_team=ask_team,
         file=r.file,
         line=pos.line,
     )

@@ -113,6 +113,9 @@ class Node:
     copy: Mapping[str, str] = field(default_factory=dict)
     flag: str | None = None
     end: bool = False
+    #: The page's answer is to ask the care team ("Ask your team if nursery or school is OK"):
+    #: a search that offers it offers "Ask your care team" with it.
+    ask_team: bool = False
     file: str = ""
     line: int = 0
 

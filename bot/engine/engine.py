@@ -524,7 +524,12 @@ class Engine:
             replies = [self.system(f"search_{found.kind}"), *self.current(session)]
             return self._result(session, replies, now, changed=False)
         if found.kind == "pages":
-            replies = [Reply(self._sys["search_results"], {}, pages)]
+            # a page whose answer is to ask the team ("Ask your team if nursery or school is
+            # OK") comes with the button that says how
+            asks = any(
+                self.dialogs.nodes[p].ask_team for p in found.pages if p in self.dialogs.nodes
+            )
+            replies = [Reply(self._sys["search_results"], {}, (*pages, ask) if asks else pages)]
         elif found.kind == "weak" and pages:
             replies = [Reply(self._sys["search_unsure"], {}, (*pages, ask))]
             actions = ("unanswered",)
