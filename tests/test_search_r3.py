@@ -13,7 +13,7 @@ from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN, node_token
 from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
-from bot.search.words import words
+from bot.search.words import stemmer, stems, words
 from tests.support.content import ROOT, SETTINGS
 
 NOW = 1_000_000.0
@@ -181,3 +181,26 @@ def test_other_pages_that_fit_well_come_without_it(engine: Engine) -> None:
     assert said[0] == "system/search_results"
     assert f"{PAGE_TOKEN}{node_token('prevention/school')}" not in tokens
     assert ASK_TEAM_TOKEN not in tokens
+
+
+def test_a_pages_word_is_indexed_as_typed_without_accents_too() -> None:
+    stem = stemmer("es")
+    # Snowball cuts the two spellings apart; a page has both, a question has what was typed
+    assert stems("guardería", stem) == ["guard"]
+    assert stems("guardería", stem, unaccented=True) == ["guard", "guarderi"]
+    # a word the stemmer cuts alike either way comes once
+    assert stems("médico", stem, unaccented=True) == ["medic"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("es", "mi hija puede ir a la guarderia?"),
+        ("es", "puede volver a la guarderia la semana que viene"),
+        pytest.param("pl", "czy moze chodzic do szkoly", marks=pytest.mark.slow),
+    ],
+)
+def test_a_question_typed_without_accents_finds_the_accented_page(
+    index: SearchIndex, lang: str, question: str
+) -> None:
+    assert "prevention/school" in index.find(question, lang).pages

@@ -63,6 +63,11 @@ GOOD_SCORE = 6.0
 #: them more ("طياره" plane is one letter from "حراره" fever; from six letters, search_dev and
 #: the former blind set lose nothing).
 MEND_FROM = {"ar": 6}
+#: The languages whose pages are indexed by their words' stems as typed without accents too
+#: (:func:`bot.search.words.stems`): Snowball cuts "guardería" and "guarderia" apart. Not
+#: Polish: Stempel's stems of words without their ogonki are often no Polish stem at all
+#: ("goraczka" → "gorucc"), and they collide (three Polish page questions lost).
+UNACCENTED = frozenset({"es", "fr", "de"})
 #: How much a word no page has weighs against the rarest word a page has.
 UNKNOWN_WEIGHT = 1.0
 #: A word is specific when no more than this share of the pages have it.
@@ -266,10 +271,12 @@ class SearchIndex:
         helping: set[str] = set()
         for page in self._pages:
             title, body = page_text(page, self.dialogs, translate)
-            doc = stems(body, stem, split) + stems(title, stem, split) * LABEL_WEIGHT
+            plain = lang in UNACCENTED
+            doc = stems(body, stem, split, unaccented=plain)
+            doc += stems(title, stem, split, unaccented=plain) * LABEL_WEIGHT
             if page.start:
                 keywords = self._keywords(page, translate)
-                topic = stems(keywords, stem, split)
+                topic = stems(keywords, stem, split, unaccented=plain)
                 topics.update(topic)
                 if self.dialogs.nodes[page.node].dialog == HELP_DIALOG:
                     helping.update(topic)

@@ -201,11 +201,23 @@ def splitter(lang: str) -> Split | None:
     return split
 
 
-def stems(text: str, stem: Stem, split: Split | None = None) -> list[str]:
-    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``)."""
+def stems(
+    text: str, stem: Stem, split: Split | None = None, *, unaccented: bool = False
+) -> list[str]:
+    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``).
+
+    With ``unaccented`` (a page's text), a word's stem as typed without its accents comes too
+    where the stemmer cuts it otherwise: "guardería" stems to "guard", "guarderia" to
+    "guarderi"; Polish "szkoła" to "szkola", "szkola" to "szkolo". A question is stemmed as
+    typed, so it meets the page either way.
+    """
     out: list[str] = []
     for word in words(text):
         out.append(fold(stem(word)))
+        if unaccented:
+            plain = fold(stem(fold(word)))
+            if plain != out[-1]:
+                out.append(plain)
         if split is not None:
             out += [fold(stem(part)) for part in split(word)]
     return out
