@@ -4,7 +4,7 @@ Run by hand (scikit-learn and scipy are needed here only, ``pip install -e ".[tr
 
     python scripts/train_safety_judge.py --holdout fresh5 --cv   # choose; write nothing
     python scripts/train_safety_judge.py --holdout fresh5 --out /tmp/judge.json
-    python scripts/train_safety_judge.py --all                   # ship bot/safety/judge.json
+    python scripts/train_safety_judge.py --all --out judge.json  # every set
 
 Training text: ``tests/data/safety_blind/<set>/<lang>.yaml`` (warning → 1, ordinary → 0) and
 ``tests/data/redflags/<lang>.yaml`` (urgent → 1, confirm and calm → 0). A set named with
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.safety import Screener, Screening  # noqa: E402
-from bot.safety.judge import NEVER_VETOED_KEYS, WEIGHTS_PATH, Judge, feature_counts  # noqa: E402
+from bot.safety.judge import NEVER_VETOED_KEYS, Judge, feature_counts  # noqa: E402
 
 BLIND = ROOT / "tests/data/safety_blind"
 REDFLAGS = ROOT / "tests/data/redflags"
@@ -220,7 +220,7 @@ def write(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holdout", action="append", default=[], help="a blind set to leave out")
-    parser.add_argument("--all", action="store_true", help="train on every set and ship it")
+    parser.add_argument("--all", action="store_true", help="train on every set (none held out)")
     parser.add_argument("--cv", action="store_true", help="cross-validate only")
     parser.add_argument("--out", type=Path, default=None, help="weights file to write")
     args = parser.parse_args(argv)
@@ -250,15 +250,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     learn = np.array([fired(i) for i in train])
     model = fit(x[learn], y[learn], c)
-    out = args.out or (WEIGHTS_PATH if args.all else Path("judge.json"))
+    out = args.out or Path("judge.json")
     write(model, features, veto, out, f"{', '.join(groups)}; C={c}; seed {SEED}")
     judge = Judge.load(out)
-    # the shipped scorer (plain Python, quantised weights) against scikit-learn's
+    # the bot's scorer (plain Python, quantised weights) against scikit-learn's
     drift = max(
         abs(judge.score(i.text) - p)
         for i, p in zip(train, model.predict_proba(x)[:, 1], strict=True)
     )
-    print(f"largest difference between the shipped scorer and scikit-learn: {drift:.2e}")
+    print(f"largest difference between the plain-Python scorer and scikit-learn: {drift:.2e}")
     if held:
         report(
             "held out " + ", ".join(sorted(holdout)),

@@ -1,20 +1,19 @@
-"""A learned second opinion on the rule screen: is a sign happening now to the person?
+"""An experiment, not wired in: a learned second opinion on the rules' urgent answers.
 
 The rules (:mod:`bot.safety.screen`) read phrases; most of their false alarms name a sign that
 is not happening now to the person (a question, the past, quoted advice, a pet, a figure of
-speech). The judge is a logistic regression over hashed word n-grams (words, pairs, triples) and,
-if the training chose them, character n-grams of each word (with word boundaries, as
-scikit-learn's ``char_wb``), trained by
-``scripts/train_safety_judge.py`` on the blind sets and corpora; its weights ship in
-``judge.json`` beside this file. Scoring is plain Python (no scikit-learn at run time): the
-contribution of each word is remembered, so a repeat word costs a dict look-up.
+speech). The judge is a logistic regression over hashed word n-grams (words, pairs, triples)
+and, when the training chooses them, character n-grams of each word (with word boundaries, as
+scikit-learn's ``char_wb``), trained by ``scripts/train_safety_judge.py``, which writes the
+weights file. Scoring is plain Python (no scikit-learn at run time); a word's contribution is
+remembered, so a repeat word costs a dict look-up.
 
 What the judge may do to a rule verdict (:meth:`Judge.review`): an ``urgent`` verdict becomes
 the ``confirm`` question ("Is this happening now?", with the numbers) only when the judge is
 very sure the sign is not happening now (score under ``veto_below``), the answer is not the
 emergency one (``urgent_emergency`` is never touched) and the rule is not one of
 ``keep_rules``. Everything else (confirm, distress, stop, no answer) is left as the rules gave
-it.
+it. ``Screener`` does not call it: the held-out result is in docs/safety.md ("Learned judge").
 """
 
 from __future__ import annotations
@@ -27,20 +26,18 @@ import sys
 import zlib
 from array import array
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.safety.normalize import fold_chars
+from bot.safety.screen import Screening
 
-if TYPE_CHECKING:
-    from bot.safety.screen import Screening
-
-WEIGHTS_PATH = Path(__file__).parent / "judge.json"
 #: Remembered word scores per judge (a long tail of one-off words stays bounded).
 _MEMO_LIMIT = 50_000
 #: Answers the judge never touches: the emergency answer (a life-threatening sign).
 NEVER_VETOED_KEYS = frozenset({"urgent_emergency"})
 _TOKEN = re.compile(r"[^\W_]+|\?")
 _NUMBER = re.compile(r"\d+")
+#: A sentence ends at . ! ? ; … or a line break followed by a space (not inside 38.5).
+_SENTENCE_END = re.compile(r"(?<=[.!?;…\n])\s+")
 _JOIN = "\x01"
 _WORD_MARK = "\x02"
 
@@ -118,9 +115,9 @@ class Judge:
         self._words: dict[str, tuple[float, int]] = {}
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Judge:
+    def load(cls, path: Path) -> Judge:
         """Read the weights file written by ``scripts/train_safety_judge.py``."""
-        data = json.loads((path or WEIGHTS_PATH).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         quantised = array("h")
         quantised.frombytes(zlib.decompress(base64.b64decode(data["weights"])))
         if sys.byteorder != "little":
@@ -161,22 +158,35 @@ class Judge:
         z = self.bias + (total / math.sqrt(emitted) if emitted else 0.0)
         return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
-    def vetoes(self, text: str, found: Screening | None) -> bool:
+    def vetoes(self, text: str, found: Screening | None, *, sentences: bool = False) -> bool:
         """Whether the judge turns the rules' urgent ``found`` into the confirm question.
 
         Only an urgent answer that is not the emergency one, from a rule not kept out of the
-        judge's reach, and only when the score is under ``veto_below``.
+        judge's reach, and only when the score of the message is under ``veto_below``; with
+        ``sentences``, also the score of each of its sentences on its own, so one sentence
+        that reads as a report now ("what counts as a fever? he is 38.9 now") keeps it.
         """
-        return (
-            found is not None
-            and found.kind == "urgent"
-            and found.message_key not in NEVER_VETOED_KEYS
-            and found.rule not in self.keep_rules
-            and self.score(text) < self.veto_below
-        )
+        if (
+            found is None
+            or found.kind != "urgent"
+            or found.message_key in NEVER_VETOED_KEYS
+            or found.rule in self.keep_rules
+            or self.score(text) >= self.veto_below
+        ):
+            return False
+        if not sentences:
+            return True
+        parts = [p for p in _SENTENCE_END.split(text.strip()) if p]
+        return len(parts) == 1 or all(self.score(p) < self.veto_below for p in parts)
 
-    def review(self, text: str, found: Screening | None) -> Screening | None:
-        """``found`` as the rules gave it, or the confirm question when :meth:`vetoes`."""
-        if found is None or not self.vetoes(text, found):
+    def review(
+        self, text: str, found: Screening | None, *, sentences: bool = False
+    ) -> Screening | None:
+        """``found`` as the rules gave it, or the confirm question when :meth:`vetoes`.
+
+        "Yes, it is happening now" on that question (``Screening.confirmed``) sends the
+        urgent answer the rules had chosen.
+        """
+        if found is None or not self.vetoes(text, found, sentences=sentences):
             return found
         return Screening("confirm", found.rule, found.fever, "confirm_sign", found.urgent_key)
