@@ -6,7 +6,10 @@ or sign) and ``ordinary: [{text}]``. The real :class:`~bot.safety.Screener` scre
 with a fever threshold of 38.0 °C and no saved age group. Per language it prints: warnings that
 got an urgent answer, of those the share with the expected answer, ordinary messages that got
 an urgent answer (false alarms), and how many of each got the confirm question. ``-v`` lists
-the misses. Figures go in docs/safety.md. Not a test: nothing here asserts a rate.
+the misses. ``--judge FILE`` puts the learned judge (bot/safety/judge.py, weights from
+``scripts/train_safety_judge.py --out FILE``) after the screen, ``--judge-sentences`` with its
+sentence-by-sentence check, to measure what it changes. Figures go in docs/safety.md. Not a
+test: nothing here asserts a rate.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.safety import Screener  # noqa: E402
+from bot.safety import Screener, Screening  # noqa: E402
+from bot.safety.judge import Judge  # noqa: E402
 
 THRESHOLD_C = 38.0
 KEYS = {
@@ -49,7 +54,24 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
 
 
-def measure(screener: Screener, path: Path) -> Result:
+class Screen(Protocol):
+    def screen(self, text: str, locale: str, threshold_c: float = 38.0) -> Screening | None: ...
+
+
+@dataclass
+class _Judged:
+    """The screen with the judge's review after it."""
+
+    rules: Screener
+    judge: Judge
+    sentences: bool
+
+    def screen(self, text: str, locale: str, threshold_c: float = 38.0) -> Screening | None:
+        found = self.rules.screen(text, locale, threshold_c)
+        return self.judge.review(text, found, sentences=self.sentences)
+
+
+def measure(screener: Screen, path: Path) -> Result:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     lang = str(data.get("language") or path.stem)
     r = Result(lang)
@@ -85,8 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="a folder of <lang>.yaml blind sets")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    parser.add_argument("--judge", type=Path, help="a judge's weights file to screen with")
+    parser.add_argument("--judge-sentences", action="store_true", help="check each sentence")
     args = parser.parse_args(argv)
-    screener = Screener.load()
+    screener: Screen = Screener.load()
+    if args.judge is not None:
+        screener = _Judged(screener, Judge.load(args.judge), args.judge_sentences)
     paths = sorted(args.folder.glob("*.yaml"))
     if not paths:
         parser.error(f"no <lang>.yaml files in {args.folder}")
