@@ -44,6 +44,7 @@ SYMPTOMS = (
     "flush",
     "hands_feet",
     "hot",
+    "infection",
     "line",
     "nappy",
     "pain",
@@ -110,6 +111,9 @@ COMBOS = (
     _c("sign.not_feeding", "feeding", "refuse"),
     _c("sign.no_wee", "wee|nappy", "dry"),
     _c("sign.very_wrong", "unwell", "severe"),
+    # feeling unwell with a sign of infection (a cough, burning when passing urine): on
+    # chemotherapy or with neutropenia, call the team now (CCLG, Christie: any infection sign)
+    _c("sign.unwell_infection", "unwell", "infection"),
     _c("sign.extreme_shivering", "shiver", "extreme"),
     _c("sign.shaking_chills", "shiver"),
 )

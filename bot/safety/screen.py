@@ -90,6 +90,10 @@ EMERGENCY_RULES = frozenset(
 #: minutes", "he went blue but he's pink again"): a first fit or a blue spell needs seeing
 #: now (sepsis.yaml, who_to_call.yaml).
 STILL_URGENT_WHEN_OVER = frozenset({"sign.seizure", "sign.blue_skin", "sign.hard_to_wake"})
+#: Signs whose symptom said with a "not" right before it is negated however the sign was
+#: found ("a cough, but I don't feel unwell"); for other signs the "not" is part of the
+#: sign ("he doesn't wake", "isn't responding").
+NEGATABLE_SYMPTOM = frozenset({"sign.unwell_infection"})
 #: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
 BABY_RULES = frozenset({"sign.not_feeding"})
 #: The urgent answers, strongest first: when a message has several signs, the strongest wins.
@@ -538,6 +542,12 @@ class _Language:
         """Every modifier of a sign has a "not" right before it ("nie ma zaczerwienienia")."""
         plain = self.plain_modifiers(text, symptom, hits)
         return plain is not None and not plain
+
+    def symptom_negated(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """Every symptom hit of a sign is negated on its own (a "not" in the 4 words before
+        it in its clause: "a cough, but I don't feel unwell"), wherever the sign starts."""
+        found = [h for h in hits if h.name in symptom]
+        return bool(found) and all(self.negated(text, h.start, h.end) for h in found)
 
     def plain_apart(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
         """A modifier said plainly in a later clause than the sign starts ("port nie jest
@@ -1142,6 +1152,12 @@ class Screener:
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
             if state == "now" and lang.modifiers_negated(folded, combo.groups[0], made):
                 state = "negated"  # "the line site is not red or swollen"
+            if (
+                state == "now"
+                and combo.rule in NEGATABLE_SYMPTOM
+                and lang.symptom_negated(folded, combo.groups[0], made)
+            ):
+                state = "negated"  # "my cough is better and I don't feel unwell"
             if state == "now":
                 verdict.urgent(combo.rule, fever=False)
             else:
