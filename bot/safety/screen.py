@@ -103,16 +103,25 @@ _RANK = {key: len(URGENT_KEYS) - i for i, key in enumerate(URGENT_KEYS)}
 BABY_FEVER_C = 38.0
 #: A baby under 3 months, in days, weeks and months said in a message.
 BABY_LIMITS = {"days": 90, "weeks": 12, "months": 2}
+#: A baby of any age (under a year), for the signs the dialogs send to the emergency number
+#: "in a baby" (sepsis.yaml, who_to_call.yaml: "a baby who is not feeding").
+INFANT_LIMITS = {"days": 366, "weeks": 52, "months": 12}
+#: Signs that are an emergency in a baby of any age and urgent (the care team) otherwise.
+INFANT_RULES = frozenset({"sign.not_feeding"})
 #: The saved ``age_group`` for a baby under 3 months (dialogs/settings.yaml).
 BABY_AGE_GROUP = "baby"
 
 
-def urgent_key(rule: str, *, fever: bool, baby: bool = False) -> str:
-    """The urgent answer for a matched rule: emergency, baby, fever or other sign."""
+def urgent_key(rule: str, *, fever: bool, baby: bool = False, infant: bool = False) -> str:
+    """The urgent answer for a matched rule: emergency, baby, fever or other sign.
+
+    ``baby``: under 3 months; ``infant``: a baby of any age (not feeding is an emergency)."""
     if rule in EMERGENCY_RULES:
         return "urgent_emergency"
     if baby and (fever or rule in BABY_RULES):
         return "urgent_baby"
+    if (infant or baby) and rule in INFANT_RULES:
+        return "urgent_emergency"
     return "urgent_fever" if fever else "urgent_sign"
 
 
@@ -369,6 +378,7 @@ class _Language:
         #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
         self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
+        self.infant_words = WordMatcher([c for f in files for c in f.baby.get("infant", ())])
         self.baby_ages = tuple(
             (key, re.compile("(?<= )" + c.regex))
             for f in files
@@ -469,6 +479,17 @@ class _Language:
             return True
         return any(
             int(m.group("age")) <= BABY_LIMITS[key]
+            for key, rx in self.baby_ages
+            for m in rx.finditer(numeric)
+        )
+
+    def infant(self, numeric: str) -> bool:
+        """The message says the person is a baby, of any age under a year ("my 7 month
+        old", "mon bébé", "niemowlak 4 mies")."""
+        if self.infant_words.search(numeric) or self.baby_always.search(numeric):
+            return True
+        return any(
+            int(m.group("age")) <= INFANT_LIMITS[key]
             for key, rx in self.baby_ages
             for m in rx.finditer(numeric)
         )
@@ -1020,7 +1041,7 @@ class Screener:
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
-        verdict = _Verdict(baby)
+        verdict = _Verdict(baby, baby or lang.infant(numeric))
         readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
@@ -1175,18 +1196,19 @@ class Screener:
 class _Verdict:
     """The strongest urgent answer and the strongest question found so far."""
 
-    def __init__(self, baby: bool) -> None:
+    def __init__(self, baby: bool, infant: bool = False) -> None:
         self.baby = baby
+        self.infant = infant
         self.best: Screening | None = None
         self.confirm: Screening | None = None
 
     def urgent(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby)
+        key = urgent_key(rule, fever=fever, baby=self.baby, infant=self.infant)
         if self.best is None or _RANK[key] > _RANK[self.best.message_key]:
             self.best = Screening("urgent", rule, fever, key, key)
 
     def ask(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby)
+        key = urgent_key(rule, fever=fever, baby=self.baby, infant=self.infant)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
 
