@@ -90,6 +90,10 @@ EMERGENCY_RULES = frozenset(
 #: minutes", "he went blue but he's pink again"): a first fit or a blue spell needs seeing
 #: now (sepsis.yaml, who_to_call.yaml).
 STILL_URGENT_WHEN_OVER = frozenset({"sign.seizure", "sign.blue_skin", "sign.hard_to_wake"})
+#: The line-site sign: its "hot"/"warm" words are the site's, not a fever.
+LINE_SITE = "sign.line_site"
+#: At most this many words from the line to its "hot" ("port ... hot to touch").
+LOCAL_GAP_WORDS = 6
 #: Signs whose symptom said with a "not" right before it is negated however the sign was
 #: found ("a cough, but I don't feel unwell"); for other signs the "not" is part of the
 #: sign ("he doesn't wake", "isn't responding").
@@ -1044,7 +1048,16 @@ class Screener:
         verdict = _Verdict(baby, baby or lang.infant(numeric))
         readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
         distress: Phrase | None = None
+        local: list[tuple[int, int]] | None = None
+        hits: list[Hit] | None = None
         for _, _, phrase, m in lang.matches(folded):
+            if phrase.kind == "fever":
+                if local is None:
+                    hits = lang.concepts.find(folded)
+                    local = self._local_heat(lang, folded, hits)
+                # "the skin around her port is hot to touch": the line site, not a fever
+                if any(a < m.end() - 1 and m.start() < b - 1 for a, b in local):
+                    continue
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
                 folded, m.start(), text
@@ -1071,7 +1084,7 @@ class Screener:
                 verdict.urgent(phrase.rule, fever=fever)
             elif not (fever and iffy):
                 verdict.ask(phrase.rule, fever=fever)
-        self._concepts(lang, folded, verdict, text)
+        self._concepts(lang, folded, verdict, text, hits)
         if verdict.best is not None:
             return verdict.best
         if verdict.confirm is not None:
@@ -1132,9 +1145,44 @@ class Screener:
         return not all(past)
 
     @staticmethod
-    def _concepts(lang: _Language, folded: str, verdict: _Verdict, raw: str) -> None:
+    def _local_heat(lang: _Language, folded: str, hits: list[Hit]) -> list[tuple[int, int]]:
+        """Where the message says a line site is hot or warm: an ``inflamed`` word of a
+        line-site sign said after the line, at most 6 words on, with no clause break but an
+        "and" between ("port looks puffy and its hot to touch", "PICC حمرا وسخونة"). It is
+        the site's heat, no fever; "his port is fine but he feels hot" is one."""
+        out = []
+        for combo, made in combos(hits):
+            if combo.rule != LINE_SITE:
+                continue
+            lines = [h for h in made if h.name == "line"]
+            for h in made:
+                if h.name != "inflamed":
+                    continue
+                for line in lines:
+                    if line.end > h.start + 1:
+                        continue
+                    gap = folded[line.end - 1 : h.start]
+                    words = [w for w in gap.split() if w != COMMA]
+                    breaks = list(lang.clause_breaks.finditer(gap)) if lang.clause_breaks else []
+                    if len(words) <= LOCAL_GAP_WORDS and all(
+                        gap[b.start() : b.end()].strip() == "و"  # Arabic "and"
+                        or (
+                            lang.joins is not None
+                            and lang.joins.fullmatch(gap, b.start(), b.end()) is not None
+                        )
+                        for b in breaks
+                    ):
+                        out.append((h.start, h.end))
+                        break
+        return out
+
+    @staticmethod
+    def _concepts(
+        lang: _Language, folded: str, verdict: _Verdict, raw: str, hits: list[Hit] | None = None
+    ) -> None:
         """Offer the signs read from concepts; ask about a symptom nothing settles."""
-        hits = lang.concepts.find(folded)
+        if hits is None:
+            hits = lang.concepts.find(folded)
         if not hits:
             return
         settled: set[Hit] = set()
