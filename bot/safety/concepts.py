@@ -330,9 +330,7 @@ def combos(hits: Iterable[Hit]) -> list[tuple[Combo, list[Hit]]]:
                 made = [h for h in group if h.name in wanted]
                 if combo.apart:
                     first = [h for h in made if h.name in combo.groups[0]]
-                    made = [
-                        h for h in made if h in first or not any(_overlap(h, f) for f in first)
-                    ]
+                    made = [h for h in made if h in first or not any(_overlap(h, f) for f in first)]
                     if not all({h.name for h in made}.intersection(g) for g in combo.groups):
                         continue
                 if not _said_apart(group, made, combo.unless):

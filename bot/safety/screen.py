@@ -524,17 +524,20 @@ class _Language:
         """A negation in a short gap between ``hits`` ("atmet nicht schnell"), not in a hit."""
         if self.negation is None:
             return False
-        spans = sorted((h.start, h.end) for h in hits)
-        edge = spans[0][1]
-        for a, b in spans[1:]:
+        spans = sorted((h.start, h.end, h.name) for h in hits)
+        edge, last = spans[0][1], spans[0][2]
+        for a, b, name in spans[1:]:
             gap = text[edge:a].split()
+            # a "nor" between two of one concept lists them ("ni el pecho ni el biberón")
             if (
-                0 < len(gap) <= NEGATION_GAP_WORDS
+                name != last
+                and 0 < len(gap) <= NEGATION_GAP_WORDS
                 and "," not in gap
                 and self.negation.search(f" {' '.join(gap)} ")
             ):
                 return True
-            edge = max(edge, b)
+            if b > edge:
+                edge, last = b, name
         return False
 
     def plain_modifiers(
