@@ -7,7 +7,7 @@ Rules load once from ``bot/safety/rules/<lang>.yaml``; English rules apply in ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -1048,7 +1048,7 @@ class Screener:
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
-        verdict = _Verdict(baby, baby or lang.infant(numeric))
+        verdict = _Verdict(baby, lambda: baby or lang.infant(numeric))
         readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
         distress: Phrase | None = None
         local: list[tuple[int, int]] | None = None
@@ -1247,19 +1247,29 @@ class Screener:
 class _Verdict:
     """The strongest urgent answer and the strongest question found so far."""
 
-    def __init__(self, baby: bool, infant: bool = False) -> None:
+    def __init__(self, baby: bool, infant: Callable[[], bool] = lambda: False) -> None:
         self.baby = baby
-        self.infant = infant
+        #: Whether the message names a baby of any age: asked only for an INFANT_RULES sign.
+        self._infant = infant
+        self._infant_known: bool | None = None
         self.best: Screening | None = None
         self.confirm: Screening | None = None
 
+    def _key(self, rule: str, fever: bool) -> str:
+        infant = False
+        if rule in INFANT_RULES:
+            if self._infant_known is None:
+                self._infant_known = self._infant()
+            infant = self._infant_known
+        return urgent_key(rule, fever=fever, baby=self.baby, infant=infant)
+
     def urgent(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby, infant=self.infant)
+        key = self._key(rule, fever)
         if self.best is None or _RANK[key] > _RANK[self.best.message_key]:
             self.best = Screening("urgent", rule, fever, key, key)
 
     def ask(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby, infant=self.infant)
+        key = self._key(rule, fever)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
 
