@@ -110,7 +110,8 @@ def test_a_german_reading_written_as_one_word(screener: Screener, text: str, lan
 @pytest.mark.parametrize(
     ("text", "lang", "key"),
     [
-        ("she hasn't had anything at all to drink, she's 5 months", "en", "urgent_sign"),
+        # a baby of any age who is not feeding: call the emergency number (sepsis.yaml)
+        ("she hasn't had anything at all to drink, she's 5 months", "en", "urgent_emergency"),
         ("sie trinkt gar nichts mehr seit dem Mittag", "de", "urgent_sign"),
         ("no ha bebido ni una gota desde anoche", "es", "urgent_sign"),
         ("il n'a rien bu du tout depuis midi", "fr", "urgent_sign"),
@@ -248,7 +249,8 @@ def test_a_question_before_a_comma_does_not_hide_the_sign_after_it(
 @pytest.mark.parametrize(
     ("text", "lang", "key"),
     [
-        ("moje 5-miesięczne dziecko nic nie pije od rana", "pl", "urgent_sign"),
+        # a baby of any age not feeding: the emergency number (sepsis.yaml, who_to_call.yaml)
+        ("moje 5-miesięczne dziecko nic nie pije od rana", "pl", "urgent_emergency"),
         ("2-miesięczna córeczka ma 38,2", "pl", "urgent_baby"),
         ("trzęsie się jak galareta z zimna", "pl", "urgent_sign"),
     ],

@@ -44,11 +44,13 @@ SYMPTOMS = (
     "flush",
     "hands_feet",
     "hot",
+    "infection",
     "line",
     "nappy",
     "pain",
     "belly",
     "rash",
+    "shake_all",
     "shiver",
     "speech",
     "ulcer",
@@ -82,10 +84,21 @@ class Combo:
 
     rule: str
     groups: tuple[tuple[str, ...], ...]
+    #: Concepts that, in the same sentence, say it is another sign ("shaking all over" with
+    #: chills is shivering, not a fit).
+    unless: tuple[str, ...] = ()
+    #: The other groups must be said in words of their own, not inside the first group's
+    #: ("zittert" inside "zittert am ganzen Körper" is not chills said as well).
+    apart: bool = False
 
 
-def _c(rule: str, *groups: str) -> Combo:
-    return Combo(rule, tuple(tuple(g.split("|")) for g in groups))
+def _c(rule: str, *groups: str, unless: str = "", apart: bool = False) -> Combo:
+    return Combo(
+        rule,
+        tuple(tuple(g.split("|")) for g in groups),
+        tuple(unless.split("|")) if unless else (),
+        apart,
+    )
 
 
 #: The signs read from concepts; the first group is the symptom the sign is about.
@@ -96,6 +109,10 @@ COMBOS = (
     _c("sign.blue_skin", "blue_grey", "face_lips|turning"),
     _c("sign.hard_to_wake", "wake", "difficult"),
     _c("sign.seizure", "fit"),
+    # shaking all over is a fit, or, with chills or shivering said as well, the whole body
+    # shivering: extreme shivering (an emergency sign, UK Sepsis Trust), not a fit
+    _c("sign.seizure", "shake_all", unless="shiver"),
+    _c("sign.extreme_shivering", "shake_all", "shiver", apart=True),
     _c("sign.rash_not_fading", "rash", "glass|not_fading"),
     _c("sign.slurred_speech", "speech", "unclear"),
     _c("sign.vomit_all", "vomit", "all|persistent"),
@@ -110,6 +127,9 @@ COMBOS = (
     _c("sign.not_feeding", "feeding", "refuse"),
     _c("sign.no_wee", "wee|nappy", "dry"),
     _c("sign.very_wrong", "unwell", "severe"),
+    # feeling unwell with a sign of infection (a cough, burning when passing urine): on
+    # chemotherapy or with neutropenia, call the team now (CCLG, Christie: any infection sign)
+    _c("sign.unwell_infection", "unwell", "infection"),
     _c("sign.extreme_shivering", "shiver", "extreme"),
     _c("sign.shaking_chills", "shiver"),
 )
@@ -307,5 +327,22 @@ def combos(hits: Iterable[Hit]) -> list[tuple[Combo, list[Hit]]]:
         for combo in COMBOS:
             if all(names.intersection(g) for g in combo.groups):
                 wanted = {n for g in combo.groups for n in g}
-                out.append((combo, [h for h in group if h.name in wanted]))
+                made = [h for h in group if h.name in wanted]
+                if combo.apart:
+                    first = [h for h in made if h.name in combo.groups[0]]
+                    made = [h for h in made if h in first or not any(_overlap(h, f) for f in first)]
+                    if not all({h.name for h in made}.intersection(g) for g in combo.groups):
+                        continue
+                if not _said_apart(group, made, combo.unless):
+                    out.append((combo, made))
     return out
+
+
+def _said_apart(group: Sequence[Hit], made: Sequence[Hit], names: Sequence[str]) -> bool:
+    """One of ``names`` is found in the sentence apart from the words of ``made`` ("chills"
+    besides "shaking all over"; the "zittert" of "zittert am ganzen Körper" does not count)."""
+    return any(h.name in names and not any(_overlap(h, m) for m in made) for h in group)
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.start < b.end - 1 and b.start < a.end - 1

@@ -40,6 +40,9 @@ _AR_PREFIXES = (
     ("بي", "ي"),
     ("بت", "ت"),
     ("بن", "ن"),
+    # Iraqi present-tense prefix: ديرجع = يرجع ("he is vomiting"), دتاكل = تاكل
+    ("دي", "ي"),
+    ("دت", "ت"),
     ("و", ""),
     ("ف", ""),
     ("ب", ""),
@@ -47,7 +50,19 @@ _AR_PREFIXES = (
     ("ك", ""),
 )
 #: Arabic: word endings and what they become.
-_AR_SUFFIXES = (("وش", "ه"), ("هاش", "ها"), ("ش", ""), ("و", "ه"), ("هو", "ه"))
+#: "for him/her/me/us" written onto a verb (قستلو, قستلها "I took it for him/her"): taken off.
+_AR_SUFFIXES = (
+    ("وش", "ه"),
+    ("هاش", "ها"),
+    ("ش", ""),
+    ("و", "ه"),
+    ("هو", "ه"),
+    ("لها", ""),
+    ("لنا", ""),
+    ("لو", ""),
+    ("له", ""),
+    ("لي", ""),
+)
 #: After these "and"-like prefixes a two-letter word may remain (ومش → مش, وما → ما).
 _AR_SHORT_OK = frozenset({"و", "ف"})
 

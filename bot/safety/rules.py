@@ -61,7 +61,8 @@ TOP_KEYS = frozenset(
 #: Keys of ``baby:``: phrases that say the person is a baby under 3 months. ``always``
 #: phrases say it outright ("newborn"); in the others ``#`` stands for the number of days,
 #: weeks or months ("# weeks old").
-BABY_KEYS = ("always", "days", "weeks", "months")
+#: ``infant`` words say a baby of any age ("baby", "bébé", "niemowlak"), with no number.
+BABY_KEYS = ("always", "days", "weeks", "months", "infant")
 #: Keys of ``numbers:``: number words (``words: {thirty eight: 38}``), the words for "and a
 #: half" and for a decimal point, so "treinta y ocho y medio" reads as 38.5.
 NUMBER_KEYS = ("words", "half", "point", "about", "exact")
@@ -267,7 +268,7 @@ def _baby(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
     if raw is None:
         return {}
     if not isinstance(raw, YMap):
-        r.error(data.value_pos["baby"], "'baby' takes lists: always, days, weeks, months")
+        r.error(data.value_pos["baby"], "'baby' takes lists: always, days, weeks, months, infant")
         return {}
     r.keys(raw, BABY_KEYS, "'baby'")
     out: dict[str, tuple[Compiled, ...]] = {}
@@ -275,8 +276,9 @@ def _baby(r: _Reader, data: YMap) -> dict[str, tuple[Compiled, ...]]:
         found = []
         for source, pos in r.strings(raw, key):
             has_number = "#" in source
-            if has_number == (key == "always"):
-                need = "must not contain '#'" if key == "always" else "needs '#' for the number"
+            plain = key in ("always", "infant")
+            if has_number == plain:
+                need = "must not contain '#'" if plain else "needs '#' for the number"
                 r.error(pos, f"baby phrase '{source}' in '{key}' {need}")
                 continue
             compiled = _numbered(r, source, pos)

@@ -7,7 +7,7 @@ Rules load once from ``bot/safety/rules/<lang>.yaml``; English rules apply in ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -90,6 +90,14 @@ EMERGENCY_RULES = frozenset(
 #: minutes", "he went blue but he's pink again"): a first fit or a blue spell needs seeing
 #: now (sepsis.yaml, who_to_call.yaml).
 STILL_URGENT_WHEN_OVER = frozenset({"sign.seizure", "sign.blue_skin", "sign.hard_to_wake"})
+#: The line-site sign: its "hot"/"warm" words are the site's, not a fever.
+LINE_SITE = "sign.line_site"
+#: At most this many words from the line to its "hot" ("port ... hot to touch").
+LOCAL_GAP_WORDS = 6
+#: Signs whose symptom said with a "not" right before it is negated however the sign was
+#: found ("a cough, but I don't feel unwell"); for other signs the "not" is part of the
+#: sign ("he doesn't wake", "isn't responding").
+NEGATABLE_SYMPTOM = frozenset({"sign.unwell_infection"})
 #: Signs that are urgent for anyone and need the baby answer for a baby under 3 months.
 BABY_RULES = frozenset({"sign.not_feeding"})
 #: The urgent answers, strongest first: when a message has several signs, the strongest wins.
@@ -99,16 +107,25 @@ _RANK = {key: len(URGENT_KEYS) - i for i, key in enumerate(URGENT_KEYS)}
 BABY_FEVER_C = 38.0
 #: A baby under 3 months, in days, weeks and months said in a message.
 BABY_LIMITS = {"days": 90, "weeks": 12, "months": 2}
+#: A baby of any age (under a year), for the signs the dialogs send to the emergency number
+#: "in a baby" (sepsis.yaml, who_to_call.yaml: "a baby who is not feeding").
+INFANT_LIMITS = {"days": 366, "weeks": 52, "months": 12}
+#: Signs that are an emergency in a baby of any age and urgent (the care team) otherwise.
+INFANT_RULES = frozenset({"sign.not_feeding"})
 #: The saved ``age_group`` for a baby under 3 months (dialogs/settings.yaml).
 BABY_AGE_GROUP = "baby"
 
 
-def urgent_key(rule: str, *, fever: bool, baby: bool = False) -> str:
-    """The urgent answer for a matched rule: emergency, baby, fever or other sign."""
+def urgent_key(rule: str, *, fever: bool, baby: bool = False, infant: bool = False) -> str:
+    """The urgent answer for a matched rule: emergency, baby, fever or other sign.
+
+    ``baby``: under 3 months; ``infant``: a baby of any age (not feeding is an emergency)."""
     if rule in EMERGENCY_RULES:
         return "urgent_emergency"
     if baby and (fever or rule in BABY_RULES):
         return "urgent_baby"
+    if (infant or baby) and rule in INFANT_RULES:
+        return "urgent_emergency"
     return "urgent_fever" if fever else "urgent_sign"
 
 
@@ -365,6 +382,7 @@ class _Language:
         #: Any "if" word: with advice earlier in the sentence, the sign is quoted advice.
         self.any_if = _union([*context("conditional"), *lists("hypothetical")])
         self.baby_always = WordMatcher([c for f in files for c in f.baby.get("always", ())])
+        self.infant_words = WordMatcher([c for f in files for c in f.baby.get("infant", ())])
         self.baby_ages = tuple(
             (key, re.compile("(?<= )" + c.regex))
             for f in files
@@ -469,6 +487,17 @@ class _Language:
             for m in rx.finditer(numeric)
         )
 
+    def infant(self, numeric: str) -> bool:
+        """The message says the person is a baby, of any age under a year ("my 7 month
+        old", "mon bébé", "niemowlak 4 mies")."""
+        if self.infant_words.search(numeric) or self.baby_always.search(numeric):
+            return True
+        return any(
+            int(m.group("age")) <= INFANT_LIMITS[key]
+            for key, rx in self.baby_ages
+            for m in rx.finditer(numeric)
+        )
+
     def window(self, text: str, start: int, words: int) -> str:
         """Up to ``words`` words before ``start`` in its clause (after any clause-break word)."""
         before = text[clause(text, start, start)[0] : start]
@@ -495,17 +524,20 @@ class _Language:
         """A negation in a short gap between ``hits`` ("atmet nicht schnell"), not in a hit."""
         if self.negation is None:
             return False
-        spans = sorted((h.start, h.end) for h in hits)
-        edge = spans[0][1]
-        for a, b in spans[1:]:
+        spans = sorted((h.start, h.end, h.name) for h in hits)
+        edge, last = spans[0][1], spans[0][2]
+        for a, b, name in spans[1:]:
             gap = text[edge:a].split()
+            # a "nor" between two of one concept lists them ("ni el pecho ni el biberón")
             if (
-                0 < len(gap) <= NEGATION_GAP_WORDS
+                name != last
+                and 0 < len(gap) <= NEGATION_GAP_WORDS
                 and "," not in gap
                 and self.negation.search(f" {' '.join(gap)} ")
             ):
                 return True
-            edge = max(edge, b)
+            if b > edge:
+                edge, last = b, name
         return False
 
     def plain_modifiers(
@@ -538,6 +570,12 @@ class _Language:
         """Every modifier of a sign has a "not" right before it ("nie ma zaczerwienienia")."""
         plain = self.plain_modifiers(text, symptom, hits)
         return plain is not None and not plain
+
+    def symptom_negated(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """Every symptom hit of a sign is negated on its own (a "not" in the 4 words before
+        it in its clause: "a cough, but I don't feel unwell"), wherever the sign starts."""
+        found = [h for h in hits if h.name in symptom]
+        return bool(found) and all(self.negated(text, h.start, h.end) for h in found)
 
     def plain_apart(self, text: str, symptom: Sequence[str], hits: Sequence[Hit]) -> bool:
         """A modifier said plainly in a later clause than the sign starts ("port nie jest
@@ -1010,10 +1048,19 @@ class Screener:
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
-        verdict = _Verdict(baby)
+        verdict = _Verdict(baby, lambda: baby or lang.infant(numeric))
         readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
         distress: Phrase | None = None
+        local: list[tuple[int, int]] | None = None
+        hits: list[Hit] | None = None
         for _, _, phrase, m in lang.matches(folded):
+            if phrase.kind == "fever":
+                if local is None:
+                    hits = lang.concepts.find(folded)
+                    local = self._local_heat(lang, folded, hits)
+                # "the skin around her port is hot to touch": the line site, not a fever
+                if any(a < m.end() - 1 and m.start() < b - 1 for a, b in local):
+                    continue
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
             iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
                 folded, m.start(), text
@@ -1040,7 +1087,7 @@ class Screener:
                 verdict.urgent(phrase.rule, fever=fever)
             elif not (fever and iffy):
                 verdict.ask(phrase.rule, fever=fever)
-        self._concepts(lang, folded, verdict, text)
+        self._concepts(lang, folded, verdict, text, hits)
         if verdict.best is not None:
             return verdict.best
         if verdict.confirm is not None:
@@ -1101,9 +1148,44 @@ class Screener:
         return not all(past)
 
     @staticmethod
-    def _concepts(lang: _Language, folded: str, verdict: _Verdict, raw: str) -> None:
+    def _local_heat(lang: _Language, folded: str, hits: list[Hit]) -> list[tuple[int, int]]:
+        """Where the message says a line site is hot or warm: an ``inflamed`` word of a
+        line-site sign said after the line, at most 6 words on, with no clause break but an
+        "and" between ("port looks puffy and its hot to touch", "PICC حمرا وسخونة"). It is
+        the site's heat, no fever; "his port is fine but he feels hot" is one."""
+        out = []
+        for combo, made in combos(hits):
+            if combo.rule != LINE_SITE:
+                continue
+            lines = [h for h in made if h.name == "line"]
+            for h in made:
+                if h.name != "inflamed":
+                    continue
+                for line in lines:
+                    if line.end > h.start + 1:
+                        continue
+                    gap = folded[line.end - 1 : h.start]
+                    words = [w for w in gap.split() if w != COMMA]
+                    breaks = list(lang.clause_breaks.finditer(gap)) if lang.clause_breaks else []
+                    if len(words) <= LOCAL_GAP_WORDS and all(
+                        gap[b.start() : b.end()].strip() == "و"  # Arabic "and"
+                        or (
+                            lang.joins is not None
+                            and lang.joins.fullmatch(gap, b.start(), b.end()) is not None
+                        )
+                        for b in breaks
+                    ):
+                        out.append((h.start, h.end))
+                        break
+        return out
+
+    @staticmethod
+    def _concepts(
+        lang: _Language, folded: str, verdict: _Verdict, raw: str, hits: list[Hit] | None = None
+    ) -> None:
         """Offer the signs read from concepts; ask about a symptom nothing settles."""
-        hits = lang.concepts.find(folded)
+        if hits is None:
+            hits = lang.concepts.find(folded)
         if not hits:
             return
         settled: set[Hit] = set()
@@ -1142,6 +1224,12 @@ class Screener:
                 state = "negated"  # "atmet nicht schnell": a "not" between the concepts
             if state == "now" and lang.modifiers_negated(folded, combo.groups[0], made):
                 state = "negated"  # "the line site is not red or swollen"
+            if (
+                state == "now"
+                and combo.rule in NEGATABLE_SYMPTOM
+                and lang.symptom_negated(folded, combo.groups[0], made)
+            ):
+                state = "negated"  # "my cough is better and I don't feel unwell"
             if state == "now":
                 verdict.urgent(combo.rule, fever=False)
             else:
@@ -1159,18 +1247,29 @@ class Screener:
 class _Verdict:
     """The strongest urgent answer and the strongest question found so far."""
 
-    def __init__(self, baby: bool) -> None:
+    def __init__(self, baby: bool, infant: Callable[[], bool] = lambda: False) -> None:
         self.baby = baby
+        #: Whether the message names a baby of any age: asked only for an INFANT_RULES sign.
+        self._infant = infant
+        self._infant_known: bool | None = None
         self.best: Screening | None = None
         self.confirm: Screening | None = None
 
+    def _key(self, rule: str, fever: bool) -> str:
+        infant = False
+        if rule in INFANT_RULES:
+            if self._infant_known is None:
+                self._infant_known = self._infant()
+            infant = self._infant_known
+        return urgent_key(rule, fever=fever, baby=self.baby, infant=infant)
+
     def urgent(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby)
+        key = self._key(rule, fever)
         if self.best is None or _RANK[key] > _RANK[self.best.message_key]:
             self.best = Screening("urgent", rule, fever, key, key)
 
     def ask(self, rule: str, *, fever: bool) -> None:
-        key = urgent_key(rule, fever=fever, baby=self.baby)
+        key = self._key(rule, fever)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
 
