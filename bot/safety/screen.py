@@ -43,6 +43,11 @@ FUNCTION_WORD_LETTERS = 4
 #: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
 #: never a temperature); counts as a past time only in a sentence that says it is over.
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
+#: Words that may stand between an "and" and a sign whose subject is before the "and".
+CONTINUES_WORDS = 2
+#: Words after a bare question word or article searched for a "generally" word ("czy
+#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً").
+GENERALLY_WINDOW = 5
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
 #: At most this many words between two readings of one list ("38,5 oder zweimal 38").
@@ -56,8 +61,6 @@ _AND = frozenset({"و", "ف"})
 _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
-#: A sentence opening with only an article is general only with a "generally" word.
-_ARTICLES = frozenset({"a", "an", "any", "un", "una", "unos", "unas", "une", "des"})
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
@@ -347,6 +350,9 @@ class _Language:
         self.latest = _union(context("latest"))
         self.right_now = _union(context("right_now"))
         self.compare = _union(context("compare"))
+        self.shared_subject = _union(files[0].context.get("shared_subject", ()))
+        self.continues = _union(files[0].context.get("continues", ()))
+        self.instruction = _union(context("instruction"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -663,7 +669,11 @@ class _Language:
         second = first.find(" ", 1) + 1
         found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
         whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
-        return whole and all(len(p.split()) <= 4 for p in pieces[1:-1])
+        # a piece between may be long when it is another past time ("Letzten Winter, also
+        # vor ungefähr zehn Monaten, hatte er 39,5")
+        return whole and all(
+            len(p.split()) <= 4 or self.past.search(f" {p} ") is not None for p in pieces[1:-1]
+        )
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit
@@ -723,7 +733,41 @@ class _Language:
         a fever", "the dog keeps being sick")."""
         if self.others is None:
             return False
-        return self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW))
+        if self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW)):
+            return True
+        return self._shares_subject(text, start)
+
+    def _shares_subject(self, text: str, start: int) -> bool:
+        """The sign is a second verb after an "and" with no subject of its own, so the
+        subject before the "and" is its subject: "our dog has a fever and is shivering",
+        "unser Hund hat Durchfall und zittert", "nasz pies ma biegunkę i się trzęsie". Only
+        ``continues`` words ("is", "się") may stand between the "and" and the sign: "and
+        he is shivering" names a subject of its own."""
+        if self.others is None or self.shared_subject is None or self.clause_breaks is None:
+            return False
+        before = text[clause(text, start, start)[0] : start]
+        breaks = list(self.clause_breaks.finditer(before))
+        if not breaks:
+            return False
+        last = breaks[-1]
+        word = before[last.start() : last.end()].strip()
+        if not self.shared_subject.fullmatch(f" {word} ", 1):
+            return False
+        gap = before[last.end() :].split()
+        if len(gap) > CONTINUES_WORDS or (
+            gap
+            and (
+                self.continues is None
+                or not all(self.continues.fullmatch(f" {w} ", 1) for w in gap)
+            )
+        ):
+            return False
+        earlier = before[: last.start()]
+        ends = [m.end() for m in self.clause_breaks.finditer(earlier)]
+        if ends:
+            earlier = earlier[ends[-1] - 1 :]
+        window = " " + " ".join(earlier.split()[-HYPOTHETICAL_WINDOW:]) + " "
+        return self._before_unreported(self.others, window)
 
     def _before_unreported(self, rx: re.Pattern[str], window: str) -> bool:
         """``rx`` is in ``window`` and no "says he ..." follows it ("his sister says he is
@@ -781,7 +825,11 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        if self.any_if is None or not self.advice.search(before):
+        if not self.advice.search(before):
+            return False
+        if self._instruction_after(text, start):
+            return True
+        if self.any_if is None:
             return False
         # the "if" is in the sign's own clause or the one right after it ("..., żeby dzwonić
         # na 112, jeśli usta zrobią się sine"), not in an earlier one ("the plan says call if
@@ -798,6 +846,22 @@ class _Language:
             pa = clause(text, a - 3, a - 2)[0]
             return bool(self.any_if.search(text[pa:a]))
         return False
+
+    def _instruction_after(self, text: str, start: int) -> bool:
+        """What to do is said right after the sign, in its clause, as a rule ("blaue Lippen
+        heißt sofort 112", "sine usta to od razu 999", "Schüttelfrost immer melden"): the
+        quoted advice of a sentence with no "if". A comma or a clause-break word ends the
+        sign's clause ("the doctor said he has a fever, come in now" and "... has blue lips
+        and we must call 999" are reports)."""
+        if self.instruction is None:
+            return False
+        b = clause(text, start, start + 1)[1]
+        part = text[start - 1 if start else 0 : b + 1]
+        if self.clause_breaks is not None:
+            m = self.clause_breaks.search(part, 2)
+            if m is not None:
+                part = part[: m.start() + 1]
+        return self.instruction.search(part) is not None
 
     def choice_after_question(self, text: str, start: int, end: int) -> bool:
         """The reading is one of the choices a threshold question just asked about ("what
@@ -883,10 +947,11 @@ class _Language:
             after = self.generally.sub(" ", after)
         if self.now is not None and self.now.search(after):
             return False
-        if m.group(0).split()[0] in _ARTICLES:
+        if len(m.group(0).split()) == 1:
             rest = text[start : text.find(f" {CLAUSE}", start) % (len(text) + 1)]
-            # the "always" says how the sign is in general: within 4 words of the article
-            near = " " + " ".join(text[m.end() :].split()[:4]) + " "
+            # a bare article or question word ("una", "czy", "هل"): the "always" says how
+            # the sign is in general, within 5 words of it
+            near = " " + " ".join(text[m.end() :].split()[:GENERALLY_WINDOW]) + " "
             if self.generally is None or not self.generally.search(near) or COMMA in rest:
                 return False
         flags = question_flags(raw)
