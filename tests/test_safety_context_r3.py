@@ -16,7 +16,7 @@ SHARED_SUBJECT = [
     ("our puppy ate something odd and keeps vomiting everything", "en"),
     ("unser Kater frisst nichts und zittert seit dem Morgen", "de"),
     ("el perro de mi abuela está resfriado y tiembla mucho", "es"),
-    ("notre lapin a de la diarrhée et tremble dans sa cage", "fr"),
+    ("notre chienne a de la diarrhée et tremble dans son panier", "fr"),
     ("nasz kot nic nie je i się trzęsie od rana", "pl"),
     ("الكلب تبعنا ما ياكل وبيرجف من الصبح", "ar"),
 ]
@@ -100,4 +100,95 @@ def test_a_general_question_asks(screener: Screener, text: str, lang: str) -> No
 
 @pytest.mark.parametrize(("text", "lang"), GENERAL_NOW)
 def test_a_question_about_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+# A past time in a clause of its own next to the sign, or an age then, in en, es, fr (de, pl,
+# ar had it in round 2); a time restated between commas ("last winter, about ten months ago,").
+LONG_AGO = [
+    ("he had a febrile convulsion as a baby, ages ago, is that linked to his count?", "en"),
+    ("when she was 3 she had a fever of 39.8 and spent a week inside", "en"),
+    ("tuvo fiebre de 40 cuando tenía 3 años, hace muchísimo, ¿cuenta eso?", "es"),
+    ("de chiquita tuvo una convulsión, ¿importa ahora?", "es"),
+    ("il a fait une convulsion quand il avait 2 ans, il y a longtemps, ça compte ?", "fr"),
+    ("Vorletzten Sommer, also vor ungefähr anderthalb Jahren, hatte sie 39,6", "de"),
+    ("Zeszłego lata, czyli jakieś 2 lata temu, miała 39,6", "pl"),
+    ("حصلتلها تشنجات، من زمان كتير", "ar"),
+]
+
+# A time that compares with now, another thing in the clause, or a sign now after "and".
+LONG_AGO_BUT_NOW = [
+    ("he is having a fit now, like 2 years ago, what do I do", "en"),
+    ("she had a fit as a baby and now she is fitting again", "en"),
+    ("tiene una convulsión ahora, como hace 2 años", "es"),
+    ("il convulse, comme il y a deux ans, on appelle le 15 ?", "fr"),
+    ("tiembla mucho, hace mucho frío en casa", "es"),
+    ("when she was 3 she had fits, now she has 39.5", "en"),
+]
+
+# Someone in a story or on television, said with "someone" or "a patient", or a show's name.
+STORY = [
+    ("in a documentary last week a patient had a seizure on the ward", "en"),
+    ("somebody had a fit on the bus today and my son is upset", "en"),
+    ("Im Krimi gestern hatte jemand einen Krampfanfall, mein Sohn hat jetzt Angst", "de"),
+    ("en la serie alguien tuvo una convulsión y mi hija se asustó", "es"),
+    ("à la télé un patient faisait une convulsion, ma fille a eu peur", "fr"),
+    ("w filmie ktoś dostał drgawek i syn się wystraszył", "pl"),
+    ("my daughter loves Grey's Anatomy, can she watch it on the ward?", "en"),
+]
+
+# The person's own sign, told the same way: still urgent.
+STORY_NOW = [
+    ("someone please help, my son is having a seizure", "en"),
+    ("my son had a seizure on the bus today", "en"),
+    ("heute hatte mein Sohn einen Krampfanfall im Bus", "de"),
+    ("mi hija tuvo una convulsión en el cole hoy", "es"),
+]
+
+# Figurative words: a laughing or coughing fit in Spanish, a blue team, Saturday's fever.
+FIGURES = [
+    ("le dio un ataque de tos de tanto reír", "es"),
+    ("a mi marido le dio un ataque de nervios con el tráfico", "es"),
+    ("die Blauen spielen morgen, er ist ganz aufgeregt", "de"),
+    ("w radiu leci sobotnia gorączka, mała tańczy", "pl"),
+    ("we watched Saturday Night Fever with grandma", "en"),
+]
+
+FIGURES_NOW = [
+    ("le dio una convulsión en el coche", "es"),
+    ("seine Lippen sind ganz blau und er atmet schwer", "de"),
+    ("mała ma gorączkę 39,2 od soboty", "pl"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), LONG_AGO)
+def test_a_sign_long_ago_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), LONG_AGO_BUT_NOW)
+def test_a_sign_compared_with_then_or_now_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), STORY)
+def test_someone_in_a_story_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), STORY_NOW)
+def test_the_persons_own_sign_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), FIGURES)
+def test_figurative_words_are_no_sign(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) is None
+
+
+@pytest.mark.parametrize(("text", "lang"), FIGURES_NOW)
+def test_the_same_words_said_plainly_stay_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
     assert screen_kind(screener, text, lang) == "urgent"

@@ -659,9 +659,18 @@ class _Language:
         before = self.numbers.read(text[s0 + 2 if s0 >= 0 else 0 : start + 1])
         if self.now is not None and self.now.search(before):
             return False
-        if self.clause_breaks is not None and self.clause_breaks.search(before):
-            return False
         pieces = before.split(f" {COMMA} ")
+        # a piece between may be another past time, however long ("Letzten Winter, also vor
+        # ungefähr zehn Monaten, hatte er 39,5"); its words are no clause break (English
+        # "also" is German "that is")
+        restated = [
+            i
+            for i, p in enumerate(pieces)
+            if 0 < i < len(pieces) - 1 and self.past.search(f" {p} ") is not None
+        ]
+        rest = " , ".join(p for i, p in enumerate(pieces) if i not in restated)
+        if self.clause_breaks is not None and self.clause_breaks.search(rest + " "):
+            return False
         if len(pieces) == 1:
             return self.past.match(before, 1) is not None
         # the time is the whole first piece, or all of it but one word in front ("back")
@@ -669,10 +678,8 @@ class _Language:
         second = first.find(" ", 1) + 1
         found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
         whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
-        # a piece between may be long when it is another past time ("Letzten Winter, also
-        # vor ungefähr zehn Monaten, hatte er 39,5")
         return whole and all(
-            len(p.split()) <= 4 or self.past.search(f" {p} ") is not None for p in pieces[1:-1]
+            len(p.split()) <= 4 or i in restated for i, p in enumerate(pieces[1:-1], 1)
         )
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
@@ -733,7 +740,11 @@ class _Language:
         a fever", "the dog keeps being sick")."""
         if self.others is None:
             return False
-        if self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW)):
+        # with the phrase's first word: "a patient" before "had a seizure" (the phrase took
+        # the verb)
+        first = text[start:].split(" ", 1)[0]
+        window = self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "
+        if self._before_unreported(self.others, window):
             return True
         return self._shares_subject(text, start)
 
