@@ -102,6 +102,7 @@ def test_a_general_question_asks(screener: Screener, text: str, lang: str) -> No
 def test_a_question_about_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
 
+
 # A past time in a clause of its own next to the sign, or an age then, in en, es, fr (de, pl,
 # ar had it in round 2); a time restated between commas ("last winter, about ten months ago,").
 LONG_AGO = [
@@ -188,7 +189,5 @@ def test_figurative_words_are_no_sign(screener: Screener, text: str, lang: str) 
 
 
 @pytest.mark.parametrize(("text", "lang"), FIGURES_NOW)
-def test_the_same_words_said_plainly_stay_urgent(
-    screener: Screener, text: str, lang: str
-) -> None:
+def test_the_same_words_said_plainly_stay_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
