@@ -191,3 +191,91 @@ def test_figurative_words_are_no_sign(screener: Screener, text: str, lang: str) 
 @pytest.mark.parametrize(("text", "lang"), FIGURES_NOW)
 def test_the_same_words_said_plainly_stay_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
+
+
+# An "if" that opens the sign's clause reaches all of it, past the 8-word window; a "how do I
+# tell whether" before a comma; a plan's rule that a sign "is urgent".
+IF_CLAUSE = [
+    (
+        "what should the childminder do, if Zofia at her house all of a sudden gets hot"
+        " and starts to shake",
+        "en",
+    ),
+    (
+        "was sollen die Großeltern tun, wenn Paul bei ihnen mitten in der Nacht plötzlich"
+        " ganz heiß wird und zu zittern anfängt",
+        "de",
+    ),
+    (
+        "co ma zrobić babcia, jeśli Staś u niej w nocy nagle zrobi się gorący i zacznie się trząść",
+        "pl",
+    ),
+    ("woran merkt man, ob ein Ausschlag gefährlich ist?", "de"),
+    ("jak sprawdzić, czy wysypka jest groźna?", "pl"),
+    (
+        "the care plan says that a cough with a temperature is urgent, how do we explain"
+        " that to grandma?",
+        "en",
+    ),
+    ("en la carpeta del cole pone que las manchas que no se van con el vaso son urgentes", "es"),
+    ("le classeur de la crèche dit que des lèvres bleues sont une urgence", "fr"),
+    ("si durante la excursión tiembla mucho, ¿lo llevan al médico?", "es"),
+    ("co robić jak zacznie się trząść w pociągu?", "pl"),
+]
+
+# The same shapes with the sign now: still urgent.
+IF_CLAUSE_NOW = [
+    ("what should I do, he is shaking all over and very hot", "en"),
+    ("jak sprawdzić czy to drgawki, on teraz cały się trzęsie i nie odpowiada", "pl"),
+    ("the nurse says his rash doesn't fade and it is urgent", "en"),
+    ("la enfermera dice que las manchas de mi hijo no se van con el vaso", "es"),
+    ("sí, durante la noche tembló mucho y tiene 39,4", "es"),
+    ("jak zaczął się trząść, zmierzyłam: 39,6", "pl"),
+]
+
+# Figures of speech and the writer's own wanting; someone else's child "of the neighbour";
+# a pet's second verb after "because"; a relative's reading at the weekend, well now.
+MORE_NEAR_MISSES = [
+    ("il a vomi une fois ce matin mais ensuite il a tout gardé", "fr"),
+    ("she was sick once at lunch but has kept everything down since", "en"),
+    ("أعصابي تعبانة من الشغل، بس البنت بخير", "ar"),
+    ("syn mówi, że umrze ze wstydu w tej maseczce", "pl"),
+    ("nie chcę jej zawracać głowy, ale kiedy jest kontrola?", "pl"),
+    ("ich will nicht nerven, aber wann ist der nächste Termin?", "de"),
+    ("la fille de la voisine a une grosse fièvre, on peut la voir ?", "fr"),
+    ("nasz pies był u weterynarza, bo ciągle wymiotował", "pl"),
+    ("أخوي كان عنده حرارة 39 نهاية الأسبوع، بس الحين الحمد لله زين", "ar"),
+]
+
+MORE_NOW = [
+    ("il a vomi tout ce qu'il a bu, il ne garde rien", "fr"),
+    ("she keeps vomiting and can't keep anything down", "en"),
+    ("البنت أعصابها تعبانة وحرارتها 39.4", "ar"),
+    ("nie chce pić od rana i ma gorączkę", "pl"),
+    ("er will nicht trinken und ist ganz schlapp", "de"),
+    ("ma fille a une grosse fièvre depuis ce matin", "fr"),
+    ("syn był u lekarza, bo ciągle wymiotuje i ma 39", "pl"),
+    ("عنده حرارة 39 من نهاية الأسبوع", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), IF_CLAUSE)
+def test_an_if_or_a_rule_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), IF_CLAUSE_NOW)
+def test_the_sign_now_in_the_same_shape_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), MORE_NEAR_MISSES)
+def test_more_near_misses_do_not_alarm(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), MORE_NOW)
+def test_more_reports_now_stay_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"

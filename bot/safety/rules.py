@@ -104,7 +104,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: names a subject of its own.
 #: ``instruction``: what to do, said right after a sign as a rule ("means 999", "heißt
 #: sofort 112", "to od razu 999", "immer melden"): after advice earlier in the sentence the
-#: sign is the advice quoted, even with no "if".
+#: sign is the advice quoted, even with no "if". ``judged``: "is urgent", "sont une urgence":
+#: the same after a leaflet or plan is named (a person saying it may be looking at the child).
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -126,6 +127,7 @@ CONTEXT_KEYS = (
     "shared_subject",
     "continues",
     "instruction",
+    "judged",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -58,7 +58,7 @@ _MEMO_LIMIT = 20_000
 #: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
 _AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
-_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
+_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"], ["czy"], ["whether"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
@@ -353,6 +353,7 @@ class _Language:
         self.shared_subject = _union(files[0].context.get("shared_subject", ()))
         self.continues = _union(files[0].context.get("continues", ()))
         self.instruction = _union(context("instruction"))
+        self.judged = _union(context("judged"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -748,22 +749,19 @@ class _Language:
             return True
         return self._shares_subject(text, start)
 
-    def _shares_subject(self, text: str, start: int) -> bool:
-        """The sign is a second verb after an "and" with no subject of its own, so the
-        subject before the "and" is its subject: "our dog has a fever and is shivering",
-        "unser Hund hat Durchfall und zittert", "nasz pies ma biegunkę i się trzęsie". Only
-        ``continues`` words ("is", "się") may stand between the "and" and the sign: "and
-        he is shivering" names a subject of its own."""
-        if self.others is None or self.shared_subject is None or self.clause_breaks is None:
-            return False
-        before = text[clause(text, start, start)[0] : start]
+    def _and_before(self, text: str, start: int) -> int | None:
+        """Where the "and" before the sign starts, when the sign is a second verb with no
+        subject of its own ("... und zu zittern anfängt", "... i zacznie się trząść")."""
+        if self.shared_subject is None or self.clause_breaks is None:
+            return None
+        a = clause(text, start, start)[0]
+        before = text[a:start]
         breaks = list(self.clause_breaks.finditer(before))
         if not breaks:
-            return False
+            return None
         last = breaks[-1]
-        word = before[last.start() : last.end()].strip()
-        if not self.shared_subject.fullmatch(f" {word} ", 1):
-            return False
+        if not self.shared_subject.fullmatch(f" {before[last.start() : last.end()].strip()} ", 1):
+            return None
         gap = before[last.end() :].split()
         if len(gap) > CONTINUES_WORDS or (
             gap
@@ -772,8 +770,23 @@ class _Language:
                 or not all(self.continues.fullmatch(f" {w} ", 1) for w in gap)
             )
         ):
+            return None
+        return a + last.start()
+
+    def _shares_subject(self, text: str, start: int) -> bool:
+        """The sign is a second verb after an "and" with no subject of its own, so the
+        subject before the "and" is its subject: "our dog has a fever and is shivering",
+        "unser Hund hat Durchfall und zittert", "nasz pies ma biegunkę i się trzęsie". Only
+        ``continues`` words ("is", "się") may stand between the "and" and the sign: "and
+        he is shivering" names a subject of its own."""
+        joined = self._and_before(text, start)
+        if self.others is None or self.clause_breaks is None or joined is None:
             return False
-        earlier = before[: last.start()]
+        a = clause(text, start, start)[0]
+        earlier = text[a:joined]
+        if not earlier.strip() and a >= 2 and text[a - 1] == COMMA:
+            # "nasz pies był u weterynarza, bo ciągle wymiotował": the clause before the comma
+            earlier = text[clause(text, a - 2, a - 2)[0] : a - 1]
         ends = [m.end() for m in self.clause_breaks.finditer(earlier)]
         if ends:
             earlier = earlier[ends[-1] - 1 :]
@@ -836,11 +849,12 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        if not self.advice.search(before):
-            return False
-        if self._instruction_after(text, start):
+        advised = self.advice.search(before) is not None
+        # a leaflet's rule ("the binder says that a rash that doesn't fade is urgent")
+        document = self.documents is not None and self.documents.search(before) is not None
+        if (advised or document) and self._instruction_after(text, start, document):
             return True
-        if self.any_if is None:
+        if not advised or self.any_if is None:
             return False
         # the "if" is in the sign's own clause or the one right after it ("..., żeby dzwonić
         # na 112, jeśli usta zrobią się sine"), not in an earlier one ("the plan says call if
@@ -858,10 +872,11 @@ class _Language:
             return bool(self.any_if.search(text[pa:a]))
         return False
 
-    def _instruction_after(self, text: str, start: int) -> bool:
+    def _instruction_after(self, text: str, start: int, document: bool = False) -> bool:
         """What to do is said right after the sign, in its clause, as a rule ("blaue Lippen
         heißt sofort 112", "sine usta to od razu 999", "Schüttelfrost immer melden"): the
-        quoted advice of a sentence with no "if". A comma or a clause-break word ends the
+        quoted advice of a sentence with no "if"; after a leaflet named, also a ``judged``
+        word ("is urgent", "son urgentes"). A comma or a clause-break word ends the
         sign's clause ("the doctor said he has a fever, come in now" and "... has blue lips
         and we must call 999" are reports)."""
         if self.instruction is None:
@@ -872,7 +887,10 @@ class _Language:
             m = self.clause_breaks.search(part, 2)
             if m is not None:
                 part = part[: m.start() + 1]
-        return self.instruction.search(part) is not None
+        if self.instruction.search(part) is not None:
+            return True
+        # a leaflet, never a person looking at the child, says "is urgent" of a sign in general
+        return document and self.judged is not None and self.judged.search(part) is not None
 
     def choice_after_question(self, text: str, start: int, end: int) -> bool:
         """The reading is one of the choices a threshold question just asked about ("what
@@ -980,6 +998,19 @@ class _Language:
             # "is it normal that his lips are blue right now?": asked about, but happening
             a, b = clause(text, start, start + 1)
             return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
+        # an "if" that opens the sign's clause reaches all of it, however long ("co mam
+        # zrobić, jeśli Maja nagle zrobi się gorąca albo zacznie się trząść")
+        opening = " " + " ".join(self.window(text, start, len(text)).split()) + " "
+        if self.hypothetical.match(opening, 1) or (
+            self.conditional is not None and self.conditional.match(opening, 1)
+        ):
+            a, b = clause(text, start, start + 1)
+            return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
+        # a second verb after "and" with no subject of its own is in the "if" of the first
+        # ("wenn er heiß wird und zu zittern anfängt")
+        joined = self._and_before(text, start)
+        if joined is not None and self.hypothetical_at(text, joined):
+            return True
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
         if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
