@@ -279,3 +279,39 @@ def test_more_near_misses_do_not_alarm(screener: Screener, text: str, lang: str)
 @pytest.mark.parametrize(("text", "lang"), MORE_NOW)
 def test_more_reports_now_stay_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
+
+
+# Someone else opening the clause is its subject, however far the sign; a reading asked about
+# as a limit ("is 38 the limit?", "which of the two is right?").
+OPENING_AND_LIMITS = [
+    ("a girl in her class has had a really bad fever since monday", "en"),
+    ("la fille de la collègue de mon mari a depuis trois jours une très grosse fièvre", "fr"),
+    ("is 38.3 the limit for her, or do we wait for 38.5?", "en"),
+    ("ist 38,2 die Grenze oder gilt bei uns ein anderer Wert?", "de"),
+    ("czy 38,2 to granica, czy inna liczba?", "pl"),
+    ("el hematólogo dijo 38 y la enfermera 38,5, ¿cuál de los dos vale?", "es"),
+]
+
+OPENING_AND_LIMITS_NOW = [
+    ("my little boy has had a really bad fever since monday", "en"),
+    ("his teacher phoned to say he has a fever of 39", "en"),
+    ("she has 38.4, is that over the limit?", "en"),
+    ("his temperature is 38.6 now, is that the limit?", "en"),
+    ("temp 38.6 is that over the limit", "en"),
+    ("Fieber 38,7, ist das schon die Grenze?", "de"),
+    ("er hat jetzt 38,6, ist das über der Grenze?", "de"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), OPENING_AND_LIMITS)
+def test_someone_else_opening_a_clause_or_a_limit_asks(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), OPENING_AND_LIMITS_NOW)
+def test_the_persons_reading_with_a_limit_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"

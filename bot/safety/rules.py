@@ -106,6 +106,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: sofort 112", "to od razu 999", "immer melden"): after advice earlier in the sentence the
 #: sign is the advice quoted, even with no "if". ``judged``: "is urgent", "sont une urgence":
 #: the same after a leaflet or plan is named (a person saying it may be looking at the child).
+#: ``threshold``: "limit", "Grenze", "which of the two": a reading in a question with one is a
+#: limit asked about ("is 38 the limit?"), not a reading now.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -128,6 +130,7 @@ CONTEXT_KEYS = (
     "continues",
     "instruction",
     "judged",
+    "threshold",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -354,6 +354,7 @@ class _Language:
         self.continues = _union(files[0].context.get("continues", ()))
         self.instruction = _union(context("instruction"))
         self.judged = _union(context("judged"))
+        self.threshold = _union(context("threshold"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -747,6 +748,14 @@ class _Language:
         window = self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "
         if self._before_unreported(self.others, window):
             return True
+        # someone else opening the clause is its subject, however far the sign ("le fils du
+        # voisin a le palu avec une grosse fièvre")
+        opening = self.window(text, start, len(text)) + first + " "
+        words = opening.split()
+        for lead in range(min(2, len(words))):
+            m = self.others.match(" " + " ".join(words[lead:]) + " ", 1)
+            if m is not None:
+                return self._before_unreported(self.others, " " + " ".join(words[lead:]) + " ")
         return self._shares_subject(text, start)
 
     def _and_before(self, text: str, start: int) -> int | None:
@@ -914,6 +923,29 @@ class _Language:
         return bool(self.conditional.search(previous)) or bool(
             self.hypothetical is not None and self.hypothetical.search(previous)
         )
+
+    def threshold_question(self, text: str, start: int, raw: str) -> bool:
+        """The reading is asked about as a limit: its sentence is a question with a
+        ``threshold`` word in the reading's clause, or elsewhere when no one "has" the
+        reading ("is 38 the limit or is there another?", "czy 38 to granica?", "the doctor
+        said 38, the nurse 38.5, which of the two is right?"), and has no "now"."""
+        if self.threshold is None or not raw:
+            return False
+        sentence = _sentence(text, start, start + 1)
+        a, b = clause(text, start, start + 1)
+        if not self.threshold.search(text[a - 1 if a else 0 : b + 1]) and (
+            not self.threshold.search(sentence) or self.reader.has_before(text, start)
+        ):
+            return False  # "she has 38.4, is that over the limit?" is a reading now
+        # "temp 38.6, is that the limit?": a reading said with a fever word is one now
+        said = " " + text[a:start]
+        if any(f.context.search(said + " ") for f in self.files):
+            return False
+        if self.now is not None and self.now.search(sentence):
+            return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
 
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
@@ -1118,7 +1150,7 @@ class Screener:
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
         verdict = _Verdict(baby)
-        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
+        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict, text)
         distress: Phrase | None = None
         for _, _, phrase, m in lang.matches(folded):
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
@@ -1158,7 +1190,12 @@ class Screener:
 
     @staticmethod
     def _readings(
-        lang: _Language, numeric: str, threshold_c: float, expecting: bool, verdict: _Verdict
+        lang: _Language,
+        numeric: str,
+        threshold_c: float,
+        expecting: bool,
+        verdict: _Verdict,
+        raw: str = "",
     ) -> bool:
         """Offer the readings in the message; whether one was given for now."""
         found = lang.reader.find(numeric, expecting)
@@ -1173,6 +1210,7 @@ class Screener:
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
                 or lang.choice_after_question(numeric, r.start, r.end)
+                or lang.threshold_question(numeric, r.start, raw)
             )
 
         # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
