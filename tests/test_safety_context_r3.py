@@ -315,3 +315,38 @@ def test_the_persons_reading_with_a_limit_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
+
+
+# An event then opening the sentence ("after my second cycle"), with the sentence saying it is
+# over, makes its reading past; without "over" it stays a reading now.
+EVENT_THEN_OVER = [
+    (
+        "after his third cycle he had 39.2 and spent two nights inside, but he recovered fully",
+        "en",
+    ),
+    ("después de su segundo ciclo tuvo 39,2 y lo ingresaron, pero se recuperó bien", "es"),
+    (
+        "après sa troisième cure il a fait 39,2 et il a été hospitalisé, mais il s'est vite remis",
+        "fr",
+    ),
+]
+
+EVENT_THEN_NOW = [
+    ("after his third cycle he had 39.2 and he is shivering", "en"),
+    ("después de su segundo ciclo tiene 39,2", "es"),
+    ("après sa troisième cure il a fait 39,2 cette nuit", "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), EVENT_THEN_OVER)
+def test_a_reading_after_an_event_then_that_is_over_asks(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), EVENT_THEN_NOW)
+def test_a_reading_after_an_event_not_over_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"

@@ -588,6 +588,10 @@ class _Language:
             part = self.over.sub(" ", part)
             if (self.days is not None and self.days.search(part)) or _DATE.search(part):
                 return True  # "il grelottait toujours ...": habit, not "still"
+            # a day or an event then opening the sentence ("after my second cycle I had a
+            # fever of 101 and was admitted, but I recovered fully")
+            if self.days is not None and self._opens_past(text, start, self.days):
+                return True
         if past is None:
             return False
         if self.now is not None and self.now.search(part):
@@ -648,14 +652,16 @@ class _Language:
                 return True
         return False
 
-    def _opens_past(self, text: str, start: int) -> bool:
+    def _opens_past(self, text: str, start: int, times: re.Pattern[str] | None = None) -> bool:
         """The sentence opens with a past time that reaches the sign, however far ("2 weeks
         ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
         ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
         clause-break word or a "now". Commas may follow the time only when it stands alone
         before them ("Back in October, after cycle two, I had"), and then only short
-        phrases without a verb of their own may come between (at most 4 words each)."""
-        if self.past is None:
+        phrases without a verb of their own may come between (at most 4 words each).
+        ``times``: the time phrases to look for (``past`` by default)."""
+        past = times or self.past
+        if past is None:
             return False
         s0 = text.rfind(f" {CLAUSE}", 0, start)
         before = self.numbers.read(text[s0 + 2 if s0 >= 0 else 0 : start + 1])
@@ -668,17 +674,17 @@ class _Language:
         restated = [
             i
             for i, p in enumerate(pieces)
-            if 0 < i < len(pieces) - 1 and self.past.search(f" {p} ") is not None
+            if 0 < i < len(pieces) - 1 and past.search(f" {p} ") is not None
         ]
         rest = " , ".join(p for i, p in enumerate(pieces) if i not in restated)
         if self.clause_breaks is not None and self.clause_breaks.search(rest + " "):
             return False
         if len(pieces) == 1:
-            return self.past.match(before, 1) is not None
+            return past.match(before, 1) is not None
         # the time is the whole first piece, or all of it but one word in front ("back")
         first = pieces[0].rstrip() + " "
         second = first.find(" ", 1) + 1
-        found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
+        found = (past.match(first, pos) for pos in (1, second) if pos > 0)
         whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
         return whole and all(
             len(p.split()) <= 4 or i in restated for i, p in enumerate(pieces[1:-1], 1)
