@@ -350,3 +350,19 @@ def test_a_reading_after_an_event_not_over_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
+
+
+# Arabic "and not" written as one word before "has": a negation ("وما فيه حرارة"); "وما زال"
+# (still) is no negation.
+AR_AND_NOT = [("البنت عندها رشح بسيط وما فيها حرارة، عادي تروح المدرسة؟", "ar")]
+AR_STILL = [("وما زال عنده تشنجات من ربع ساعة", "ar"), ("أخوه مريض وعنده حرارة 39.5", "ar")]
+
+
+@pytest.mark.parametrize(("text", "lang"), AR_AND_NOT)
+def test_arabic_and_not_negates(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), AR_STILL)
+def test_arabic_still_is_no_negation(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
