@@ -70,7 +70,9 @@ GENERIC_BUT_NOW = [
     ("una convulsión ahora mismo, qué hago?", "es"),
     ("une tache qui ne s'efface pas, on fait quoi ?", "fr"),
     ("une convulsion maintenant !", "fr"),
-    ("ist ein Krampfanfall immer ein Notfall?", "de"),
+    # German has its own `generic` list since round 3 (tests/test_safety_context_r3.py), so
+    # its general question asks now; a German one about now stays urgent
+    ("ist das ein Krampfanfall? er zuckt jetzt am ganzen Körper", "de"),
     ("a drgawki?", "pl"),
 ]
 

@@ -99,6 +99,16 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: ``documents``: a leaflet or plan named before signs anywhere in the sentence, across a
 #: list of them joined by ``joins`` words ("the booklet lists floppy, mottled skin and
 #: blue lips").
+#: ``shared_subject``: "and" words after which a verb with no subject of its own keeps the
+#: subject before them ("our dog has a fever and is shivering"); ``continues``: the only
+#: words that may stand between such an "and" and the sign ("is", "sich"), so "and he is"
+#: names a subject of its own.
+#: ``instruction``: what to do, said right after a sign as a rule ("means 999", "heißt
+#: sofort 112", "to od razu 999", "immer melden"): after advice earlier in the sentence the
+#: sign is the advice quoted, even with no "if". ``judged``: "is urgent", "sont une urgence":
+#: the same after a leaflet or plan is named (a person saying it may be looking at the child).
+#: ``threshold``: "limit", "Grenze", "which of the two": a reading in a question with one is a
+#: limit asked about ("is 38 the limit?"), not a reading now.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -117,6 +127,11 @@ CONTEXT_KEYS = (
     "advice",
     "idioms",
     "compare",
+    "shared_subject",
+    "continues",
+    "instruction",
+    "judged",
+    "threshold",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

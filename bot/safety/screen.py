@@ -43,6 +43,11 @@ FUNCTION_WORD_LETTERS = 4
 #: A date in digits: 3/11, 03/11/2026, 3.11, 03.11.2026 (day up to 31, month up to 12, so
 #: never a temperature); counts as a past time only in a sentence that says it is over.
 _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?= )")
+#: Words that may stand between an "and" and a sign whose subject is before the "and".
+CONTINUES_WORDS = 2
+#: Words after a bare question word or article searched for a "generally" word ("czy
+#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً").
+GENERALLY_WINDOW = 5
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
 #: At most this many words between two readings of one list ("38,5 oder zweimal 38").
@@ -53,11 +58,9 @@ _MEMO_LIMIT = 20_000
 #: Arabic "and", "so" written onto the next word; kept as a word of their own when taken off.
 _AND = frozenset({"و", "ف"})
 #: Words after a comma that continue the clause before it ("normal, dass ...", "normalne, że").
-_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"])
+_SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"], ["czy"], ["whether"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
-#: A sentence opening with only an article is general only with a "generally" word.
-_ARTICLES = frozenset({"a", "an", "any", "un", "una", "unos", "unas", "une", "des"})
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
 #: Screeners already compiled in this process, by rules folder and file stamps.
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
@@ -364,6 +367,11 @@ class _Language:
         self.latest = _union(context("latest"))
         self.right_now = _union(context("right_now"))
         self.compare = _union(context("compare"))
+        self.shared_subject = _union(files[0].context.get("shared_subject", ()))
+        self.continues = _union(files[0].context.get("continues", ()))
+        self.instruction = _union(context("instruction"))
+        self.judged = _union(context("judged"))
+        self.threshold = _union(context("threshold"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -618,6 +626,10 @@ class _Language:
             part = self.over.sub(" ", part)
             if (self.days is not None and self.days.search(part)) or _DATE.search(part):
                 return True  # "il grelottait toujours ...": habit, not "still"
+            # a day or an event then opening the sentence ("after my second cycle I had a
+            # fever of 101 and was admitted, but I recovered fully")
+            if self.days is not None and self._opens_past(text, start, self.days):
+                return True
         if past is None:
             return False
         if self.now is not None and self.now.search(part):
@@ -678,30 +690,43 @@ class _Language:
                 return True
         return False
 
-    def _opens_past(self, text: str, start: int) -> bool:
+    def _opens_past(self, text: str, start: int, times: re.Pattern[str] | None = None) -> bool:
         """The sentence opens with a past time that reaches the sign, however far ("2 weeks
         ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
         ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
         clause-break word or a "now". Commas may follow the time only when it stands alone
         before them ("Back in October, after cycle two, I had"), and then only short
-        phrases without a verb of their own may come between (at most 4 words each)."""
-        if self.past is None:
+        phrases without a verb of their own may come between (at most 4 words each).
+        ``times``: the time phrases to look for (``past`` by default)."""
+        past = times or self.past
+        if past is None:
             return False
         s0 = text.rfind(f" {CLAUSE}", 0, start)
         before = self.numbers.read(text[s0 + 2 if s0 >= 0 else 0 : start + 1])
         if self.now is not None and self.now.search(before):
             return False
-        if self.clause_breaks is not None and self.clause_breaks.search(before):
-            return False
         pieces = before.split(f" {COMMA} ")
+        # a piece between may be another past time, however long ("Letzten Winter, also vor
+        # ungefähr zehn Monaten, hatte er 39,5"); its words are no clause break (English
+        # "also" is German "that is")
+        restated = [
+            i
+            for i, p in enumerate(pieces)
+            if 0 < i < len(pieces) - 1 and past.search(f" {p} ") is not None
+        ]
+        rest = " , ".join(p for i, p in enumerate(pieces) if i not in restated)
+        if self.clause_breaks is not None and self.clause_breaks.search(rest + " "):
+            return False
         if len(pieces) == 1:
-            return self.past.match(before, 1) is not None
+            return past.match(before, 1) is not None
         # the time is the whole first piece, or all of it but one word in front ("back")
         first = pieces[0].rstrip() + " "
         second = first.find(" ", 1) + 1
-        found = (self.past.match(first, pos) for pos in (1, second) if pos > 0)
+        found = (past.match(first, pos) for pos in (1, second) if pos > 0)
         whole = any(m is not None and m.end() >= len(first) - 1 for m in found)
-        return whole and all(len(p.split()) <= 4 for p in pieces[1:-1])
+        return whole and all(
+            len(p.split()) <= 4 or i in restated for i, p in enumerate(pieces[1:-1], 1)
+        )
 
     def _past_then_since(self, text: str, start: int, end: int) -> bool:
         """A past time earlier in the sentence and "nothing since" after the sign ("the fit
@@ -761,7 +786,65 @@ class _Language:
         a fever", "the dog keeps being sick")."""
         if self.others is None:
             return False
-        return self._before_unreported(self.others, self.window(text, start, HYPOTHETICAL_WINDOW))
+        # with the phrase's first word: "a patient" before "had a seizure" (the phrase took
+        # the verb)
+        first = text[start:].split(" ", 1)[0]
+        window = self.window(text, start, HYPOTHETICAL_WINDOW) + first + " "
+        if self._before_unreported(self.others, window):
+            return True
+        # someone else opening the clause is its subject, however far the sign ("le fils du
+        # voisin a le palu avec une grosse fièvre")
+        opening = self.window(text, start, len(text)) + first + " "
+        words = opening.split()
+        for lead in range(min(2, len(words))):
+            m = self.others.match(" " + " ".join(words[lead:]) + " ", 1)
+            if m is not None:
+                return self._before_unreported(self.others, " " + " ".join(words[lead:]) + " ")
+        return self._shares_subject(text, start)
+
+    def _and_before(self, text: str, start: int) -> int | None:
+        """Where the "and" before the sign starts, when the sign is a second verb with no
+        subject of its own ("... und zu zittern anfängt", "... i zacznie się trząść")."""
+        if self.shared_subject is None or self.clause_breaks is None:
+            return None
+        a = clause(text, start, start)[0]
+        before = text[a:start]
+        breaks = list(self.clause_breaks.finditer(before))
+        if not breaks:
+            return None
+        last = breaks[-1]
+        if not self.shared_subject.fullmatch(f" {before[last.start() : last.end()].strip()} ", 1):
+            return None
+        gap = before[last.end() :].split()
+        if len(gap) > CONTINUES_WORDS or (
+            gap
+            and (
+                self.continues is None
+                or not all(self.continues.fullmatch(f" {w} ", 1) for w in gap)
+            )
+        ):
+            return None
+        return a + last.start()
+
+    def _shares_subject(self, text: str, start: int) -> bool:
+        """The sign is a second verb after an "and" with no subject of its own, so the
+        subject before the "and" is its subject: "our dog has a fever and is shivering",
+        "unser Hund hat Durchfall und zittert", "nasz pies ma biegunkę i się trzęsie". Only
+        ``continues`` words ("is", "się") may stand between the "and" and the sign: "and
+        he is shivering" names a subject of its own."""
+        joined = self._and_before(text, start)
+        if self.others is None or self.clause_breaks is None or joined is None:
+            return False
+        a = clause(text, start, start)[0]
+        earlier = text[a:joined]
+        if not earlier.strip() and a >= 2 and text[a - 1] == COMMA:
+            # "nasz pies był u weterynarza, bo ciągle wymiotował": the clause before the comma
+            earlier = text[clause(text, a - 2, a - 2)[0] : a - 1]
+        ends = [m.end() for m in self.clause_breaks.finditer(earlier)]
+        if ends:
+            earlier = earlier[ends[-1] - 1 :]
+        window = " " + " ".join(earlier.split()[-HYPOTHETICAL_WINDOW:]) + " "
+        return self._before_unreported(self.others, window)
 
     def _before_unreported(self, rx: re.Pattern[str], window: str) -> bool:
         """``rx`` is in ``window`` and no "says he ..." follows it ("his sister says he is
@@ -819,7 +902,12 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        if self.any_if is None or not self.advice.search(before):
+        advised = self.advice.search(before) is not None
+        # a leaflet's rule ("the binder says that a rash that doesn't fade is urgent")
+        document = self.documents is not None and self.documents.search(before) is not None
+        if (advised or document) and self._instruction_after(text, start, document):
+            return True
+        if not advised or self.any_if is None:
             return False
         # the "if" is in the sign's own clause or the one right after it ("..., żeby dzwonić
         # na 112, jeśli usta zrobią się sine"), not in an earlier one ("the plan says call if
@@ -836,6 +924,26 @@ class _Language:
             pa = clause(text, a - 3, a - 2)[0]
             return bool(self.any_if.search(text[pa:a]))
         return False
+
+    def _instruction_after(self, text: str, start: int, document: bool = False) -> bool:
+        """What to do is said right after the sign, in its clause, as a rule ("blaue Lippen
+        heißt sofort 112", "sine usta to od razu 999", "Schüttelfrost immer melden"): the
+        quoted advice of a sentence with no "if"; after a leaflet named, also a ``judged``
+        word ("is urgent", "son urgentes"). A comma or a clause-break word ends the
+        sign's clause ("the doctor said he has a fever, come in now" and "... has blue lips
+        and we must call 999" are reports)."""
+        if self.instruction is None:
+            return False
+        b = clause(text, start, start + 1)[1]
+        part = text[start - 1 if start else 0 : b + 1]
+        if self.clause_breaks is not None:
+            m = self.clause_breaks.search(part, 2)
+            if m is not None:
+                part = part[: m.start() + 1]
+        if self.instruction.search(part) is not None:
+            return True
+        # a leaflet, never a person looking at the child, says "is urgent" of a sign in general
+        return document and self.judged is not None and self.judged.search(part) is not None
 
     def choice_after_question(self, text: str, start: int, end: int) -> bool:
         """The reading is one of the choices a threshold question just asked about ("what
@@ -859,6 +967,29 @@ class _Language:
         return bool(self.conditional.search(previous)) or bool(
             self.hypothetical is not None and self.hypothetical.search(previous)
         )
+
+    def threshold_question(self, text: str, start: int, raw: str) -> bool:
+        """The reading is asked about as a limit: its sentence is a question with a
+        ``threshold`` word in the reading's clause, or elsewhere when no one "has" the
+        reading ("is 38 the limit or is there another?", "czy 38 to granica?", "the doctor
+        said 38, the nurse 38.5, which of the two is right?"), and has no "now"."""
+        if self.threshold is None or not raw:
+            return False
+        sentence = _sentence(text, start, start + 1)
+        a, b = clause(text, start, start + 1)
+        if not self.threshold.search(text[a - 1 if a else 0 : b + 1]) and (
+            not self.threshold.search(sentence) or self.reader.has_before(text, start)
+        ):
+            return False  # "she has 38.4, is that over the limit?" is a reading now
+        # "temp 38.6, is that the limit?": a reading said with a fever word is one now
+        said = " " + text[a:start]
+        if any(f.context.search(said + " ") for f in self.files):
+            return False
+        if self.now is not None and self.now.search(sentence):
+            return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
 
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
@@ -921,10 +1052,11 @@ class _Language:
             after = self.generally.sub(" ", after)
         if self.now is not None and self.now.search(after):
             return False
-        if m.group(0).split()[0] in _ARTICLES:
+        if len(m.group(0).split()) == 1:
             rest = text[start : text.find(f" {CLAUSE}", start) % (len(text) + 1)]
-            # the "always" says how the sign is in general: within 4 words of the article
-            near = " " + " ".join(text[m.end() :].split()[:4]) + " "
+            # a bare article or question word ("una", "czy", "هل"): the "always" says how
+            # the sign is in general, within 5 words of it
+            near = " " + " ".join(text[m.end() :].split()[:GENERALLY_WINDOW]) + " "
             if self.generally is None or not self.generally.search(near) or COMMA in rest:
                 return False
         flags = question_flags(raw)
@@ -942,6 +1074,19 @@ class _Language:
             # "is it normal that his lips are blue right now?": asked about, but happening
             a, b = clause(text, start, start + 1)
             return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
+        # an "if" that opens the sign's clause reaches all of it, however long ("co mam
+        # zrobić, jeśli Maja nagle zrobi się gorąca albo zacznie się trząść")
+        opening = " " + " ".join(self.window(text, start, len(text)).split()) + " "
+        if self.hypothetical.match(opening, 1) or (
+            self.conditional is not None and self.conditional.match(opening, 1)
+        ):
+            a, b = clause(text, start, start + 1)
+            return self.right_now is None or not self.right_now.search(text[a - 1 if a else 0 : b])
+        # a second verb after "and" with no subject of its own is in the "if" of the first
+        # ("wenn er heiß wird und zu zittern anfängt")
+        joined = self._and_before(text, start)
+        if joined is not None and self.hypothetical_at(text, joined):
+            return True
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
         if a >= 2 and text[a - 1] == COMMA and text[a:].split()[:1] in _SUBORDINATE:
@@ -1049,7 +1194,7 @@ class Screener:
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
         verdict = _Verdict(baby, lambda: baby or lang.infant(numeric))
-        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict)
+        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict, text)
         distress: Phrase | None = None
         local: list[tuple[int, int]] | None = None
         hits: list[Hit] | None = None
@@ -1098,7 +1243,12 @@ class Screener:
 
     @staticmethod
     def _readings(
-        lang: _Language, numeric: str, threshold_c: float, expecting: bool, verdict: _Verdict
+        lang: _Language,
+        numeric: str,
+        threshold_c: float,
+        expecting: bool,
+        verdict: _Verdict,
+        raw: str = "",
     ) -> bool:
         """Offer the readings in the message; whether one was given for now."""
         found = lang.reader.find(numeric, expecting)
@@ -1113,6 +1263,7 @@ class Screener:
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
                 or lang.choice_after_question(numeric, r.start, r.end)
+                or lang.threshold_question(numeric, r.start, raw)
             )
 
         # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
