@@ -135,7 +135,6 @@ async def test_sign_in_without_the_forms_csrf_token_is_refused(app: Starlette) -
         assert SESSION_COOKIE not in http.cookies
 
 
-@pytest.mark.slow  # seven argon2 checks
 async def test_failed_sign_ins_are_rate_limited_even_with_the_right_password(
     app: Starlette,
 ) -> None:
