@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from bot.safety.rules import RuleError, RuleFile, load_rule_file
+from bot.safety.rules import RuleError, load_rule_file
 from bot.safety.screen import RULES_DIR
+from tests.support.safety import shipped_rules
 
 BAD = Path(__file__).parent / "data" / "redflags" / "bad_rules"
-
-
-@cache
-def shipped(path: Path) -> RuleFile:
-    """A shipped rule file, read once for this module (about 0.4 s each)."""
-    return load_rule_file(path)
 
 
 def _expected(path: Path) -> str:
@@ -27,16 +21,16 @@ def _expected(path: Path) -> str:
 
 @pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_rule_files_load(path: Path) -> None:
-    rules = shipped(path)
+    rules = shipped_rules(path.stem)
     assert rules.language == path.stem
     assert rules.phrases
     assert all(p.rule.split(".")[0] in ("temperature", "sign", "distress") for p in rules.phrases)
 
 
 def test_every_language_covers_every_english_sign() -> None:
-    english = {p.rule for p in shipped(RULES_DIR / "en.yaml").phrases}
+    english = {p.rule for p in shipped_rules("en").phrases}
     for path in sorted(RULES_DIR.glob("*.yaml")):
-        rules = {p.rule for p in shipped(path).phrases}
+        rules = {p.rule for p in shipped_rules(path.stem).phrases}
         missing = {r for r in english if r.startswith("sign.")} - rules
         assert not missing, f"{path.name} has no phrases for {sorted(missing)}"
 
