@@ -21,7 +21,7 @@ import pytest
 from bot.service import Conversations
 from bot.store import SqlStore
 from bot.web import create_app
-from tests.support.db import postgres_database
+from tests.support.db import upgraded_postgres_database
 from tests.support.fake_bot_api import AsgiServer, FakeBotAPI
 from tests.support.service import make_service
 from tests.support.telegram_env import process_env
@@ -107,7 +107,7 @@ async def test_postgresql_down_answers_503(service: Conversations) -> None:
 async def test_postgresql_up_answers_200(service: Conversations) -> None:
     from bot.store import open_store
 
-    async with postgres_database() as url:
+    async with upgraded_postgres_database() as url:
         await service.store.close()
         service.store = await open_store(url)
         assert await service.healthy()

@@ -27,7 +27,7 @@ from bot.store import LogRow, Person, SqlStore, Unsent, open_existing_store, ope
 from bot.store.pseudonym import Pseudonymizer
 from bot.store.sql import turn_lock_key
 from tests.support.cli import neutroguide
-from tests.support.db import postgres_database
+from tests.support.db import upgraded_postgres_database
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.service import TEST_KEY, make_service
 from tests.support.telegram_env import PSEUDONYM_KEY, process_env
@@ -38,7 +38,7 @@ BOB = Person("p-bob", locale="en")
 
 @pytest.fixture
 async def database() -> AsyncIterator[str]:
-    async with postgres_database() as url:
+    async with upgraded_postgres_database() as url:  # at head: these tests are about turns
         yield url
 
 

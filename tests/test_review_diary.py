@@ -34,8 +34,8 @@ def with_readings(readings: tuple[diary.Reading, ...]) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def app(store_url: str) -> AsyncIterator[Starlette]:
-    store = await open_store(store_url)
+async def app(upgraded_url: str) -> AsyncIterator[Starlette]:
+    store = await open_store(upgraded_url)
     try:
         for person in (AGREED, REFUSED):
             session = Session(node="fever/ask", profile=with_readings(READINGS))
@@ -44,7 +44,7 @@ async def app(store_url: str) -> AsyncIterator[Starlette]:
         await add_operators(store)
     finally:
         await store.close()
-    built = review_app(store_url)
+    built = review_app(upgraded_url)
     try:
         yield built
     finally:
@@ -58,8 +58,8 @@ async def admin(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def exports(store_url: str) -> list[tuple[str, str | None, str | None]]:
-    store = await open_store(store_url)
+async def exports(upgraded_url: str) -> list[tuple[str, str | None, str | None]]:
+    store = await open_store(upgraded_url)
     try:
         entries = await OperatorStore(store).audit_entries()
     finally:
@@ -78,7 +78,7 @@ async def test_the_transcript_shows_the_diary_of_a_consenting_person(
 
 
 async def test_the_diary_downloads_as_csv_and_the_export_is_audited(
-    admin: httpx.AsyncClient, store_url: str
+    admin: httpx.AsyncClient, upgraded_url: str
 ) -> None:
     answer = await admin.get(f"/people/{AGREED.pseudonym}/diary.csv")
     assert answer.status_code == 200
@@ -89,11 +89,11 @@ async def test_the_diary_downloads_as_csv_and_the_export_is_audited(
         {"time (UTC)": "2026-11-21T23:00:00Z", "celsius": "38.4", "as typed": "38.4", "unit": "C"},
         {"time (UTC)": "2026-11-22T23:00:00Z", "celsius": "38.5", "as typed": "101.3", "unit": "F"},
     ]
-    assert await exports(store_url) == [("ada", "diary.csv", AGREED.pseudonym)]
+    assert await exports(upgraded_url) == [("ada", "diary.csv", AGREED.pseudonym)]
 
 
 async def test_without_consent_the_diary_is_neither_shown_nor_exported(
-    admin: httpx.AsyncClient, store_url: str
+    admin: httpx.AsyncClient, upgraded_url: str
 ) -> None:
     page = (await admin.get(f"/people/{REFUSED.pseudonym}")).text
     assert "Temperature diary" in page and "has not agreed to a record" in page
@@ -101,7 +101,7 @@ async def test_without_consent_the_diary_is_neither_shown_nor_exported(
     refused = await admin.get(f"/people/{REFUSED.pseudonym}/diary.csv")
     assert refused.status_code == 403
     assert "38.4" not in refused.text and "text/html" in refused.headers["content-type"]
-    assert await exports(store_url) == []
+    assert await exports(upgraded_url) == []
 
 
 async def test_the_download_by_prefix_and_for_nobody(admin: httpx.AsyncClient) -> None:

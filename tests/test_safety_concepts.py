@@ -23,8 +23,7 @@ from bot.safety.concepts import (
 )
 from bot.safety.normalize import fold
 from bot.safety.patterns import Compiled, WordMatcher
-from bot.safety.rules import load_rule_file
-from bot.safety.screen import RULES_DIR
+from tests.support.safety import shipped_rules
 
 REDFLAGS = Path(__file__).parent / "data" / "redflags"
 
@@ -220,7 +219,7 @@ def test_every_combination_names_known_concepts() -> None:
 def test_the_merged_concept_matcher_finds_what_one_matcher_per_concept_finds(lang: str) -> None:
     # ConceptMatcher tries every concept at once (for speed); per concept it must find the
     # same leftmost, non-overlapping matches as a WordMatcher of that concept's forms alone.
-    rules = load_rule_file(RULES_DIR / f"{lang}.yaml")
+    rules = shipped_rules(lang)
     stem = Stemmer(lang)
     merged = ConceptMatcher(rules.concepts)
     forms: dict[str, list[Compiled]] = {}

@@ -5,21 +5,20 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-from bot.safety.rules import load_rule_file
 from bot.safety.screen import (
     BABY_RULES,
     EMERGENCY_RULES,
-    RULES_DIR,
     URGENT_KEYS,
     urgent_key,
 )
+from tests.support.safety import shipped_rules
 
 LANGUAGES = ("en", "es", "fr", "de", "pl", "ar")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_rule_in_every_file_maps_to_one_urgent_answer(lang: str) -> None:
-    rules = load_rule_file(RULES_DIR / f"{lang}.yaml")
+    rules = shipped_rules(lang)
     names = {p.rule for p in rules.phrases if p.kind != "distress"}
     for rule in names:
         fever = rule.startswith("temperature.")

@@ -8,6 +8,7 @@ import pytest
 
 from bot.safety.rules import RuleError, load_rule_file
 from bot.safety.screen import RULES_DIR
+from tests.support.safety import shipped_rules
 
 BAD = Path(__file__).parent / "data" / "redflags" / "bad_rules"
 
@@ -20,16 +21,16 @@ def _expected(path: Path) -> str:
 
 @pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_rule_files_load(path: Path) -> None:
-    rules = load_rule_file(path)
+    rules = shipped_rules(path.stem)
     assert rules.language == path.stem
     assert rules.phrases
     assert all(p.rule.split(".")[0] in ("temperature", "sign", "distress") for p in rules.phrases)
 
 
 def test_every_language_covers_every_english_sign() -> None:
-    english = {p.rule for p in load_rule_file(RULES_DIR / "en.yaml").phrases}
-    for path in RULES_DIR.glob("*.yaml"):
-        rules = {p.rule for p in load_rule_file(path).phrases}
+    english = {p.rule for p in shipped_rules("en").phrases}
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        rules = {p.rule for p in shipped_rules(path.stem).phrases}
         missing = {r for r in english if r.startswith("sign.")} - rules
         assert not missing, f"{path.name} has no phrases for {sorted(missing)}"
 

@@ -47,7 +47,7 @@ async def service(tmp_path: Path, clock: Clock) -> AsyncIterator[Conversations]:
 
 @pytest.fixture
 async def on_any_store(
-    tmp_path: Path, clock: Clock, store_url: str
+    tmp_path: Path, clock: Clock, upgraded_url: str
 ) -> AsyncIterator[Conversations]:
     """The service on SQLite and on PostgreSQL (the staff turn takes the person's lock)."""
     svc = await make_service(
@@ -55,7 +55,7 @@ async def on_any_store(
         screener=Screener.load(),
         clock=clock,
         deployment=NURSES,
-        database_url=store_url,
+        database_url=upgraded_url,
     )
     yield svc
     await svc.close()

@@ -13,7 +13,7 @@ import pytest
 from bot.service import Conversations, Inbound
 from bot.store import SqlStore
 from bot.store.inline import CHECKPOINT_EVERY
-from tests.support.db import postgres_database
+from tests.support.db import upgraded_postgres_database
 from tests.support.round_trips import counting_hops, counting_round_trips
 from tests.support.service import make_service
 from tests.support.waiting import wait_until
@@ -87,7 +87,7 @@ async def test_the_loop_connection_leaves_wal_checkpoints_to_the_thread(
 
 @pytest.mark.postgres
 async def test_a_postgresql_turn_round_trips(tmp_path: Path) -> None:
-    async with postgres_database() as url, counting_round_trips(url) as (proxied, trips):
+    async with upgraded_postgres_database() as url, counting_round_trips(url) as (proxied, trips):
         svc = await make_service(tmp_path / "unused.db", database_url=proxied)
         try:
             for n in (1, 2):  # connections opened, statements prepared

@@ -18,6 +18,7 @@ import pytest
 
 from bot.channels.telegram import StartupError, compose
 from bot.service import Conversations, Inbound, Outcome
+from tests.support.db import upgraded_sqlite_file
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
 
@@ -54,6 +55,7 @@ class Oracle:
 
 @pytest.fixture
 async def oracle(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Oracle]:
+    await upgraded_sqlite_file(tmp_path / "oracle.db")  # at head, as after a first start
     conversations = await Conversations.open(make_settings(fake, tmp_path / "oracle.db"))
     try:
         yield Oracle(conversations)
@@ -342,6 +344,7 @@ async def test_one_chat_at_a_time_in_order_and_chats_concurrently(
 async def test_restart_mid_dialog_and_carry_on(
     fake: FakeBotAPI, tmp_path: Path, oracle: Oracle
 ) -> None:
+    await upgraded_sqlite_file(tmp_path / "bot.db")
     settings = make_settings(fake, tmp_path / "bot.db")
     async with BotUnderTest(fake, settings) as first:
         assert_shows(await first.say(USER, "/start"), await oracle.command(USER, "start"))
@@ -367,6 +370,7 @@ async def test_log_holds_no_token_user_id_or_text_at_info(
 ) -> None:
     caplog.set_level(logging.INFO)
     secret_text = "my daughter Zelda has 38.9 fever"
+    await upgraded_sqlite_file(tmp_path / "bot.db")
     async with BotUnderTest(fake, make_settings(fake, tmp_path / "bot.db")) as bot:
         fake.fail("sendMessage", 502)
         await bot.say(USER, "/start")
@@ -390,6 +394,7 @@ async def test_webhook_mode_serves_updates_and_refuses_wrong_secrets(
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]
+    await upgraded_sqlite_file(tmp_path / "bot.db")
     settings = make_settings(
         fake,
         tmp_path / "bot.db",

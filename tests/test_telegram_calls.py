@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import Inbound, Outbound, Outcome
+from tests.support.db import sqlite_file_at_head
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_env import FEWER_CALLS, BotUnderTest, make_settings
 from tests.support.telegram_fakes import ScriptedConversations
@@ -21,6 +22,7 @@ USER = 424_242
 
 @pytest.fixture
 async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
+    await sqlite_file_at_head(tmp_path / "bot.db")
     settings = make_settings(fake, tmp_path / "bot.db")
     async with BotUnderTest(fake, settings, FEWER_CALLS) as running:
         yield running

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.nurse.hours import DAYS
+from tests.support.db import sqlite_file_at_head
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import BotUnderTest, button, make_settings
 from tests.support.telegram_fixtures import EU_DEPLOYMENT
@@ -29,6 +30,7 @@ def never_now() -> str:
 async def running_bot(fake: FakeBotAPI, tmp_path: Path, **changes: str) -> BotUnderTest:
     fake.forum_chat(GROUP)
     deployment = replace(NURSES, **changes)
+    await sqlite_file_at_head(tmp_path / "nurse.db")
     settings = make_settings(fake, tmp_path / "nurse.db", deployment=deployment)
     return await BotUnderTest(fake, settings).start()
 

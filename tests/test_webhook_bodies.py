@@ -28,6 +28,7 @@ import bot.store.sql
 from bot.channels.telegram import build_application
 from bot.service import Conversations
 from bot.web import MAX_BODY, SECRET_HEADER, create_app
+from tests.support.db import sqlite_file_at_head
 from tests.support.fake_bot_api import AsgiServer, FakeBotAPI
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
 
@@ -192,6 +193,7 @@ async def webhook_bot(
     monkeypatch.setattr(bot.store.sql, "SQLITE_BUSY_TIMEOUT_MS", 300)
     sock = free_socket()
     port = sock.getsockname()[1]
+    await sqlite_file_at_head(tmp_path / "bot.db")
     settings = make_settings(
         fake,
         tmp_path / "bot.db",
@@ -340,12 +342,12 @@ async def test_unstorable_characters_are_replaced_not_fatal(
 async def test_postgresql_stores_a_message_with_u0000_once_replaced(tmp_path: Path) -> None:
     from bot.service import Inbound
     from bot.store import SqlStore, open_store
-    from tests.support.db import postgres_database
+    from tests.support.db import upgraded_postgres_database
     from tests.support.service import make_service
 
     service = await make_service(tmp_path / "unused.db")
     try:
-        async with postgres_database() as url:
+        async with upgraded_postgres_database() as url:
             await service.store.close()
             service.store = await open_store(url)
             await service.handle(Inbound("telegram", "42", "command", "start", input_id="t:1"))

@@ -29,6 +29,7 @@ from starlette.templating import Jinja2Templates
 from bot.content.model import DialogSet
 from bot.i18n.render import Catalogs, Renderer
 from bot.review import auth
+from bot.review.passwords import PASSWORDS, Passwords
 from bot.review.texts import Texts
 from bot.store import SqlStore, open_store
 from bot.store.operators import OperatorStore, Role, SignedIn
@@ -51,6 +52,7 @@ class ReviewState:
     templates: Jinja2Templates
     idle_seconds: float = auth.IDLE_SECONDS
     clock: Callable[[], float] = time.time
+    passwords: Passwords = PASSWORDS
     store: SqlStore | None = None
     operators: OperatorStore = field(init=False)
     review: ReviewStore = field(init=False)
@@ -157,6 +159,7 @@ def create_review_app(
     *,
     idle_seconds: float = auth.IDLE_SECONDS,
     clock: Callable[[], float] = time.time,
+    passwords: Passwords = PASSWORDS,
 ) -> Starlette:
     """Build the review app.
 
@@ -167,6 +170,8 @@ def create_review_app(
         params: deployment placeholder values (emergency number ...) for shown texts.
         idle_seconds: a session unused this long is over.
         clock: time source (tests move it to pass the idle timeout).
+        passwords: the argon2 parameters operators' passwords are checked and rehashed with
+            (tests give cheap ones; a hash made with others is rehashed at sign-in).
     """
     from bot.review import content, insights, pages, signin
 
@@ -180,6 +185,7 @@ def create_review_app(
         templates=templates,
         idle_seconds=idle_seconds,
         clock=clock,
+        passwords=passwords,
     )
 
     def page(handler: Page, role: Role = "reviewer") -> Callable[[Request], Awaitable[Response]]:

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.review import auth
-from bot.review.passwords import hash_password, needs_rehash, verify_password
 from bot.store.operators import SignedIn
 
 if TYPE_CHECKING:
@@ -92,7 +91,8 @@ async def _post(request: Request, state: ReviewState) -> Response:
         )
     operator = await state.operators.get(name) if name else None
     usable = operator is not None and not operator.disabled
-    if not verify_password(operator.password_hash if usable and operator else None, password):
+    stored = operator.password_hash if usable and operator else None
+    if not state.passwords.verify(stored, password):
         await state.operators.record_failure(*keys, keep_since=since)
         return await _form(
             request,
@@ -104,8 +104,8 @@ async def _post(request: Request, state: ReviewState) -> Response:
         )
     assert operator is not None
     await state.operators.clear_failures(keys[0])
-    if needs_rehash(operator.password_hash):
-        await state.operators.set_password(operator.name, hash_password(password))
+    if state.passwords.needs_rehash(operator.password_hash):
+        await state.operators.set_password(operator.name, state.passwords.hash(password))
     token, _csrf = await state.operators.start_session(operator)
     await state.operators.audit(operator.name, "sign in")
     response = RedirectResponse(f"{base_path(request)}{next_path}", status_code=303)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -31,29 +31,56 @@ class UpgradeResult:
     applied: tuple[str, ...]
 
 
-def alembic_config(url: str = "") -> Config:
+def alembic_config(url: str = "", directory: Path = MIGRATIONS_DIR) -> Config:
     """An Alembic configuration for our migrations, for ``command.*`` calls.
 
     Args:
         url: the database URL, used only when Alembic opens its own connection.
+        directory: the migrations folder (tests point it at a copy).
     """
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(directory))
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def head_revision() -> str | None:
+#: Per migrations folder, the stat of its scripts and the ScriptDirectory read from them.
+_Stamp = tuple[tuple[str, int, int, int], ...]
+_script_directories: dict[Path, tuple[_Stamp, ScriptDirectory]] = {}
+
+
+def _stamp(directory: Path) -> _Stamp:
+    files = [directory / "env.py", *sorted((directory / "versions").glob("*.py"))]
+    stats = [(file.name, file.stat()) for file in files if file.exists()]
+    return tuple((name, st.st_mtime_ns, st.st_ctime_ns, st.st_size) for name, st in stats)
+
+
+def script_directory(directory: Path = MIGRATIONS_DIR) -> ScriptDirectory:
+    """The migration scripts in ``directory``, read once per process.
+
+    Reading them imports every revision file (15-25 ms, paid by every ``open_store``); they are
+    read again when a script is added, removed or changed (a new version installed under a
+    running process), so the answer is never older than the files.
+    """
+    stamp = _stamp(directory)
+    cached = _script_directories.get(directory)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, ScriptDirectory.from_config(alembic_config(directory=directory)))
+        _script_directories[directory] = cached
+    return cached[1]
+
+
+def head_revision(directory: Path = MIGRATIONS_DIR) -> str | None:
     """The newest revision shipped with this version of NeutroGuide."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return script_directory(directory).get_current_head()
 
 
 def describe_revision(revision: str | None) -> str:
     """``"0001 (Initial schema: ...)"`` for a revision id, ``"empty"`` for none."""
     if revision is None:
         return "empty"
-    script = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    script = script_directory().get_revision(revision)
     if script is None or not script.doc:
         return revision
     return f"{revision} ({script.doc.splitlines()[0].rstrip('.')})"
@@ -63,13 +90,24 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _upgrade_sync(connection: Connection, revision: str) -> UpgradeResult:
-    before = _current(connection)
-    config = alembic_config()
+def _upgrade_sync(connection: Connection, revision: str, directory: Path) -> UpgradeResult:
+    # What alembic.command.upgrade does, on the cached script directory; the current revision
+    # is the one Alembic hands the step function, so an up-to-date database is read once.
+    scripts = script_directory(directory)
+    config = alembic_config(directory=directory)
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
-    after = _current(connection)
-    scripts = ScriptDirectory.from_config(config)
+    found: list[tuple[str, ...]] = []
+    planned: list[Any] = []
+
+    def steps(heads: tuple[str, ...], _context: MigrationContext) -> list[Any]:
+        found.append(tuple(heads))
+        planned.extend(scripts._upgrade_revs(revision, heads))  # type: ignore[arg-type]
+        return planned
+
+    with EnvironmentContext(config, scripts, fn=steps, destination_rev=revision):
+        scripts.run_env()
+    before = found[0][0] if found and found[0] else None
+    after = _current(connection) if planned else before
     applied = tuple(
         reversed([s.revision for s in scripts.iterate_revisions(after, before)])
         if after != before
@@ -78,17 +116,20 @@ def _upgrade_sync(connection: Connection, revision: str) -> UpgradeResult:
     return UpgradeResult(before=before, after=after, applied=applied)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> UpgradeResult:
+async def upgrade(
+    engine: AsyncEngine, revision: str = "head", directory: Path = MIGRATIONS_DIR
+) -> UpgradeResult:
     """Bring the schema to ``revision`` in one transaction (PostgreSQL: under an advisory lock).
 
     Args:
         engine: the store's engine.
         revision: the target, normally ``"head"``.
+        directory: the migrations folder (tests point it at a copy).
     """
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        return await conn.run_sync(_upgrade_sync, revision)
+        return await conn.run_sync(_upgrade_sync, revision, directory)
 
 
 def _differences(connection: Connection) -> list[Any]:

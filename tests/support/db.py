@@ -18,6 +18,7 @@ migrations themselves start from an empty ``store_url`` or :func:`postgres_datab
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -210,6 +211,13 @@ async def upgraded_sqlite_file(path: Path) -> None:
         file.write(data)
 
 
+async def sqlite_file_at_head(path: Path) -> None:
+    """:func:`upgraded_sqlite_file`, unless ``path`` is there already (a restart on it, or a
+    file a test prepared), which is then left as it is."""
+    with contextlib.suppress(FileExistsError):
+        await upgraded_sqlite_file(path)
+
+
 @asynccontextmanager
 async def postgres_database(url: str | None = None) -> AsyncIterator[str]:
     """A new empty database ``neutroguide_test_<random>`` for one test; dropped afterwards.
@@ -245,10 +253,10 @@ class FakeClock:
 async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A fresh database URL: a SQLite file in ``tmp_path``, or a new PostgreSQL database.
 
-    Empty, unless the test also uses ``store``: then already at head and empty (see the
-    module docstring), which is what ``store`` would make of a new one.
+    Empty, unless the test also uses ``store`` or ``upgraded_url``: then already at head and
+    empty (see the module docstring), which is what ``store`` would make of a new one.
     """
-    upgraded = "store" in request.fixturenames
+    upgraded = not {"store", "upgraded_url"}.isdisjoint(request.fixturenames)
     if request.param == "sqlite":
         path = tmp_path / "store.db"
         if upgraded:
@@ -260,6 +268,21 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
             yield url
         return
     async with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def upgraded_url(store_url: str) -> str:
+    """``store_url`` already at head and empty, for a test that opens its own stores (or a
+    service) on it but does not test the migrations."""
+    return store_url
+
+
+@asynccontextmanager
+async def upgraded_postgres_database() -> AsyncIterator[str]:
+    """A PostgreSQL database at head and empty for one test (one of the reused ones, see the
+    module docstring), for a test that needs PostgreSQL but not a new empty database."""
+    async with _reused_database(admin_url()) as url:
         yield url
 
 

@@ -15,6 +15,7 @@ from bot.service import Conversations, Screener
 from bot.store import open_store
 from bot.store.pseudonym import Pseudonymizer
 from bot.store.sealed import Sealer
+from tests.support.db import sqlite_file_at_head
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
@@ -40,7 +41,11 @@ async def make_service(
     database_url: str | None = None,
 ) -> Conversations:
     """A service over real dialogs, catalogs and a SQLite store at ``db`` (or at
-    ``database_url``, e.g. a PostgreSQL test database)."""
+    ``database_url``, e.g. a PostgreSQL test database).
+
+    A new ``db`` starts as a copy of a file upgraded once per run (tests/support/db.py), which
+    is what ``open_store`` makes of a new file, without running the migrations each time; an
+    existing one (a restart) is opened as it is."""
     deployment = deployment or Deployment()
     settings = Settings(
         database_url=database_url or f"sqlite:///{db}",
@@ -57,6 +62,8 @@ async def make_service(
         keywords=translated_keywords(catalogs, dialogs),
         finder=SearchIndex(dialogs, catalogs),
     )
+    if database_url is None:
+        await sqlite_file_at_head(db)
     store = await open_store(settings.database_url)
     return Conversations(
         dialogs,
