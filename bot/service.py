@@ -1121,21 +1121,24 @@ class _Turn:
         )
 
     def confirm(self, key: str, urgent_key: str) -> None:
-        """Ask whether the sign is happening now; Yes sends ``urgent_key`` (the screening's
-        own urgent answer: an emergency stays an emergency)."""
+        """Ask whether the sign is happening now, with the numbers under the question (the
+        buttons go under the numbers); Yes sends ``urgent_key`` (the screening's own urgent
+        answer: an emergency stays an emergency)."""
         system = self.service.dialogs.system
         urgent_key = urgent_key if urgent_key in _URGENT_KEYS else "urgent_sign"
         yes = system.get("confirm_yes") or system["forget_yes"]
         no = system.get("confirm_no") or system["forget_no"]
-        reply = Reply(
-            system[key],
-            {},
-            (
-                ReplyChoice(yes, f"{CONFIRM_YES}.{urgent_key}"),
-                ReplyChoice(no, CONFIRM_NO),
-            ),
+        choices = (
+            ReplyChoice(yes, f"{CONFIRM_YES}.{urgent_key}"),
+            ReplyChoice(no, CONFIRM_NO),
         )
-        self._send(reply)
+        numbers = system.get("confirm_numbers")
+        if numbers is None:  # dialogs without it (older content): the question alone
+            self._send(Reply(system[key], {}, choices))
+            return
+        self._send(Reply(system[key], {}))
+        reply = self.service.engine.reply(numbers, self._placeholders())
+        self._send(replace(reply, choices=choices))
 
     def languages(self, names: Sequence[tuple[str, str]]) -> None:
         prompt = self.service.dialogs.system["language_prompt"]

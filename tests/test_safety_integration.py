@@ -128,6 +128,24 @@ async def test_confirm_yes_gives_the_urgent_answer(service: Conversations) -> No
     assert "fever medicine" in answer.messages[0].text
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_confirm_question_has_the_numbers_under_it_in_every_language(
+    service: Conversations, lang: str
+) -> None:
+    await _place(service, lang, "prevention/hands")
+    outcome = await _say(service, _corpus(lang, "confirm")[0])
+    assert not any(m.urgent for m in outcome.messages)
+    asking = [m for m in outcome.messages if m.buttons]
+    assert len(asking) == 1, outcome.messages
+    numbers = asking[0]
+    assert DEPLOYMENT.urgent_advice_number in numbers.text
+    assert DEPLOYMENT.emergency_number in numbers.text
+    assert "{" not in numbers.text
+    assert any(data.startswith(CONFIRM_YES) for _, data in numbers.buttons)
+    question = outcome.messages[outcome.messages.index(numbers) - 1]
+    assert question.text and DEPLOYMENT.emergency_number not in question.text
+
+
 async def test_stop_word_stops_mid_dialog(service: Conversations) -> None:
     await _place(service, "fr", "fever/ask")
     outcome = await _say(service, "Arrête !")

@@ -21,6 +21,7 @@ SAFETY_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "urgent_sign": URGENT_PLACEHOLDERS,
     "urgent_sign_no_team": NO_TEAM_PLACEHOLDERS,
     "confirm_sign": frozenset(),
+    "confirm_numbers": NO_TEAM_PLACEHOLDERS,
     "confirm_yes": frozenset(),
     "confirm_no": frozenset(),
     "distress": frozenset({"emergency_number"}),
