@@ -6,10 +6,11 @@ or sign) and ``ordinary: [{text}]``. The real :class:`~bot.safety.Screener` scre
 with a fever threshold of 38.0 °C and no saved age group. Per language it prints: warnings that
 got an urgent answer, of those the share with the expected answer, ordinary messages that got
 an urgent answer (false alarms), and how many of each got the confirm question. ``-v`` lists
-the misses. ``--judge FILE`` puts the learned judge (bot/safety/judge.py, weights from
-``scripts/train_safety_judge.py --out FILE``) after the screen, ``--judge-sentences`` with its
-sentence-by-sentence check, to measure what it changes. Figures go in docs/safety.md. Not a
-test: nothing here asserts a rate.
+the misses. The screen is the bot's own: the rules, then the shipped learned judge
+(bot/safety/judge.py); ``--rules-only`` measures the rules without it, ``--judge FILE`` with
+another weights file (``scripts/train_safety_judge.py --out FILE``), ``--judge-sentences``
+with the judge's sentence-by-sentence check after the rules alone. Figures go in
+docs/safety.md. Not a test: nothing here asserts a rate.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.safety import Screener, Screening  # noqa: E402
 from bot.safety.judge import Judge  # noqa: E402
+from bot.safety.screen import JUDGE_FILE  # noqa: E402
 
 THRESHOLD_C = 38.0
 KEYS = {
@@ -108,11 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a folder of <lang>.yaml blind sets")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--judge", type=Path, help="a judge's weights file to screen with")
-    parser.add_argument("--judge-sentences", action="store_true", help="check each sentence")
+    parser.add_argument("--rules-only", action="store_true", help="the rules without the judge")
+    parser.add_argument(
+        "--judge-sentences", action="store_true", help="the rules, then the judge by sentence"
+    )
     args = parser.parse_args(argv)
-    screener: Screen = Screener.load()
-    if args.judge is not None:
-        screener = _Judged(screener, Judge.load(args.judge), args.judge_sentences)
+    judge: Path | bool = not (args.rules_only or args.judge_sentences)
+    screener: Screen = Screener.load(judge=args.judge or judge)
+    if args.judge_sentences:
+        weights = Judge.load(args.judge or JUDGE_FILE)
+        screener = _Judged(Screener.load(judge=False), weights, sentences=True)
     paths = sorted(args.folder.glob("*.yaml"))
     if not paths:
         parser.error(f"no <lang>.yaml files in {args.folder}")

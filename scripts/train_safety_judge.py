@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="weights file to write")
     args = parser.parse_args(argv)
     holdout = set() if args.all else set(args.holdout)
-    screener = Screener.load()
+    screener = Screener.load(judge=False)  # the rules' own answers: the judge learns on them
     train, held = load_items(holdout, screener)
     groups = sorted({i.group for i in train})
     print(f"training items {len(train)} ({', '.join(groups)}), held out {len(held)}")

@@ -1,15 +1,18 @@
 """The learned judge (bot/safety/judge.py): what it may and may not do to the rules' answer.
 
-The judge is an experiment and not wired into the Screener (docs/safety.md, "Learned judge");
-its limits are tested here with a judge built here (a made-up word scores "not now"), after the
-real rule screen, so each limit is checked whatever a trained weights file learned.
+Its limits are tested here with a judge built here (a made-up word scores "not now"), after the
+real rules alone, so each limit is checked whatever a trained weights file learned; the end of
+the file checks the Screener's own guards and the shipped judge (docs/safety.md, "Learned
+judge"), through the Screener and through the conversation service.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import math
+import shutil
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -17,8 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Deployment
+from bot.engine import Session
 from bot.safety import Screener, Screening
 from bot.safety.judge import NEVER_VETOED_KEYS, Judge, bucket, feature_counts, tokens
+from bot.safety.screen import RULES_DIR
+from bot.service import CONFIRM_YES, Inbound
+from bot.store.protocol import Person
+from bot.store.pseudonym import Pseudonymizer
+from tests.support.service import TEST_KEY, Clock, make_service
 
 DIM = 1 << 12
 #: A word no writer uses: the built judge scores any message with it as "not now".
@@ -38,7 +48,7 @@ class Judged:
 
 @pytest.fixture(scope="module")
 def rules() -> Screener:
-    return Screener.load()
+    return Screener.load(judge=False)
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +169,96 @@ def test_a_weights_file_round_trips(tmp_path: Path) -> None:
     assert (judge.dim, judge.sizes, judge.orders, judge.veto_below) == (DIM, (3, 4), (1, 2), 0.2)
     assert judge.keep_rules == {"sign.very_wrong"}
     assert max(abs(a - b) for a, b in zip(judge.weights, coef, strict=True)) <= scale
+
+
+# --- The judge wired into the Screener (Screener.load) ------------------------------------
+
+#: A sibling's fever and how to protect the patient, who is well: the rules alone alarm
+#: (a fever word with someone the rules cannot tell apart), the shipped judge asks instead.
+SIBLING = (
+    "Starsza córka ma gorączkę, jak chronić młodszego syna z neutropenią? On sam ma się dobrze."
+)
+
+
+def _wired(rules: Screener, judge: Judge) -> Screener:
+    screener = copy.copy(rules)
+    screener.judge = judge
+    return screener
+
+
+def test_the_shipped_rules_come_with_the_judge_and_other_rules_without(tmp_path: Path) -> None:
+    assert Screener.load().judge is not None
+    assert Screener.load(judge=False).judge is None
+    shutil.copy(RULES_DIR / "en.yaml", tmp_path / "en.yaml")
+    assert Screener.load(tmp_path).judge is None  # trained on the shipped rules' answers
+    assert Screener.load(tmp_path, judge=True).judge is not None
+
+
+def test_a_wired_judge_asks_where_it_is_sure_and_yes_gives_the_same_answer(
+    rules: Screener, marked: Judged
+) -> None:
+    screener = _wired(rules, marked.judge)
+    alone = rules.screen(f"she has a fever {MARK}", "en")
+    assert alone is not None and alone.kind == "urgent" and alone.message_key == "urgent_fever"
+    asked = screener.screen(f"she has a fever {MARK}", "en")
+    assert asked is not None and asked.kind == "confirm" and asked.message_key == "confirm_sign"
+    assert asked.confirmed().message_key == "urgent_fever"
+    found = screener.screen("she has a fever", "en")
+    assert found is not None and found.kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (f"she has 38.9 {MARK}", "a reading at or above the threshold"),
+        (f"he is fitting and will not wake up {MARK}", "the emergency answer"),
+        (f"my 5 week old feels hot {MARK}", "a baby under 3 months"),
+        (f"she has had a fever since yesterday {MARK}", "the sign is still going on"),
+        (f"elle a de la fièvre depuis hier soir {MARK}", "depuis: still going on"),
+    ],
+)
+def test_the_screener_keeps_these_answers_from_the_judge(
+    rules: Screener, marked: Judged, text: str, why: str
+) -> None:
+    lang = "fr" if "elle" in text else "en"
+    alone = rules.screen(text, lang)
+    assert alone is not None and alone.kind == "urgent", why
+    assert _wired(rules, marked.judge).screen(text, lang) == alone, why
+
+
+def test_a_reply_to_the_temperature_question_is_kept_from_the_judge(
+    rules: Screener, marked: Judged
+) -> None:
+    screener = _wired(rules, marked.judge)
+    found = screener.screen(f"a fever {MARK}", "en", expecting_temperature=True)
+    assert found is not None and found.kind == "urgent"
+    asked = screener.screen(f"a fever {MARK}", "en")
+    assert asked is not None and asked.kind == "confirm"
+
+
+def test_the_shipped_judge_asks_about_a_siblings_fever_the_rules_alarm_on() -> None:
+    alone = Screener.load(judge=False).screen(SIBLING, "pl")
+    assert alone is not None and alone.kind == "urgent"
+    asked = Screener.load().screen(SIBLING, "pl")
+    assert asked is not None and asked.kind == "confirm"
+    assert asked.confirmed().message_key == alone.message_key
+
+
+async def test_through_the_service_the_judged_question_has_the_numbers_and_yes_is_urgent(
+    tmp_path: Path,
+) -> None:
+    deployment = Deployment(emergency_number="112", urgent_advice_number="116117")
+    svc = await make_service(tmp_path / "bot.db", screener=Screener.load(), deployment=deployment)
+    try:
+        person = Person(Pseudonymizer(TEST_KEY).of("test", "77"), locale="pl", consent=True)
+        session = Session(node="prevention/hands", profile={}, updated_at=Clock().now)
+        await svc.store.commit(person, session, (), None)
+        question = await svc.handle(Inbound("test", "77", "text", SIBLING))
+        asking = next(m for m in question.messages if m.buttons)
+        assert not any(m.urgent for m in question.messages)
+        assert "112" in asking.text  # the question shows the numbers too
+        yes = next(data for _, data in asking.buttons if data.startswith(CONFIRM_YES))
+        answer = await svc.handle(Inbound("test", "77", "choice", yes))
+        assert answer.messages[0].urgent and "112" in answer.messages[0].text
+    finally:
+        await svc.close()

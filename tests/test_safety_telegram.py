@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from bot.service import BACK_TOKEN
+from bot.service import BACK_TOKEN, CONFIRM_YES
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
 from tests.support.telegram_env import BotUnderTest, button, make_settings
 from tests.support.telegram_fixtures import EU_DEPLOYMENT, single_keyboard
@@ -175,3 +175,24 @@ async def test_a_fever_number_of_38_5_is_taken_only_after_the_plan_question(
     await eu_bot.press(user, settings, button(settings, "My fever number"))
     refused = await eu_bot.say(user, "38.6", language_code="en")
     assert any("from 37 to 38.5" in m.text for m in refused), [m.text for m in refused]
+
+
+async def test_a_question_the_judge_asks_shows_the_numbers_and_yes_sends_the_answer(
+    eu_bot: BotUnderTest,
+) -> None:
+    """The rules alone alarm on a sibling's fever; the learned judge asks instead, with the
+    numbers under the question, and "yes" sends the urgent answer."""
+    user = USER + 40
+    await eu_bot.say(user, "/menu", language_code="pl")
+    text = (
+        "Starsza córka ma gorączkę, jak chronić młodszego syna z neutropenią? On sam ma się dobrze."
+    )
+    asked = await eu_bot.say(user, text, language_code="pl")
+    keyboard = single_keyboard(asked)
+    assert DEPLOYMENT.emergency_number in keyboard.text
+    assert DEPLOYMENT.urgent_advice_number in keyboard.text
+    yes = next(data for _, data in keyboard.buttons if data.startswith(CONFIRM_YES))
+    answer = await eu_bot.press(user, keyboard, yes)
+    shown = "\n".join(m.text for m in answer)
+    assert DEPLOYMENT.emergency_number in shown and DEPLOYMENT.urgent_advice_number in shown
+    assert [data for _, data in single_keyboard(answer).buttons] == [BACK_TOKEN]

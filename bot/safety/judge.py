@@ -1,4 +1,4 @@
-"""An experiment, not wired in: a learned second opinion on the rules' urgent answers.
+"""A learned second opinion on the rules' urgent answers.
 
 The rules (:mod:`bot.safety.screen`) read phrases; most of their false alarms name a sign that
 is not happening now to the person (a question, the past, quoted advice, a pet, a figure of
@@ -13,7 +13,8 @@ the ``confirm`` question ("Is this happening now?", with the numbers) only when 
 very sure the sign is not happening now (score under ``veto_below``), the answer is not the
 emergency one (``urgent_emergency`` is never touched) and the rule is not one of
 ``keep_rules``. Everything else (confirm, distress, stop, no answer) is left as the rules gave
-it. ``Screener`` does not call it: the held-out result is in docs/safety.md ("Learned judge").
+it. ``Screener.screen`` asks it about the rules' urgent answers, with guards of its own
+(``Screener._second_opinion``); the held-out results are in docs/safety.md ("Learned judge").
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz.distance import OSA
 
@@ -21,6 +21,9 @@ from bot.safety.normalize import CLAUSE, COMMA, bare, clause, fold, question_fla
 from bot.safety.patterns import Compiled, WordMatcher
 from bot.safety.rules import Phrase, RuleError, RuleFile, load_rule_file
 from bot.safety.temperature import LOW_C, Reading, TemperatureReader, TemperatureWords
+
+if TYPE_CHECKING:
+    from bot.safety.judge import Judge
 
 Kind = Literal["urgent", "confirm", "distress", "stop"]
 
@@ -62,8 +65,16 @@ _SUBORDINATE = (["dass"], ["ob"], ["ze"], ["que"], ["qu"], ["czy"], ["whether"])
 #: A number as a word of folded text, and the units that may follow one in a list of choices.
 _NUMBER_WORD = re.compile(r"\d{2,3}(?:[.,]\d)?")
 _UNIT_WORDS = frozenset({"c", "f", "°", "degrees", "grados", "degres"})
-#: Screeners already compiled in this process, by rules folder and file stamps.
-_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], Screener] = {}
+#: Screeners already compiled in this process, by rules folder, file stamps and judge file.
+_LOADED: dict[tuple[object, ...], Screener] = {}
+#: The learned judge's weights (bot/safety/judge.py), written by scripts/train_safety_judge.py
+#: from the answers of the shipped rules, so it comes with those rules only.
+JUDGE_FILE = Path(__file__).with_name("judge.json")
+#: Rules the judge leaves alone: a reading at or above the threshold (the judge reads every
+#: number as the same token, so whether 38.9 is "now" is the reading's rules' call alone).
+JUDGE_KEEPS = frozenset({"temperature.high"})
+#: Answers the judge leaves alone besides the emergency one: a baby under 3 months.
+JUDGE_KEEPS_KEYS = frozenset({"urgent_baby"})
 
 #: Life-threatening signs: "Call {emergency_number} now" first, then the care team (issue 9:
 #: not breathing or breathing very hard or fast, blue or grey lips, a fit, floppy or hard to
@@ -354,6 +365,8 @@ class _Language:
         self.now = _union(
             c for f in files for key in ("now", "ongoing") for c in f.time.get(key, ())
         )
+        #: "since", "for the last", "depuis", "seit", "صار له": the sign is still going on.
+        self.ongoing = _union(c for f in files for c in f.time.get("ongoing", ()))
 
         def context(key: str) -> list[Compiled]:
             return [c for f in files for c in f.context.get(key, ())]
@@ -1105,7 +1118,9 @@ class Screener:
     Build it with :meth:`load`; :meth:`screen` is then safe to call from any task.
     """
 
-    def __init__(self, files: Iterable[RuleFile]) -> None:
+    def __init__(self, files: Iterable[RuleFile], judge: Judge | None = None) -> None:
+        #: The learned second opinion on the rules' urgent answers (None: rules alone).
+        self.judge = judge
         by_lang = {f.language: f for f in files}
         english = by_lang[SOURCE_LANGUAGE]
         self.languages = tuple(sorted(by_lang))
@@ -1119,11 +1134,14 @@ class Screener:
         }
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None) -> Screener:
+    def load(cls, rules_dir: Path | None = None, *, judge: Path | bool | None = None) -> Screener:
         """Read and compile every ``<lang>.yaml`` rule file in ``rules_dir``.
 
         Args:
             rules_dir: where the rule files are; the package's own ``rules/`` by default.
+            judge: the learned judge's weights file, ``True`` for the shipped one
+                (:data:`JUDGE_FILE`) or ``False`` for the rules alone. By default the shipped
+                judge comes with the shipped rules only: it was trained on their answers.
 
         Raises:
             RuleError: a rule file is broken (each problem names file:line:col and the fix),
@@ -1133,7 +1151,14 @@ class Screener:
         paths = sorted(directory.glob("*.yaml"))
         # Compiling takes a second or two; the same unchanged files give the same (read-only)
         # screener, so a process that opens the service again (tests, the CLI) reuses it.
-        key = (str(directory.resolve()), tuple(_stamp(path) for path in paths))
+        if judge is None:
+            judge = rules_dir is None
+        judge_file = JUDGE_FILE if judge is True else judge or None
+        key = (
+            str(directory.resolve()),
+            tuple(_stamp(path) for path in paths),
+            _stamp(judge_file) if judge_file is not None else None,
+        )
         if (cached := _LOADED.get(key)) is not None:
             return cached
         files: list[RuleFile] = []
@@ -1155,7 +1180,12 @@ class Screener:
             )
         if problems:
             raise RuleError(problems)
-        screener = _LOADED[key] = cls(files)
+        learned = None
+        if judge_file is not None:
+            from bot.safety.judge import Judge  # judge.py reads Screening from this module
+
+            learned = Judge.load(judge_file)
+        screener = _LOADED[key] = cls(files, learned)
         return screener
 
     def screen(
@@ -1181,9 +1211,49 @@ class Screener:
 
         Returns:
             ``None`` when nothing needs a special answer, else the :class:`Screening`. With
-            several signs the strongest answer wins: emergency, baby, fever, other sign.
-            ``None`` when nothing needs a special answer, else the :class:`Screening`.
+            several signs the strongest answer wins: emergency, baby, fever, other sign. The
+            learned judge may then turn an urgent answer into the confirm question
+            (:meth:`_second_opinion`).
         """
+        found = self._screen(text, locale, threshold_c, expecting_temperature, age_group)
+        if self.judge is None or found is None or found.kind != "urgent":
+            return found
+        return self._second_opinion(text, locale, found, expecting_temperature)
+
+    def _second_opinion(
+        self, text: str, locale: str, found: Screening, expecting_temperature: bool
+    ) -> Screening:
+        """The rules' urgent ``found``, or the confirm question when the judge is very sure
+        the sign is not happening now to the person (a question, the past, a pet ...).
+
+        The judge never touches the emergency answer, a baby's, a reading at or above the
+        threshold, a reply to "what is the temperature?", or a message in which the rules
+        see a word saying the sign is still going on ("since", "for the last", "depuis",
+        "seit", "صار له"): its words-only model reads durations as the past. "Yes" on the
+        question sends the same urgent answer (:meth:`Screening.confirmed`).
+        """
+        judge = self.judge
+        if (
+            judge is None
+            or expecting_temperature
+            or found.rule in JUDGE_KEEPS
+            or found.message_key in JUDGE_KEEPS_KEYS
+            or not judge.vetoes(text, found)
+        ):
+            return found
+        lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
+        if lang.ongoing is not None and lang.ongoing.search(lang.prepare(text)):
+            return found
+        return Screening("confirm", found.rule, found.fever, "confirm_sign", found.urgent_key)
+
+    def _screen(
+        self,
+        text: str,
+        locale: str,
+        threshold_c: float,
+        expecting_temperature: bool,
+        age_group: str | None,
+    ) -> Screening | None:
         lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
         folded = lang.prepare(text)
         whole = _once(bare(folded))
