@@ -241,6 +241,7 @@ def test_the_shipped_judge_asks_about_a_siblings_fever_the_rules_alarm_on() -> N
     assert alone is not None and alone.kind == "urgent"
     asked = Screener.load().screen(SIBLING, "pl")
     assert asked is not None and asked.kind == "confirm"
+    assert asked.rule == f"judge:{alone.rule}"  # the log shows the judge asked
     assert asked.confirmed().message_key == alone.message_key
 
 
@@ -260,5 +261,8 @@ async def test_through_the_service_the_judged_question_has_the_numbers_and_yes_i
         yes = next(data for _, data in asking.buttons if data.startswith(CONFIRM_YES))
         answer = await svc.handle(Inbound("test", "77", "choice", yes))
         assert answer.messages[0].urgent and "112" in answer.messages[0].text
+        rows = await svc.store.transcript(person.pseudonym)
+        asked = [r.rule for r in rows if r.kind == "escalation" and r.flag == "confirm"]
+        assert asked and str(asked[0]).startswith("judge:")
     finally:
         await svc.close()

@@ -1230,7 +1230,8 @@ class Screener:
         threshold, a reply to "what is the temperature?", or a message in which the rules
         see a word saying the sign is still going on ("since", "for the last", "depuis",
         "seit", "صار له"): its words-only model reads durations as the past. "Yes" on the
-        question sends the same urgent answer (:meth:`Screening.confirmed`).
+        question sends the same urgent answer (:meth:`Screening.confirmed`); the question's
+        rule is the rules' own with ``judge:`` before it, for the log.
         """
         judge = self.judge
         if (
@@ -1244,7 +1245,9 @@ class Screener:
         lang = self._langs.get(_language(locale)) or self._langs[SOURCE_LANGUAGE]
         if lang.ongoing is not None and lang.ongoing.search(lang.prepare(text)):
             return found
-        return Screening("confirm", found.rule, found.fever, "confirm_sign", found.urgent_key)
+        # "judge:" in the log's rule: operators see the judge asked, not a rule
+        judged = f"judge:{found.rule}"
+        return Screening("confirm", judged, found.fever, "confirm_sign", found.urgent_key)
 
     def _screen(
         self,
