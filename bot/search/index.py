@@ -37,6 +37,7 @@ from bot.search.words import (
     Split,
     Stem,
     arabic_prefixes,
+    arabic_proclitic,
     fold,
     has_reading,
     language,
@@ -69,7 +70,7 @@ MEND_FROM = {"ar": 6}
 #: ("goraczka" → "gorucc"), and they collide (three Polish page questions lost).
 UNACCENTED = frozenset({"es", "fr", "de"})
 #: How much a word no page has weighs against the rarest word a page has.
-UNKNOWN_WEIGHT = 1.0
+UNKNOWN_WEIGHT: dict[str, float] = {"ar": 0.75}
 #: A word is specific when no more than this share of the pages have it.
 SPECIFIC = 0.25
 #: Pages offered at most, and how close to the best one's score another must come.
@@ -136,6 +137,15 @@ class _Language:
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
 
+    def stopped(self, word: str, words: frozenset[str] | None = None) -> bool:
+        """Whether ``word`` (as typed) is one of ``words`` (default: :attr:`stop`), in
+        Arabic also without a leading "و" or "ف" (and, so): "وأنا" is "أنا", "فهو" "هو"."""
+        listed = self.stop if words is None else words
+        folded = fold(word)
+        if folded in listed:
+            return True
+        return self.lang == "ar" and len(folded) > 2 and folded[0] in "وف" and folded[1:] in listed
+
 
 class SearchIndex:
     """Ranked search over the pages of ``dialogs`` in every language of ``catalogs``.
@@ -201,7 +211,8 @@ class SearchIndex:
         content = [
             w
             for w in rest
-            if fold(w) not in index.idle and not (thanked and fold(index.stem(w)) in index.helping)
+            if not index.stopped(w, index.idle)
+            and not (thanked and fold(index.stem(w)) in index.helping)
         ]
         topics = {fold(index.stem(w)) for w in content} & index.keywords
         if not topics and (
@@ -218,7 +229,7 @@ class SearchIndex:
         query = self._query(index, typed) + ([READING] if reading else [])
         # how well the best page fits is judged on what the question is about: a title's stop
         # word ("my", "when", "after") helps rank the pages but names no topic
-        idle = {fold(index.stem(w)) for w in typed if fold(w) in index.idle}
+        idle = {fold(index.stem(w)) for w in typed if index.stopped(w, index.idle)}
         judged = [t for t in query if t not in idle] or query
         if not any(index.known(t) for t in query):
             return Found("none")
@@ -326,11 +337,16 @@ class SearchIndex:
         the words as written (lower case, accents kept), stemmed before they are folded, as
         the pages' words are."""
         query: list[str] = []
-        content = [w for w in typed if fold(w) not in index.stop]
+        content = [w for w in typed if not index.stopped(w)]
         if index.split is not None:
-            content += [p for w in content for p in index.split(w) if fold(p) not in index.stop]
+            content += [p for w in content for p in index.split(w) if not index.stopped(p)]
         for word in content or typed:
             term = fold(index.stem(word))
+            if not index.known(term) and index.lang == "ar":
+                # "لطفل" (for a child) where the pages have "طفل": a clitic, not a typo
+                bare = arabic_proclitic(word)
+                if bare is not None and index.known(fold(index.stem(bare))):
+                    term = fold(index.stem(bare))
             folded = _bare(word, index.lang)
             if not index.known(term) and len(folded) >= MEND_FROM.get(index.lang, 4):
                 near = process.extractOne(
@@ -358,7 +374,7 @@ class SearchIndex:
         its BM25 idf; a word no page has weighs :data:`UNKNOWN_WEIGHT` of the rarest word's
         (it is what the question is about, and no page has it)."""
         assert index.bm25 is not None
-        unknown = UNKNOWN_WEIGHT * max(index.bm25.idf.values())
+        unknown = UNKNOWN_WEIGHT.get(index.lang, 1.0) * max(index.bm25.idf.values())
         weights = {t: max(float(index.bm25.idf.get(t, unknown)), 0.0) for t in query}
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
