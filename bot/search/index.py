@@ -37,7 +37,7 @@ from bot.search.words import (
     Split,
     Stem,
     arabic_prefixes,
-    arabic_proclitic,
+    arabic_variants,
     fold,
     has_reading,
     language,
@@ -343,10 +343,10 @@ class SearchIndex:
         for word in content or typed:
             term = fold(index.stem(word))
             if not index.known(term) and index.lang == "ar":
-                # "لطفل" (for a child) where the pages have "طفل": a clitic, not a typo
-                bare = arabic_proclitic(word)
-                if bare is not None and index.known(fold(index.stem(bare))):
-                    term = fold(index.stem(bare))
+                # "لطفل" (for a child) where the pages have "طفل", "تزرع" where they have
+                # "يزرع": a clitic or a verb's person, not a typo
+                known = [t for t in map(index.stem, arabic_variants(word)) if index.known(fold(t))]
+                term = fold(known[0]) if known else term
             folded = _bare(word, index.lang)
             if not index.known(term) and len(folded) >= MEND_FROM.get(index.lang, 4):
                 near = process.extractOne(

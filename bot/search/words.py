@@ -50,6 +50,12 @@ _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 #: chest. Tried only for a word no page has (:func:`arabic_proclitic`): "لبن" and "بيت" are
 #: words of their own.
 _AR_PROCLITICS = "لبكفو"
+#: Spoken tense prefixes before a present-tense verb: "ب" (Egyptian, Levantine), "ه" and "ح"
+#: (will), "ك" (Moroccan): "بيحب", "هياخد", "حيروح", "كيكبر".
+_AR_TENSE = "بهحك"
+#: The person prefixes of a present-tense verb (he, she/you, we, I): the pages write
+#: "يزرع", a parent types "تزرع" or "نزرع".
+_AR_PERSONS = "يتنا"
 #: A French article or pronoun elided before a Latin-script word, as Maghrebi families type
 #: Arabizi mixed with French ("l'analyse", "l'infection"): Arabic Snowball keeps it.
 _ELIDED = re.compile(r"^(?:qu|[cdjlmnst])'(?=[a-z])")
@@ -262,11 +268,19 @@ def arabic_prefixes(word: str) -> str:
     return w
 
 
-def arabic_proclitic(word: str) -> str | None:
-    """An Arabic word normalised without a leading one-letter proclitic
-    (:data:`_AR_PROCLITICS`) where three letters or more stay, or ``None``: what a word no
-    page has may be ("لطفل" → "طفل")."""
+def arabic_variants(word: str) -> list[str]:
+    """What an Arabic word no page has may be, most likely first (normalised): without a
+    leading one-letter proclitic (:data:`_AR_PROCLITICS`: "لطفل" → "طفل"), without a spoken
+    verb's tense prefix (:data:`_AR_TENSE`: Egyptian "هياخد", Moroccan "كيكبر" → "ياخد",
+    "يكبر"), and a present-tense verb in another person (:data:`_AR_PERSONS`: "تزرع" → "يزرع",
+    "نزرع"), each where three letters or more stay."""
     w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
+    out: list[str] = []
     if len(w) >= 4 and w[0] in _AR_PROCLITICS:
-        return w[1:]
-    return None
+        out.append(w[1:])
+    if len(w) >= 4 and w[0] in _AR_TENSE and w[1] in _AR_PERSONS:
+        out.append(w[1:])
+    for verb in [w, *out]:
+        if len(verb) >= 4 and verb[0] in _AR_PERSONS:
+            out += [p + verb[1:] for p in _AR_PERSONS if p != verb[0]]
+    return list(dict.fromkeys(v for v in out if v != w))
