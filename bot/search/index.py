@@ -201,7 +201,7 @@ class SearchIndex:
         greeted = _courtesies(folded, index.greetings)
         thanks = _courtesies(folded, index.thanks)
         polite = [g or t for g, t in zip(greeted, thanks, strict=True)]
-        rest = [w for w, p in zip(typed, polite, strict=True) if not p]
+        rest = _unjoined(index, [w for w, p in zip(typed, polite, strict=True) if not p])
         found = self._search(index, rest, reading=has_reading(text))
         polite_start = bool(polite) and polite[0]
         thanked = any(thanks)
@@ -379,6 +379,22 @@ class SearchIndex:
         total = sum(weights.values())
         held = sum(w for t, w in weights.items() if t in index.bm25.doc_freqs[page])
         return held / total if total else 0.0
+
+
+def _unjoined(index: _Language, typed: list[str]) -> list[str]:
+    """``typed`` without the joined form of a hyphenated word whose parts are all stop words
+    (:func:`bot.search.words.words` gives "est", "ce", then "estce" for "est-ce"): "est-ce
+    que" asks, it names no topic."""
+    out: list[str] = []
+    for i, word in enumerate(typed):
+        joined = any(
+            "".join(typed[i - n : i]) == word
+            and all(index.stopped(p, index.idle) for p in typed[i - n : i])
+            for n in range(2, min(i, 4) + 1)
+        )
+        if not joined:
+            out.append(word)
+    return out
 
 
 def _initials(surface: dict[str, str]) -> dict[str, tuple[str, ...]]:
