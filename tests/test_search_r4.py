@@ -163,3 +163,22 @@ def test_everyday_words_for_a_pages_topic_find_it(
 def test_a_new_keyword_is_no_typo_target_for_a_short_word(index: SearchIndex) -> None:
     # "cope" was left out: Spanish "cole" (school) was mended to it
     assert "cope" not in index._index("es").surface
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "who do we phone on a weekend"),
+        ("fr", "on appelle qui pendant le week-end"),
+        ("ar", "بمين نتصل في الويكند"),
+    ],
+)
+def test_the_weekend_is_about_who_to_call(index: SearchIndex, lang: str, question: str) -> None:
+    assert index.find(question, lang).pages[0].startswith("who_to_call/")
+
+
+def test_a_week_is_not_the_weekend(index: SearchIndex) -> None:
+    # "نهاية الأسبوع" (the end of the week) is left out: its "week" pulled how often counts
+    # are taken to who to call
+    found = index.find("كل كام اسبوع يعملوا تحليل الدم؟", "ar")
+    assert not any(p.startswith("who_to_call/") for p in found.pages), found
