@@ -45,6 +45,20 @@ _AR_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى
 #: The article and the clitics before it ("and the", "with the", "like the", "so the", "for
 #: the"), longest first, as in Larkey's light10 (Lucene's ArabicStemmer).
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+#: One-letter proclitics (for, with, like, so, and) a question's word may carry where the
+#: pages have the word without it: "لطفل" for a child, "لسرطان" for cancer, "بصدره" on his
+#: chest. Tried only for a word no page has (:func:`arabic_proclitic`): "لبن" and "بيت" are
+#: words of their own.
+_AR_PROCLITICS = "لبكفو"
+#: Spoken tense prefixes before a present-tense verb: "ب" (Egyptian, Levantine), "ه" and "ح"
+#: (will), "ك" (Moroccan): "بيحب", "هياخد", "حيروح", "كيكبر".
+_AR_TENSE = "بهحك"
+#: The person prefixes of a present-tense verb (he, she/you, we, I): the pages write
+#: "يزرع", a parent types "تزرع" or "نزرع".
+_AR_PERSONS = "يتنا"
+#: A French article or pronoun elided before a Latin-script word, as Maghrebi families type
+#: Arabizi mixed with French ("l'analyse", "l'infection"): Arabic Snowball keeps it.
+_ELIDED = re.compile(r"^(?:qu|[cdjlmnst])'(?=[a-z])")
 #: Spoken "على ال" (on/to the) written as one word: "عالطوارئ" to the emergency department,
 #: "عالبحر" to the sea; only where three letters or more stay ("عالية" high stays).
 _AR_ON_THE = "عال"
@@ -57,6 +71,20 @@ EXTRA_STOP = {
         " وين فين امتى اللي هاد هادا هذي هاي ده دي دا كده كدا هيك مش مو مافي فيش عشان"
         " علشان لانو يعني طيب بس اوي كتير كثير يقدر نقدر تقدر اقدر لحاله لحالها عنده عندها"
         " عندو عندي صح لازم"
+        # more spoken function words: "how many", "very", "can I", "will", "still", "or"
+        " كام قديش قدي شلون انهي امتى وايد مرره حيل فيني فيك فينا فيه فيها رح راح عم لسه لسا"
+        " برضه برضو هيك هيج كذا شي حدا حد انا اني احنا نحنا انت انتي انتو هما همه عادي يصير"
+        " يصلح يجوز ينفعش مينفعش بيصير بينفع خلاص كمان زي متل مثل ولا والا"
+        # Arabizi (Latin letters and digits): the same words as families type them
+        " wach wesh ach chno chnou shno shnu sho shu esh eh eih leh lesh lech kif kifach"
+        " kifash keef izay ezay ezzay imta emta fin fen wein wen mnin chi shi f fi fe fel fil"
+        " el l al b bel bil ma ma3 m3a mn men min ila ida iza kan kant ana enta inta enti"
+        " howa hiya huwa hia hadi hada hadha hatha hadak dyal dial diel ta3 bta3 3and 3ando"
+        " 3andi 3ndo 3ndi momkin mumkin mmkn yimkin ynf3 yenfa3 yinfa3 lazem lazim khass"
+        " bghit baddi bidi 3ayez 3ayz 3awz 3awez ya3ni y3ni walla wala aw ou w wa la mesh"
+        " mish mech msh machi bas kaman kamen kteer ktir bezaf barcha 3la 3ala 3al ela li"
+        " lli elli illi yalli hal had hek keda kida kda t9der y9der n9der tqdar yqdar ykdar"
+        " bch bech bash rah ra7 3am"
     ),
 }
 #: Words ``stopwordsiso`` lists that name what a question is about here: Arabic "عدد"
@@ -229,7 +257,7 @@ def arabic_prefixes(word: str) -> str:
     letters or more stay ("والبيك" → "بيك", "بالطيارة" → "طياره", "العدلات" and "عدلات"
     meet), and spoken "عال" (on the) where three or more stay. Snowball's Arabic stemmer
     strips them only sometimes."""
-    w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
+    w = _ELIDED.sub("", _AR_MARKS.sub("", word).translate(_AR_LETTERS))
     if len(w) > 3 and w.startswith("و"):
         w = w[1:]
     for prefix in _AR_PREFIXES:
@@ -238,3 +266,21 @@ def arabic_prefixes(word: str) -> str:
     if w.startswith(_AR_ON_THE) and len(w) - len(_AR_ON_THE) >= 3:
         return w[len(_AR_ON_THE) :]
     return w
+
+
+def arabic_variants(word: str) -> list[str]:
+    """What an Arabic word no page has may be, most likely first (normalised): without a
+    leading one-letter proclitic (:data:`_AR_PROCLITICS`: "لطفل" → "طفل"), without a spoken
+    verb's tense prefix (:data:`_AR_TENSE`: Egyptian "هياخد", Moroccan "كيكبر" → "ياخد",
+    "يكبر"), and a present-tense verb in another person (:data:`_AR_PERSONS`: "تزرع" → "يزرع",
+    "نزرع"), each where three letters or more stay."""
+    w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
+    out: list[str] = []
+    if len(w) >= 4 and w[0] in _AR_PROCLITICS:
+        out.append(w[1:])
+    if len(w) >= 4 and w[0] in _AR_TENSE and w[1] in _AR_PERSONS:
+        out.append(w[1:])
+    for verb in [w, *out]:
+        if len(verb) >= 4 and verb[0] in _AR_PERSONS:
+            out += [p + verb[1:] for p in _AR_PERSONS if p != verb[0]]
+    return list(dict.fromkeys(v for v in out if v != w))
