@@ -6,10 +6,11 @@ or sign) and ``ordinary: [{text}]``. The real :class:`~bot.safety.Screener` scre
 with a fever threshold of 38.0 °C and no saved age group. Per language it prints: warnings that
 got an urgent answer, of those the share with the expected answer, ordinary messages that got
 an urgent answer (false alarms), and how many of each got the confirm question. ``-v`` lists
-the misses. The screen is the bot's own: the rules, then the shipped learned judge
-(bot/safety/judge.py); ``--rules-only`` measures the rules without it, ``--judge FILE`` with
-another weights file (``scripts/train_safety_judge.py --out FILE``), ``--judge-sentences``
-with the judge's sentence-by-sentence check after the rules alone. Figures go in
+the misses. The screen is the bot's own (the rules; the learned judge is off in the bot);
+``--judge`` adds the shipped judge (bot/safety/judge.py) after the rules as
+``Screener.load(judge=True)`` does, ``--judge FILE`` another weights file
+(``scripts/train_safety_judge.py --out FILE``), ``--judge-sentences`` the judge's
+sentence-by-sentence check after the rules. Figures go in
 docs/safety.md. Not a test: nothing here asserts a rate.
 """
 
@@ -109,14 +110,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="a folder of <lang>.yaml blind sets")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
-    parser.add_argument("--judge", type=Path, help="a judge's weights file to screen with")
-    parser.add_argument("--rules-only", action="store_true", help="the rules without the judge")
+    parser.add_argument(
+        "--judge",
+        nargs="?",
+        const=JUDGE_FILE,
+        type=Path,
+        help="screen with the learned judge after the rules (the shipped weights, or FILE)",
+    )
     parser.add_argument(
         "--judge-sentences", action="store_true", help="the rules, then the judge by sentence"
     )
     args = parser.parse_args(argv)
-    judge: Path | bool = not (args.rules_only or args.judge_sentences)
-    screener: Screen = Screener.load(judge=args.judge or judge)
+    screener: Screen = Screener.load(judge=args.judge or False)
     if args.judge_sentences:
         weights = Judge.load(args.judge or JUDGE_FILE)
         screener = _Judged(Screener.load(judge=False), weights, sentences=True)

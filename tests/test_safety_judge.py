@@ -24,7 +24,7 @@ from bot.config import Deployment
 from bot.engine import Session
 from bot.safety import Screener, Screening
 from bot.safety.judge import NEVER_VETOED_KEYS, Judge, bucket, feature_counts, tokens
-from bot.safety.screen import RULES_DIR
+from bot.safety.screen import JUDGE_FILE, RULES_DIR
 from bot.service import CONFIRM_YES, Inbound
 from bot.store.protocol import Person
 from bot.store.pseudonym import Pseudonymizer
@@ -171,7 +171,7 @@ def test_a_weights_file_round_trips(tmp_path: Path) -> None:
     assert max(abs(a - b) for a, b in zip(judge.weights, coef, strict=True)) <= scale
 
 
-# --- The judge wired into the Screener (Screener.load) ------------------------------------
+# --- The judge in the Screener (Screener.load(judge=True); off in the bot) -----------------
 
 #: A sibling's fever and how to protect the patient, who is well: the rules alone alarm
 #: (a fever word with someone the rules cannot tell apart), the shipped judge asks instead.
@@ -186,12 +186,14 @@ def _wired(rules: Screener, judge: Judge) -> Screener:
     return screener
 
 
-def test_the_shipped_rules_come_with_the_judge_and_other_rules_without(tmp_path: Path) -> None:
-    assert Screener.load().judge is not None
+def test_the_judge_is_off_unless_asked_for(tmp_path: Path) -> None:
+    """Off in the bot: on the unseen fresh7 it asked about three real warnings."""
+    assert Screener.load().judge is None
     assert Screener.load(judge=False).judge is None
+    assert Screener.load(judge=True).judge is not None
     shutil.copy(RULES_DIR / "en.yaml", tmp_path / "en.yaml")
-    assert Screener.load(tmp_path).judge is None  # trained on the shipped rules' answers
-    assert Screener.load(tmp_path, judge=True).judge is not None
+    assert Screener.load(tmp_path).judge is None
+    assert Screener.load(tmp_path, judge=JUDGE_FILE).judge is not None
 
 
 def test_a_wired_judge_asks_where_it_is_sure_and_yes_gives_the_same_answer(
@@ -239,7 +241,7 @@ def test_a_reply_to_the_temperature_question_is_kept_from_the_judge(
 def test_the_shipped_judge_asks_about_a_siblings_fever_the_rules_alarm_on() -> None:
     alone = Screener.load(judge=False).screen(SIBLING, "pl")
     assert alone is not None and alone.kind == "urgent"
-    asked = Screener.load().screen(SIBLING, "pl")
+    asked = Screener.load(judge=True).screen(SIBLING, "pl")
     assert asked is not None and asked.kind == "confirm"
     assert asked.rule == f"judge:{alone.rule}"  # the log shows the judge asked
     assert asked.confirmed().message_key == alone.message_key
@@ -249,7 +251,9 @@ async def test_through_the_service_the_judged_question_has_the_numbers_and_yes_i
     tmp_path: Path,
 ) -> None:
     deployment = Deployment(emergency_number="112", urgent_advice_number="116117")
-    svc = await make_service(tmp_path / "bot.db", screener=Screener.load(), deployment=deployment)
+    svc = await make_service(
+        tmp_path / "bot.db", screener=Screener.load(judge=True), deployment=deployment
+    )
     try:
         person = Person(Pseudonymizer(TEST_KEY).of("test", "77"), locale="pl", consent=True)
         session = Session(node="prevention/hands", profile={}, updated_at=Clock().now)

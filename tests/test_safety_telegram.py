@@ -177,17 +177,14 @@ async def test_a_fever_number_of_38_5_is_taken_only_after_the_plan_question(
     assert any("from 37 to 38.5" in m.text for m in refused), [m.text for m in refused]
 
 
-async def test_a_question_the_judge_asks_shows_the_numbers_and_yes_sends_the_answer(
+async def test_the_confirm_question_shows_the_numbers_and_yes_sends_the_answer(
     eu_bot: BotUnderTest,
 ) -> None:
-    """The rules alone alarm on a sibling's fever; the learned judge asks instead, with the
-    numbers under the question, and "yes" sends the urgent answer."""
+    """A sign said with "no" is asked about, with the numbers under the question, and "yes"
+    sends the urgent answer."""
     user = USER + 40
-    await eu_bot.say(user, "/menu", language_code="pl")
-    text = (
-        "Starsza córka ma gorączkę, jak chronić młodszego syna z neutropenią? On sam ma się dobrze."
-    )
-    asked = await eu_bot.say(user, text, language_code="pl")
+    await eu_bot.say(user, "/menu", language_code="en")
+    asked = await eu_bot.say(user, "if he gets chills do I call?", language_code="en")
     keyboard = single_keyboard(asked)
     assert DEPLOYMENT.emergency_number in keyboard.text
     assert DEPLOYMENT.urgent_advice_number in keyboard.text

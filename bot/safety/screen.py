@@ -1134,14 +1134,16 @@ class Screener:
         }
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None, *, judge: Path | bool | None = None) -> Screener:
+    def load(cls, rules_dir: Path | None = None, *, judge: Path | bool = False) -> Screener:
         """Read and compile every ``<lang>.yaml`` rule file in ``rules_dir``.
 
         Args:
             rules_dir: where the rule files are; the package's own ``rules/`` by default.
-            judge: the learned judge's weights file, ``True`` for the shipped one
-                (:data:`JUDGE_FILE`) or ``False`` for the rules alone. By default the shipped
-                judge comes with the shipped rules only: it was trained on their answers.
+            judge: the learned judge's weights file, or ``True`` for the shipped one
+                (:data:`JUDGE_FILE`, trained on the shipped rules' answers). Off by default,
+                so the bot screens with the rules alone: on the unseen set fresh7 the judge
+                turned three real warnings ("no fever but strong chills") into the question
+                (docs/safety.md, "Learned judge"). For measuring and further work only.
 
         Raises:
             RuleError: a rule file is broken (each problem names file:line:col and the fix),
@@ -1151,8 +1153,6 @@ class Screener:
         paths = sorted(directory.glob("*.yaml"))
         # Compiling takes a second or two; the same unchanged files give the same (read-only)
         # screener, so a process that opens the service again (tests, the CLI) reuses it.
-        if judge is None:
-            judge = rules_dir is None
         judge_file = JUDGE_FILE if judge is True else judge or None
         key = (
             str(directory.resolve()),
