@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_dialogs
 from bot.engine import Engine, Event, Session, StepResult
 from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN, node_token
-from bot.i18n.keywords import translated_keywords
-from bot.i18n.render import Catalogs
-from bot.search import SearchIndex
-from tests.support.content import ROOT, SETTINGS
+from tests.support.content import searching_engine
 
 NOW = 1_000_000.0
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    dialogs = load_dialogs(ROOT / "dialogs")
-    catalogs = Catalogs.load(ROOT / "locales")
-    return Engine(
-        dialogs,
-        SETTINGS,
-        keywords=translated_keywords(catalogs, dialogs),
-        finder=SearchIndex(dialogs, catalogs),
-    )
+    return searching_engine()
 
 
 def at(engine: Engine, node: str | None = None, **profile: object) -> Session:

@@ -10,11 +10,10 @@ import pytest
 from bot.content.loader import load_dialogs
 from bot.engine import Engine, Event, Session
 from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN, node_token
-from bot.i18n.keywords import translated_keywords
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.words import stemmer, stems, words
-from tests.support.content import ROOT, SETTINGS
+from tests.support.content import ROOT, searching_engine
 
 NOW = 1_000_000.0
 
@@ -137,14 +136,7 @@ def test_an_arabizi_question_is_not_small_talk(index: SearchIndex) -> None:
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    dialogs = load_dialogs(ROOT / "dialogs")
-    catalogs = Catalogs.load(ROOT / "locales")
-    return Engine(
-        dialogs,
-        SETTINGS,
-        keywords=translated_keywords(catalogs, dialogs),
-        finder=SearchIndex(dialogs, catalogs),
-    )
+    return searching_engine()
 
 
 def _asked(engine: Engine, text: str, lang: str = "en") -> tuple[list[str], list[str]]:

@@ -1,9 +1,16 @@
-"""Helpers for content tests: a small valid dialog set to add bad files to."""
+"""Helpers for content tests: a small valid dialog set to add bad files to, and the engine
+over the shipped content with the real question search."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from bot.content.loader import load_dialogs
+from bot.engine import Engine
+from bot.i18n.keywords import translated_keywords
+from bot.i18n.render import Catalogs
+from bot.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -11,6 +18,18 @@ GOOD = DATA / "dialogs_ok"
 BAD = DATA / "dialogs_bad"
 
 SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_threshold": 38.0}
+
+
+def searching_engine() -> Engine:
+    """The engine over the shipped dialogs and catalogs, with their keywords and the search."""
+    dialogs = load_dialogs(ROOT / "dialogs")
+    catalogs = Catalogs.load(ROOT / "locales")
+    return Engine(
+        dialogs,
+        SETTINGS,
+        keywords=translated_keywords(catalogs, dialogs),
+        finder=SearchIndex(dialogs, catalogs),
+    )
 
 
 def good_dialogs(target: Path) -> Path:
