@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rank_bm25 import BM25Okapi
@@ -136,6 +136,9 @@ class _Language:
     #: The keys of :attr:`surface` by their first letter: a typo is mended only to a word
     #: that starts as the typed one does ("hair" is not "air", nor "spitze" "Spritze").
     initials: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: A keyword's stem that one dialog's keywords have and no other's → that dialog's first
+    #: page ("treatment" of the treatments).
+    owners: dict[str, int] = field(default_factory=dict)
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -250,6 +253,7 @@ class SearchIndex:
             closest = max(inner, key=lambda i: scores[i])
             if scores[closest] > INNER_SHARE * best and closest not in chosen:
                 chosen = [order[0], closest, *chosen[1:]][:MAX_PAGES]
+        chosen = self._owned(index, judged, chosen, scores)
         pages = tuple(self._pages[i].node for i in chosen)
         good = (
             best >= GOOD_SCORE
@@ -257,6 +261,24 @@ class SearchIndex:
             and self._specific(index, judged, order[0])
         )
         return Found("pages" if good else "weak", pages)
+
+    def _owned(
+        self, index: _Language, query: list[str], chosen: list[int], scores: Sequence[float]
+    ) -> list[int]:
+        """``chosen`` with, last, the best page of a dialog the question names by a keyword
+        that no other dialog has ("what treatment is there for severe congenital
+        neutropenia": the condition's three words outrank "treatment"), when none of its
+        pages is there yet."""
+        for term in query:
+            first = index.owners.get(term)
+            if first is None:
+                continue
+            dialog = (first, *self._inner.get(first, ()))
+            if any(i in dialog for i in chosen):
+                continue
+            best = max(dialog, key=lambda i: scores[i])
+            return [*chosen[: MAX_PAGES - 1], best]
+        return chosen
 
     # -- building and querying -------------------------------------------------------------
 
@@ -283,7 +305,8 @@ class SearchIndex:
         named: set[str] = set()  # folded words of the titles and keywords
         split = splitter(lang)
         helping: set[str] = set()
-        for page in self._pages:
+        owners: dict[str, set[int]] = {}
+        for n, page in enumerate(self._pages):
             title, body = page_text(page, self.dialogs, translate)
             plain = lang in UNACCENTED
             doc = stems(body, stem, split, unaccented=plain)
@@ -292,6 +315,12 @@ class SearchIndex:
                 keywords = self._keywords(page, translate)
                 topic = stems(keywords, stem, split, unaccented=plain)
                 topics.update(topic)
+                # a keyword of one word names its dialog; "neutropenic" of "neutropenic
+                # diet" does not name the food
+                for keyword in self._single(page, translate):
+                    # whole: "Schwester" of "Krankenschwester" (nurse) is a sister
+                    for term in stems(keyword, stem, None, unaccented=plain):
+                        owners.setdefault(term, set()).add(n)
                 if self.dialogs.nodes[page.node].dialog == HELP_DIALOG:
                     helping.update(topic)
                 if self.dialogs.nodes[page.node].dialog == FEVER_DIALOG:
@@ -324,7 +353,20 @@ class SearchIndex:
             stop_words(lang),
             frozenset(helping),
             _initials(surface),
+            {
+                t: next(iter(o))
+                for t, o in owners.items()
+                if len(o) == 1 and frequency.get(t, 0) <= NAMED_SHARE * len(corpus)
+            },
         )
+
+    def _single(self, page: Page, translate: _Translate) -> list[str]:
+        """The dialog's keywords of one word, in this language and in English."""
+        dialog = self.dialogs.dialogs[self.dialogs.nodes[page.node].dialog]
+        listed = list(dialog.keywords)
+        if dialog.keywords_text is not None:
+            listed += translate(dialog.keywords_text).split(",")
+        return [k for k in listed if len(words(k)) == 1]
 
     def _keywords(self, page: Page, translate: _Translate) -> str:
         """The dialog's keywords in this language and in English (people type both)."""
