@@ -1212,8 +1212,8 @@ class Screener:
         Returns:
             ``None`` when nothing needs a special answer, else the :class:`Screening`. With
             several signs the strongest answer wins: emergency, baby, fever, other sign. The
-            learned judge may then turn an urgent answer into the confirm question
-            (:meth:`_second_opinion`).
+            learned judge, when loaded (``load(judge=True)``; off in the bot), may then turn
+            an urgent answer into the confirm question (:meth:`_second_opinion`).
         """
         found = self._screen(text, locale, threshold_c, expecting_temperature, age_group)
         if self.judge is None or found is None or found.kind != "urgent":
