@@ -51,6 +51,9 @@ _BREAK = re.compile(r"\.(?!\d)|(?<!\d)\.|[!?;\n\r…]+|:(?!\d)|(?<!\d):|/(?!\d)|
 _COMMAS = re.compile(r",(?!\d)|(?<!\d),")
 # A German date "am 3.11." keeps its date: the dot after the month does not end the sentence.
 _DATE_DOT = re.compile(r"(?<![\d.,])((?:[0-2]?\d|3[01])\.(?:0?[1-9]|1[0-2]))\.(?=\s|$)")
+# Single letters joined by dots are one abbreviation, not sentence ends: "k.o." (worn out),
+# "z.B.", "e.g.", "a.m." read as the words "ko", "zb", "eg", "am".
+_ABBREVIATION = re.compile(r"(?<![^\W_])([^\W\d_])\.(?: (?=[^\W\d_]\.))?([^\W\d_])\.?(?![^\W_])")
 _OTHER = re.compile(r"[^\w.,°%:/|]+")
 # Numbers stand apart from letters and units: 38.5c → 38.5 c, 3yo → 3 yo, 38° → 38 °.
 _APART = re.compile(r"(?<=\d)(?=[^\W\d_]|[°%])|(?<=[^\W\d_]|[°%])(?=\d)|(?<=°)(?=[^\W\d_])")
@@ -82,6 +85,7 @@ def fold(
         for old, new in replace.items():
             if old in text:
                 text = text.replace(old, f" {new} ")
+    text = _ABBREVIATION.sub(r"\1\2", text)
     text = _DECIMAL_MARK.sub(".", text)
     text = _DATE_DOT.sub(r"\1", text)
     text = _BREAK.sub(" | ", text)
