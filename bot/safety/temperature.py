@@ -141,6 +141,8 @@ class TemperatureReader:
                 and unit is None
                 and not alone
                 and not 37 <= float(number.replace(",", ".")) <= 43
+                # a decimal in the body range is a reading without the "has" ("at 101.3")
+                and _celsius(number, None, False, False) is None
             ):
                 continue
             celsius = _celsius(number, unit, context or has, alone)
