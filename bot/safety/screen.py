@@ -294,6 +294,11 @@ class _FileMatchers:
         )
 
 
+def _apposition(numeric: str) -> str:
+    """The folded message with its commas taken out, so that an age said in apposition
+    reads as said of the child ("my son, 6 weeks," · "Tochter, 2 Monate")."""
+    return numeric.replace(" , ", " ") if " , " in numeric else numeric
+
 class _Language:
     """One language's rules merged with the English ones, compiled for screening."""
 
@@ -499,7 +504,9 @@ class _Language:
         return found
 
     def baby(self, numeric: str) -> bool:
-        """The message says the person is a baby under 3 months ("my 6 week old")."""
+        """The message says the person is a baby under 3 months ("my 6 week old"); an age
+        said between commas after the child counts ("Tochter, 2 Monate, ...")."""
+        numeric = _apposition(numeric)
         if self.baby_always.search(numeric):
             return True
         return any(
@@ -511,6 +518,7 @@ class _Language:
     def infant(self, numeric: str) -> bool:
         """The message says the person is a baby, of any age under a year ("my 7 month
         old", "mon bébé", "niemowlak 4 mies")."""
+        numeric = _apposition(numeric)
         if self.infant_words.search(numeric) or self.baby_always.search(numeric):
             return True
         return any(
