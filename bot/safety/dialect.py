@@ -105,6 +105,13 @@ def variants(word: str, language: str) -> Iterator[str]:
             yield stem.replace("ت", "ث")
 
 
+#: Two different digits between letters are two letters, not a number: ma23ad (مقعد),
+#: yo23od (يقعد); digits only inside the word, at most two together.
+_ARABIZI_INSIDE = re.compile(r"^(?=.*[235679])[a-z]+(?:[0-9]{1,2}[a-z]+)+$")
+
+
 def keep_arabizi(word: str) -> bool:
-    """Whether ``word`` (folded) is Arabizi, to keep whole: 7arara, 3ando, ba5tene2."""
-    return bool(_ARABIZI.match(word)) and not _NOT_ARABIZI.match(word)
+    """Whether ``word`` (folded) is Arabizi, to keep whole: 7arara, 3ando, ba5tene2, ma23ad."""
+    if _NOT_ARABIZI.match(word):
+        return False
+    return bool(_ARABIZI.match(word) or _ARABIZI_INSIDE.match(word))
