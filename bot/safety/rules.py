@@ -109,6 +109,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: the same after a leaflet or plan is named (a person saying it may be looking at the child).
 #: ``threshold``: "limit", "Grenze", "which of the two": a reading in a question with one is a
 #: limit asked about ("is 38 the limit?"), not a reading now.
+#: ``happening``: said after a sign asked about or quoted, the sign is here now ("the
+#: leaflet says call if he has rigors, and he has them now", "y ahora los tiene").
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -132,6 +134,7 @@ CONTEXT_KEYS = (
     "instruction",
     "judged",
     "threshold",
+    "happening",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

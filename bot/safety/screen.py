@@ -390,6 +390,7 @@ class _Language:
         self.instruction = _union(context("instruction"))
         self.judged = _union(context("judged"))
         self.threshold = _union(context("threshold"))
+        self.happening = _union(context("happening"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -989,6 +990,12 @@ class _Language:
             self.hypothetical is not None and self.hypothetical.search(previous)
         )
 
+    def happening_after(self, text: str, end: int) -> bool:
+        """After the sign that ends at ``end``, the message says it is here now, so an "if"
+        or a quoted rule before it does not make it a question ("the leaflet says call if
+        he has rigors, and he has them now", "et là il en a", "a teraz ma")."""
+        return self.happening is not None and self.happening.search(text, end) is not None
+
     def threshold_question(self, text: str, start: int, raw: str) -> bool:
         """The reading is asked about as a limit: its sentence is a question with a
         ``threshold`` word in the reading's clause, or elsewhere when no one "has" the
@@ -1288,16 +1295,20 @@ class Screener:
                 if any(a < m.end() - 1 and m.start() < b - 1 for a, b in local):
                     continue
             negated = phrase.negated or lang.negated(folded, m.start(), m.end())
-            iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
-                folded, m.start(), text
-            )
+            iffy = (
+                lang.hypothetical_at(folded, m.start())
+                or lang.generic_question(folded, m.start(), text)
+            ) and not lang.happening_after(folded, m.end())
             # only asked when nothing above settled it (the context checks cost time)
             past = (
                 not (negated or iffy)
                 and phrase.kind != "distress"
                 and (
                     lang.in_past(folded, m.start(), m.end())
-                    or lang.not_now(folded, m.start(), m.end(), phrase.rule)
+                    or (
+                        lang.not_now(folded, m.start(), m.end(), phrase.rule)
+                        and not lang.happening_after(folded, m.end())
+                    )
                 )
             )
             fever = phrase.kind == "fever"
@@ -1426,10 +1437,14 @@ class Screener:
             if lang.negated(folded, start, end):
                 return "negated"
             if (
-                lang.hypothetical_at(folded, start)
-                or lang.generic_question(folded, start, raw)
-                or lang.in_past(folded, start, end)
-                or lang.not_now(folded, start, end, rule)
+                (
+                    lang.hypothetical_at(folded, start)
+                    or lang.generic_question(folded, start, raw)
+                )
+                and not lang.happening_after(folded, end)
+            ) or (
+                lang.in_past(folded, start, end)
+                or (lang.not_now(folded, start, end, rule) and not lang.happening_after(folded, end))
             ):
                 return "asked"
             return "now"
