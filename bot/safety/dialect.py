@@ -106,8 +106,9 @@ def variants(word: str, language: str) -> Iterator[str]:
 
 
 #: Two different digits between letters are two letters, not a number: ma23ad (مقعد),
-#: yo23od (يقعد); digits only inside the word, at most two together.
-_ARABIZI_INSIDE = re.compile(r"^(?=.*[235679])[a-z]+(?:[0-9]{1,2}[a-z]+)+$")
+#: yo23od (يقعد); letter digits only (2 3 5 6 7 9: "a12b" stays a number), inside the word,
+#: at most two together.
+_ARABIZI_INSIDE = re.compile(r"^[a-z]+(?:[235679]{1,2}[a-z]+)+$")
 
 
 def keep_arabizi(word: str) -> bool:

@@ -299,6 +299,7 @@ def _apposition(numeric: str) -> str:
     reads as said of the child ("my son, 6 weeks," · "Tochter, 2 Monate")."""
     return numeric.replace(" , ", " ") if " , " in numeric else numeric
 
+
 class _Language:
     """One language's rules merged with the English ones, compiled for screening."""
 
@@ -1437,14 +1438,13 @@ class Screener:
             if lang.negated(folded, start, end):
                 return "negated"
             if (
-                (
-                    lang.hypothetical_at(folded, start)
-                    or lang.generic_question(folded, start, raw)
-                )
+                (lang.hypothetical_at(folded, start) or lang.generic_question(folded, start, raw))
                 and not lang.happening_after(folded, end)
             ) or (
                 lang.in_past(folded, start, end)
-                or (lang.not_now(folded, start, end, rule) and not lang.happening_after(folded, end))
+                or (
+                    lang.not_now(folded, start, end, rule) and not lang.happening_after(folded, end)
+                )
             ):
                 return "asked"
             return "now"
