@@ -283,3 +283,32 @@ def test_a_sign_here_now_after_advice_words_is_urgent(
 @_urgent(STILL_ASKS)
 def test_a_general_question_still_asks(screener: Screener, text: str, lang: str) -> None:
     assert _kind(screener, text, lang) != "urgent", text
+
+
+def test_an_age_is_in_apposition_only_when_it_stands_alone(screener: Screener) -> None:
+    # "Sohn, 2 Monate nach der Chemo," is how long since the chemo, not a baby's age
+    assert _key(screener, "Sohn, 2 Monate nach der Chemo, glüht", "de") != "urgent_baby"
+    assert _key(screener, "Sohn, 2 Monate, glüht", "de") == "urgent_baby"
+
+
+# Feeling hot said of a named person (son, daughter, husband), not only "er"/"il".
+NAMED_HOT = [
+    ("die Tochter fühlt sich ganz heiß an", "de"),
+    ("mein Mann ist richtig heiß und müde", "de"),
+    ("mon mari est brûlant ce soir", "fr"),
+]
+NAMED_HOT_CALM = [
+    ("meine Frau ist heiß auf den Urlaub", "de"),
+    ("mon fils est chaud pour le match de demain", "fr"),
+    ("das Badewasser fühlt sich heiß an", "de"),
+]
+
+
+@_urgent(NAMED_HOT)
+def test_a_named_person_feeling_hot_is_a_fever(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever", text
+
+
+@_urgent(NAMED_HOT_CALM)
+def test_keen_or_hot_water_is_not(screener: Screener, text: str, lang: str) -> None:
+    assert _kind(screener, text, lang) is None, text

@@ -294,10 +294,15 @@ class _FileMatchers:
         )
 
 
+#: An age said between commas (or before the clause's end): ", 6 weeks," · ", 2 Monate alt,".
+_APPOSITION = re.compile(r" , (\d{1,3} [^ ,|]+(?: [^ ,|]+)?) (?=, |\| |$)")
+
+
 def _apposition(numeric: str) -> str:
-    """The folded message with its commas taken out, so that an age said in apposition
-    reads as said of the child ("my son, 6 weeks," · "Tochter, 2 Monate")."""
-    return numeric.replace(" , ", " ") if " , " in numeric else numeric
+    """The folded message with the comma before an age said in apposition taken out, so that
+    it reads as said of the child ("my son, 6 weeks, ..." · "Tochter, 2 Monate, ..."); "Sohn,
+    2 Monate nach der Chemo, ..." is no age."""
+    return _APPOSITION.sub(r" \1 ", numeric) if " , " in numeric else numeric
 
 
 class _Language:
