@@ -109,6 +109,9 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: the same after a leaflet or plan is named (a person saying it may be looking at the child).
 #: ``threshold``: "limit", "Grenze", "which of the two": a reading in a question with one is a
 #: limit asked about ("is 38 the limit?"), not a reading now.
+#: ``limit_before`` / ``limit_after``: "ab", "od", "a partir de" right before a reading, "or
+#: above", "o más", "oder mehr" right after it: the reading is said as a limit ("ab 38,0
+#: anrufen", "fiebre de 38 o más, a urgencias"), a rule quoted, so the screen asks.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -132,6 +135,8 @@ CONTEXT_KEYS = (
     "instruction",
     "judged",
     "threshold",
+    "limit_before",
+    "limit_after",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -53,6 +53,8 @@ CONTINUES_WORDS = 2
 GENERALLY_WINDOW = 5
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
+#: Words before or after a reading searched for a limit ("a partir de", "or above").
+LIMIT_WORDS = 3
 #: At most this many words between two readings of one list ("38,5 oder zweimal 38").
 LIST_GAP_WORDS = 3
 #: Words after a sign searched for "stopped", "went away", "fine now".
@@ -385,6 +387,8 @@ class _Language:
         self.instruction = _union(context("instruction"))
         self.judged = _union(context("judged"))
         self.threshold = _union(context("threshold"))
+        self.limit_before = _union(context("limit_before"))
+        self.limit_after = _union(context("limit_after"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -1004,6 +1008,19 @@ class _Language:
         index = text.count(f" {CLAUSE}", 0, start)
         return index < len(flags) and flags[index]
 
+    def said_as_limit(self, text: str, start: int, end: int) -> bool:
+        """The reading is said as a limit, not taken: "ab 38,0 anrufen", "od 38 dzwonić",
+        "a partir de 38", "38 or above", "fièvre à 38 ou plus" (a rule quoted or asked about;
+        "he has 38 or above" is rare, and the question still gives the numbers)."""
+        before = text[:start].split()[-LIMIT_WORDS:]
+        if self.limit_before is not None and any(
+            self.limit_before.fullmatch(" " + " ".join(before[-k:]) + " ", 1)
+            for k in range(1, len(before) + 1)
+        ):
+            return True
+        after = " " + " ".join(text[end:].split()[:LIMIT_WORDS]) + " "
+        return self.limit_after is not None and self.limit_after.match(after, 1) is not None
+
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
         return self.conditional is not None and bool(
@@ -1337,6 +1354,7 @@ class Screener:
                 or lang.if_before(numeric, r.start)
                 or lang.choice_after_question(numeric, r.start, r.end)
                 or lang.threshold_question(numeric, r.start, raw)
+                or lang.said_as_limit(numeric, r.start, r.end)
             )
 
         # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
