@@ -55,6 +55,13 @@ GENERALLY_WINDOW = 5
 DOCUMENT_LIST_WORDS = 6
 #: Words before or after a reading searched for a limit ("a partir de", "or above").
 LIMIT_WORDS = 3
+#: Words right before a reading in a limit question that may make it a reading now ("temp").
+THRESHOLD_SAID_WORDS = 3
+#: Words between a reading asked about as a limit and the fever word that names it.
+FEVER_NAMED_WORDS = 4
+#: At most this many words in a sentence that only says who advised ("the nurse said:").
+LEAD_IN_WORDS = 6
+_DIGITS = re.compile(r"(?<= )\d+(?:[.,]\d+)?(?= )")
 #: At most this many words between two readings of one list ("38,5 oder zweimal 38").
 LIST_GAP_WORDS = 3
 #: Words after a sign searched for "stopped", "went away", "fine now".
@@ -919,7 +926,9 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        advised = self.advice.search(before) is not None
+        advised = self.advice.search(before) is not None or (
+            before == text[s0 + 2 if s0 >= 0 else 0 : start] and self._lead_in(text, s0)
+        )
         # a leaflet's rule ("the binder says that a rash that doesn't fade is urgent")
         document = self.documents is not None and self.documents.search(before) is not None
         if (advised or document) and self._instruction_after(text, start, document):
@@ -941,6 +950,31 @@ class _Language:
             pa = clause(text, a - 3, a - 2)[0]
             return bool(self.any_if.search(text[pa:a]))
         return False
+
+    def _lead_in(self, text: str, end: int) -> bool:
+        """The sentence ending at ``end`` is only who advised, a lead-in to the next one
+        ("pielęgniarka powiedziała: dreszcze = od razu dzwonić", "Im Merkblatt steht: ab
+        38,0 ...": folding makes the colon a sentence end). The next sentence still needs
+        what to do or an "if" after the sign to be the advice quoted."""
+        if end < 0 or self.advice is None:
+            return False
+        p = text.rfind(f" {CLAUSE}", 0, end)
+        lead = " " + text[p + 2 if p >= 0 else 0 : end + 1].strip() + " "
+        if len(lead.split()) > LEAD_IN_WORDS:
+            return False
+        return self.advice.search(lead) is not None or (
+            self.documents is not None and self.documents.search(lead) is not None
+        )
+
+    def limit_in_clause(self, text: str, start: int) -> bool:
+        """A reading said as a limit is in the clause of the fever word at ``start`` ("fiebre
+        de 38 o más, a urgencias"): the word names that limit, not a fever now."""
+        if self.limit_before is None and self.limit_after is None:
+            return False
+        a, b = clause(text, start, start + 1)
+        return any(
+            self.said_as_limit(text, m.start(), m.end()) for m in _DIGITS.finditer(text, a, b)
+        )
 
     def _instruction_after(self, text: str, start: int, document: bool = False) -> bool:
         """What to do is said right after the sign, in its clause, as a rule ("blaue Lippen
@@ -998,8 +1032,9 @@ class _Language:
             not self.threshold.search(sentence) or self.reader.has_before(text, start)
         ):
             return False  # "she has 38.4, is that over the limit?" is a reading now
-        # "temp 38.6, is that the limit?": a reading said with a fever word is one now
-        said = " " + text[a:start]
+        # "temp 38.6, is that the limit?": a reading said with a fever word is one now (the
+        # words right before it: "is 37.8 a fever or do we wait for 38?" asks of the 38)
+        said = " " + " ".join(text[a:start].split()[-THRESHOLD_SAID_WORDS:])
         if any(f.context.search(said + " ") for f in self.files):
             return False
         if self.now is not None and self.now.search(sentence):
@@ -1047,6 +1082,7 @@ class _Language:
                 and not rule.startswith("temperature.")
                 and self.resolved_after(text, end)
             )
+            or (rule.startswith("temperature.") and self.limit_in_clause(text, start))
         )
 
     def listed(self, text: str, first: Reading, then: Reading) -> bool:
@@ -1284,7 +1320,10 @@ class Screener:
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
         verdict = _Verdict(baby, lambda: baby or lang.infant(numeric))
-        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict, text)
+        asked: list[int] = []
+        readings = self._readings(
+            lang, numeric, threshold_c, expecting_temperature, verdict, text, asked
+        )
         distress: Phrase | None = None
         local: list[tuple[int, int]] | None = None
         hits: list[Hit] | None = None
@@ -1300,6 +1339,14 @@ class Screener:
             iffy = lang.hypothetical_at(folded, m.start()) or lang.generic_question(
                 folded, m.start(), text
             )
+            if (
+                phrase.kind == "fever"
+                and not (negated or iffy)
+                and fever_named(asked, numeric, folded, m.start())
+            ):
+                # "is 37.8 a fever or do we wait for 38?": the word names a reading asked about
+                verdict.ask(phrase.rule, fever=True)
+                continue
             # only asked when nothing above settled it (the context checks cost time)
             past = (
                 not (negated or iffy)
@@ -1339,8 +1386,10 @@ class Screener:
         expecting: bool,
         verdict: _Verdict,
         raw: str = "",
+        asked: list[int] | None = None,
     ) -> bool:
-        """Offer the readings in the message; whether one was given for now."""
+        """Offer the readings in the message; whether one was given for now. The ends of
+        readings asked about as a limit go in ``asked``."""
         found = lang.reader.find(numeric, expecting)
         limit = round(threshold_c, 1)
         if verdict.baby:
@@ -1374,6 +1423,13 @@ class Screener:
             )
 
         past = [not_now(r) for r in found]
+        if asked is not None:
+            asked.extend(
+                r.end
+                for r in found
+                if lang.threshold_question(numeric, r.start, raw)
+                or lang.said_as_limit(numeric, r.start, r.end)
+            )
         for i in range(1, len(found)):
             # the next item of a list after a quoted or past reading is one too ("im Heft
             # steht 38,5 oder zweimal 38")
@@ -1514,6 +1570,18 @@ class _Verdict:
         key = self._key(rule, fever)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def fever_named(asked: Sequence[int], numeric: str, folded: str, start: int) -> bool:
+    """A fever word right after a reading asked about as a limit, in its clause ("is 37.8 a
+    fever ...?", "37,8 c'est de la fièvre ...?", "fiebre de 38 o más"), names that reading."""
+    if not asked or numeric != folded:  # number words read as digits move the offsets
+        return False
+    gaps = (folded[end:start] for end in asked if end <= start)
+    return any(
+        CLAUSE not in gap and COMMA not in gap and len(gap.split()) <= FEVER_NAMED_WORDS
+        for gap in gaps
+    )
 
 
 def _sentence(text: str, start: int, end: int) -> str:
