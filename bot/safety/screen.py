@@ -654,6 +654,10 @@ class _Language:
             # fever of 101 and was admitted, but I recovered fully")
             if self.days is not None and self._opens_past(text, start, self.days):
                 return True
+            # a past time opening a story that ends well reaches past its "and"s ("Last
+            # summer we were in Cornwall and he had 38.6 ..., it was all fine in the end")
+            if self._opens_past(text, start, across=True):
+                return True
         if past is None:
             return False
         if self.now is not None and self.now.search(part):
@@ -714,14 +718,17 @@ class _Language:
                 return True
         return False
 
-    def _opens_past(self, text: str, start: int, times: re.Pattern[str] | None = None) -> bool:
+    def _opens_past(
+        self, text: str, start: int, times: re.Pattern[str] | None = None, across: bool = False
+    ) -> bool:
         """The sentence opens with a past time that reaches the sign, however far ("2 weeks
         ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
         ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
         clause-break word or a "now". Commas may follow the time only when it stands alone
         before them ("Back in October, after cycle two, I had"), and then only short
         phrases without a verb of their own may come between (at most 4 words each).
-        ``times``: the time phrases to look for (``past`` by default)."""
+        ``times``: the time phrases to look for (``past`` by default); ``across``: clause-break
+        words ("and") do not stop it (only for a sentence that says it is over)."""
         past = times or self.past
         if past is None:
             return False
@@ -739,6 +746,14 @@ class _Language:
             if 0 < i < len(pieces) - 1 and past.search(f" {p} ") is not None
         ]
         rest = " , ".join(p for i, p in enumerate(pieces) if i not in restated)
+        if across:
+            # no "now" in the sign's own clause either ("in 2021 he had a fit and he is
+            # fitting now, nothing since the last dose")
+            a, b = clause(text, start, start + 1)
+            if self.now is not None and self.now.search(text[a - 1 if a else 0 : b + 1]):
+                return False
+            first = pieces[0].rstrip() + " "
+            return past.match(first, 1) is not None
         if self.clause_breaks is not None and self.clause_breaks.search(rest + " "):
             return False
         if len(pieces) == 1:
@@ -803,7 +818,12 @@ class _Language:
         if m is None:
             return False
         between = gap[: m.start() + 1]
-        return not (self.negation is not None and self.negation.search(between))
+        # French puts the "not" after the verb: "ça s'arrête pas" has not stopped
+        then = " " + " ".join(gap[m.end() - 1 :].split()[:1]) + " "
+        return not (
+            self.negation is not None
+            and (self.negation.search(between) or self.negation.search(then))
+        )
 
     def about_other(self, text: str, start: int) -> bool:
         """The words before a sign say it is about someone else or a pet ("his sister has
@@ -1513,6 +1533,14 @@ class Screener:
                 and min(symptoms) > start
                 and lang.hypothetical_at(folded, min(symptoms))
             ):
+                state = "asked"
+            if state == "now" and any(
+                lang.not_now(folded, h.start, h.end, combo.rule)
+                for h in made
+                if h.name in combo.groups[0] and h.start > start
+            ):
+                # "le saignement s'est arrêté ..., je le note pour la consultation": the
+                # symptom itself has stopped, whatever modifier comes later
                 state = "asked"
             if (
                 state == "now"
