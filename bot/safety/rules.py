@@ -112,6 +112,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: ``limit_before`` / ``limit_after``: "ab", "od", "a partir de" right before a reading, "or
 #: above", "o más", "oder mehr" right after it: the reading is said as a limit ("ab 38,0
 #: anrufen", "fiebre de 38 o más, a urgencias"), a rule quoted, so the screen asks.
+#: ``objects``: bath water, milk, a bottle: a hot word in a question whose sentence names one
+#: before it is the object's ("la leche a 40 grados, ¿está muy caliente?"), so the screen asks.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -137,6 +139,7 @@ CONTEXT_KEYS = (
     "threshold",
     "limit_before",
     "limit_after",
+    "objects",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -396,6 +396,7 @@ class _Language:
         self.threshold = _union(context("threshold"))
         self.limit_before = _union(context("limit_before"))
         self.limit_after = _union(context("limit_after"))
+        self.objects = _union(files[0].context.get("objects", ()))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -986,6 +987,27 @@ class _Language:
             self.documents is not None and self.documents.search(lead) is not None
         )
 
+    def object_hot(self, text: str, start: int, raw: str) -> bool:
+        """A hot word in a question whose sentence names an object before it (bath water,
+        milk, a bottle) is the object's: "la leche a 40 grados, ¿está muy caliente?", "مي
+        الحمام ٣٨ درجة، سخنة كتير عليها؟". Only the language's own words ("te" is Spanish tea)."""
+        if self.objects is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        found = list(self.objects.finditer(text, s0 + 1 if s0 >= 0 else 0, start + 1))
+        if not found:
+            return False
+        # the object's own clause or the next, with no "and" or "now" between ("he drank his
+        # milk and now he is really hot, is that a fever?" is the child)
+        between = text[found[-1].end() - 1 : start + 1]
+        if between.count(COMMA) > 1 or any(
+            rx is not None and rx.search(between) for rx in (self.clause_breaks, self.now)
+        ):
+            return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
+
     def limit_in_clause(self, text: str, start: int) -> bool:
         """A reading said as a limit is in the clause of the fever word at ``start`` ("fiebre
         de 38 o más, a urgencias"): the word names that limit, not a fever now."""
@@ -1362,7 +1384,10 @@ class Screener:
             if (
                 phrase.kind == "fever"
                 and not (negated or iffy)
-                and fever_named(asked, numeric, folded, m.start())
+                and (
+                    fever_named(asked, numeric, folded, m.start())
+                    or lang.object_hot(folded, m.start(), text)
+                )
             ):
                 # "is 37.8 a fever or do we wait for 38?": the word names a reading asked about
                 verdict.ask(phrase.rule, fever=True)
