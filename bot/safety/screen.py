@@ -820,7 +820,9 @@ class _Language:
             return False
         between = gap[: m.start() + 1]
         # French puts the "not" after the verb: "ça s'arrête pas" has not stopped
-        then = " " + " ".join(gap[m.end() - 1 :].split()[:1]) + " "
+        # (the word after the window too: "il saigne du nez et ça s'arrête pas")
+        taken = len(gap[: m.end()].split())
+        then = " " + " ".join(following.split()[taken : taken + 1]) + " "
         return not (
             self.negation is not None
             and (self.negation.search(between) or self.negation.search(then))
@@ -1562,7 +1564,7 @@ class Screener:
             if state == "now" and any(
                 lang.not_now(folded, h.start, h.end, combo.rule)
                 for h in made
-                if h.name in combo.groups[0] and h.start > start
+                if h.name in combo.groups[0]
             ):
                 # "le saignement s'est arrêté ..., je le note pour la consultation": the
                 # symptom itself has stopped, whatever modifier comes later

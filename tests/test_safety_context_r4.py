@@ -1,0 +1,302 @@
+"""Round 4 (2026-12-08): false alarms, by mechanism. Every sentence here was written for this
+file (none copied from a blind set), both ways: the near-miss that no longer raises the urgent
+answer, and the report now, in the same shape, that stays urgent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+from tests.support.safety import screen_kind
+
+# A friend, a neighbour, a colleague or a story's animal has the sign or reading.
+SOMEONE_ELSE = [
+    ("my best mate has a fever of 39 and wants to come round tonight", "en"),
+    ("in the picture book the bunny has a fever and stays in bed", "en"),
+    ("a colleague of my husband's was admitted with a temperature of 40", "en"),
+    ("mi mejor amigo tiene 39,2 de fiebre desde ayer, ¿puedo ir a su casa?", "es"),
+    ("ma meilleure copine a 39 de fièvre, je peux aller la voir samedi ?", "fr"),
+    ("un collègue de mon mari a 40 de fièvre depuis lundi", "fr"),
+    ("mein bester Kumpel hat seit gestern 39 Fieber, darf ich ihn besuchen?", "de"),
+    ("im Bilderbuch hat der Teddy Fieber und bleibt im Bett", "de"),
+    ("mój najlepszy kolega ma 39 gorączki, mogę do niego iść?", "pl"),
+    ("w bajce, którą oglądamy, miś ma gorączkę", "pl"),
+    ("صديقتي عندها حرارة ٣٩، هل أقدر أزورها؟", "ar"),
+]
+
+# The person's own sign next to a friend: the subject after the "and" is the person's.
+SOMEONE_ELSE_NOW = [
+    ("my friend is here with me and my son has 39.4", "en"),
+    ("meine Freundin ist gerade da, und mein Sohn hat 39,5 Fieber", "de"),
+    ("mi amiga me está ayudando y mi hijo tiene 39,3", "es"),
+    ("kolega z pracy mnie podwiózł, a córka ma 39,4", "pl"),
+]
+
+# Definition and how-long questions about a sign (no one has it).
+HOW_LONG = [
+    ("¿cuántas horas sin hacer pis se considera demasiado en un bebé?", "es"),
+    ("combien d'heures sans faire pipi avant de s'inquiéter ?", "fr"),
+    ("nach wie vielen Stunden ohne nasse Windel sollte man sich Sorgen machen?", "de"),
+    ("po ilu godzinach bez mokrej pieluchy trzeba dzwonić?", "pl"),
+    ("بعد كم ساعة بدون بول لازم نتصل؟", "ar"),
+    ("co właściwie oznaczają dreszcze u dziecka?", "pl"),
+    ("¿cuál es la diferencia entre escalofríos fuertes y temblar de frío?", "es"),
+]
+
+# The same sign reported with a time: still urgent.
+HOW_LONG_NOW = [
+    ("lleva 14 horas sin mojar el pañal", "es"),
+    ("seit 12 Stunden keine nasse Windel mehr", "de"),
+    ("od 12 godzin nie siusiał", "pl"),
+]
+
+# A reading said as a limit: "ab 38,5", "od 38,5", "from 38.0", "38 or more".
+LIMIT = [
+    ("ab 38,5 sofort anrufen, richtig?", "de"),
+    ("od 38,5 dzwonimy na oddział, tak?", "pl"),
+    ("from 38.0 we ring the ward, is that right?", "en"),
+    ("la enfermera nos dijo: fiebre de 38 o más, llamar al hospital", "es"),
+    ("38 ou plus, on appelle le service", "fr"),
+    ("الحرارة ٣٨ أو أكثر نتصل بالمستشفى", "ar"),
+]
+
+# A reading rising from one number to another, or since a time: the reading now.
+LIMIT_NOW = [
+    ("seit heute früh hat er 38,9", "de"),
+    ("he went from 37 to 39.4 in an hour", "en"),
+    ("skoczyła od 37 do 39,5 w godzinę", "pl"),
+    ("il est passé de 37 à 39,2 en une heure", "fr"),
+]
+
+# Who advised, in a sentence of its own before the rule (the colon ends a sentence).
+LEAD_IN = [
+    ("lekarka powiedziała: sine usta = od razu 112", "pl"),
+    ("Die Kinderärztin hat gesagt: Schüttelfrost heißt sofort anrufen.", "de"),
+    ("the ward nurse said: rigors means ring us straight away", "en"),
+]
+
+# The same lead-in before a report now.
+LEAD_IN_NOW = [
+    ("the nurse just said: his lips are blue, call 999", "en"),
+    ("Die Ärztin sagte: er hat Atemnot.", "de"),
+]
+
+# A fever word naming a reading asked about as a limit ("or do we wait for 38?").
+FEVER_ASKED = [
+    ("does 37.9 count as a fever or do we wait until 38?", "en"),
+    ("ist 37,9 schon Fieber oder warten wir bis 38?", "de"),
+    ("¿37,9 ya es fiebre o esperamos hasta 38?", "es"),
+]
+
+# Someone has the reading: a fever now.
+FEVER_HAD = [
+    ("she's 38.6, that's a fever, do we wait for the ward to call?", "en"),
+    ("sie hat 38,7 Fieber, warten wir bis morgen?", "de"),
+]
+
+# A story that opens with a past time and ends well, across its "and"s.
+STORY_ENDED = [
+    (
+        "Last winter we were at my mum's and she had 39.1, we went to A&E and "
+        "it was fine in the end",
+        "en",
+    ),
+    (
+        "El invierno pasado estábamos en casa de los abuelos y tuvo 39,2, "
+        "fuimos a urgencias y al final todo bien",
+        "es",
+    ),
+    (
+        "L'hiver dernier on était chez ma sœur et il a fait 39,1, on est allés "
+        "aux urgences et tout s'est bien terminé",
+        "fr",
+    ),
+    (
+        "Letzten Sommer waren wir an der Ostsee und sie hatte 39,3, wir waren "
+        "in der Klinik und am Ende war alles gut",
+        "de",
+    ),
+]
+
+# The same story with a reading now.
+STORY_NOW = [
+    ("Last winter it was fine in the end, but now she has 39.1", "en"),
+    ("L'hiver dernier tout s'est bien terminé, et maintenant il a 39,2", "fr"),
+]
+
+# A symptom said to have stopped, whatever modifier comes later.
+STOPPED = [
+    (
+        "le saignement de nez s'est arrêté au bout de dix minutes, je le "
+        "signale pour la prochaine consultation",
+        "fr",
+    ),
+    ("la hemorragia de la nariz paró a los diez minutos", "es"),
+]
+
+# Not stopped (French "ça s'arrête pas": the "not" after the verb).
+NOT_STOPPED = [
+    ("le saignement de nez ne s'arrête pas depuis vingt minutes", "fr"),
+    ("il tremble de tout son corps et ça s'arrête pas", "fr"),
+    ("la hemorragia de la nariz no para", "es"),
+]
+
+# "Any fever is an emergency": a rule about fever in general.
+ANY = [
+    ("the consultant said any fever is an emergency for her", "en"),
+    ("der Onkologe sagt, jedes Fieber ist ein Notfall", "de"),
+    ("hematolog mówi, że każda gorączka to nagły wypadek", "pl"),
+]
+
+# A fever now said to be an emergency.
+ANY_NOW = [
+    ("she has a high fever and I think it's an emergency", "en"),
+]
+
+# An object's temperature: a hot word in a question after bath water or milk.
+OBJECT = [
+    ("puse el agua del baño a 37 grados, ¿no está demasiado caliente?", "es"),
+    ("الحليب ٤٠ درجة، سخن كتير عليه؟", "ar"),
+]
+
+# The child is hot: after "and now", or with the object after the hot word.
+OBJECT_CHILD = [
+    ("le di la leche y ahora está muy caliente, ¿es fiebre?", "es"),
+    ("el niño está muy caliente, ¿le baño con agua tibia?", "es"),
+]
+
+# A sign when small, in de, pl, ar (en, es, fr had it).
+AGE_THEN = [
+    ("als Kleinkind hatte sie einmal einen Fieberkrampf, muss ich das dem neuen Arzt sagen?", "de"),
+    ("w dzieciństwie miał drgawki gorączkowe, czy to ma znaczenie?", "pl"),
+    ("لما كان صغير صارت معه تشنجات حرارية، هل هذا مهم؟", "ar"),
+]
+
+# The sign now.
+AGE_NOW = [
+    ("er hat jetzt einen Fieberkrampf", "de"),
+    ("ma teraz drgawki", "pl"),
+]
+
+# "Zéro fièvre", Maghrebi "ma3ndouch": a "not".
+ZERO = [
+    ("zéro fièvre depuis trois jours, juste un peu de toux", "fr"),
+    ("ma3ndouch skhana w kayl3eb", "ar"),
+]
+
+# The sign with "zéro" after it, or Arabizi "3ando".
+ZERO_NOW = [
+    ("il a de la fièvre, zéro appétit", "fr"),
+    ("3ando skhana bzaf", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
+def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE_NOW)
+def test_the_persons_own_sign_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), HOW_LONG)
+def test_a_definition_question_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), HOW_LONG_NOW)
+def test_the_sign_with_its_time_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), LIMIT)
+def test_a_reading_said_as_a_limit_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), LIMIT_NOW)
+def test_a_reading_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), LEAD_IN)
+def test_advice_in_a_lead_in_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), LEAD_IN_NOW)
+def test_a_report_after_a_lead_in_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), FEVER_ASKED)
+def test_a_fever_word_naming_a_limit_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), FEVER_HAD)
+def test_a_reading_someone_has_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), STORY_ENDED)
+def test_a_story_that_ended_well_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), STORY_NOW)
+def test_a_reading_after_the_story_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), STOPPED)
+def test_a_symptom_that_stopped_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_STOPPED)
+def test_a_symptom_that_goes_on_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ANY)
+def test_any_fever_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ANY_NOW)
+def test_a_fever_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), OBJECT)
+def test_an_objects_heat_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), OBJECT_CHILD)
+def test_a_hot_child_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), AGE_THEN)
+def test_a_sign_when_small_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), AGE_NOW)
+def test_a_sign_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ZERO)
+def test_zero_is_a_not(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ZERO_NOW)
+def test_a_sign_said_plainly_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
