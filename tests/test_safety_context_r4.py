@@ -192,6 +192,68 @@ ZERO_NOW = [
 ]
 
 
+# Several children of a class or group: never the one child the bot is about.
+GROUP = [
+    ("in ihrer Krippengruppe hatten gleich drei Kinder Durchfall und Fieber", "de"),
+    ("troje dzieci z jej klasy ma gorączkę i wymioty", "pl"),
+    ("two kids in her class had a high fever this week", "en"),
+    ("في الروضة تبعه ولدين جاتهم حرارة وإسهال", "ar"),
+]
+
+# The person's own child after the "and", or the writer's own children now.
+GROUP_NOW = [
+    ("die Kinder sind im Kindergarten, und unser Sohn hat jetzt 39,4 Fieber", "de"),
+    ("dzieci są w przedszkolu, a syn ma 39,6 i dreszcze", "pl"),
+    ("my two children have a fever and my son is shivering now", "en"),
+]
+
+# A past time restated after the story ("but that was almost two years ago").
+RESTATED = [
+    (
+        "she had 39.4 and a rash and we went to A&E, but that was almost two "
+        "years ago and it was a virus",
+        "en",
+    ),
+    (
+        "tuvo 39,4 y manchas y fuimos a urgencias, pero eso fue hace casi dos años y era un virus",
+        "es",
+    ),
+    (
+        "il a fait 39,4 avec des boutons, mais c'était il y a presque deux ans et c'était un virus",
+        "fr",
+    ),
+]
+
+# A reading again now.
+RESTATED_NOW = [
+    ("she had 39.4 two years ago and she has 39.4 again now", "en"),
+    ("il a fait 39,4 il y a deux ans, et là il a encore 39,4 maintenant", "fr"),
+]
+
+# The sign alone, then "c'est"/"das heißt"/"eso es" and what to do: the rule quoted.
+TOPIC = [
+    ("l'oncologue m'a dit que des frissons avec de la fièvre, c'est l'hôpital tout de suite", "fr"),
+    ("die Ärztin sagte, Atemnot beim Kind, das heißt sofort 112", "de"),
+    ("la pediatra dijo que convulsiones con fiebre, eso es llamar al 112", "es"),
+]
+
+# The sign reported ("er hat", "il a"), then what to do.
+TOPIC_NOW = [
+    ("Die Ärztin hat gesagt, er hat Atemnot, sofort kommen", "de"),
+    ("l'infirmière dit qu'il a des frissons, il faut venir tout de suite", "fr"),
+]
+
+# "c'est toujours un appel": number words turn "un" into 1.
+ONE_CALL = [
+    ("le pédiatre nous a dit que 38,5 c'est toujours un appel à l'hôpital", "fr"),
+]
+
+# The reading now, then the advice.
+ONE_CALL_NOW = [
+    ("il a 38,5, le pédiatre nous a dit d'appeler", "fr"),
+]
+
+
 @pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
 def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) != "urgent"
@@ -299,4 +361,44 @@ def test_zero_is_a_not(screener: Screener, text: str, lang: str) -> None:
 
 @pytest.mark.parametrize(("text", "lang"), ZERO_NOW)
 def test_a_sign_said_plainly_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), GROUP)
+def test_children_of_a_group_ask(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), GROUP_NOW)
+def test_the_persons_child_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), RESTATED)
+def test_a_story_dated_after_it_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), RESTATED_NOW)
+def test_a_reading_again_now_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), TOPIC)
+def test_a_rule_said_after_the_sign_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), TOPIC_NOW)
+def test_a_report_then_what_to_do_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ONE_CALL)
+def test_a_reading_quoted_as_a_call_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), ONE_CALL_NOW)
+def test_a_reading_then_advice_stays_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"

@@ -114,6 +114,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: anrufen", "fiebre de 38 o más, a urgencias"), a rule quoted, so the screen asks.
 #: ``objects``: bath water, milk, a bottle: a hot word in a question whose sentence names one
 #: before it is the object's ("la leche a 40 grados, ¿está muy caliente?"), so the screen asks.
+#: ``restate``: "c'est", "das heißt", "that means" opening the clause after a sign alone in its
+#: own: what to do said of the sign as a rule ("des frissons avec de la fièvre, c'est l'hôpital").
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -140,6 +142,7 @@ CONTEXT_KEYS = (
     "limit_before",
     "limit_after",
     "objects",
+    "restate",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

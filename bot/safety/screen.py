@@ -57,6 +57,9 @@ DOCUMENT_LIST_WORDS = 6
 LIMIT_WORDS = 3
 #: Words right before a reading in a limit question that may make it a reading now ("temp").
 THRESHOLD_SAID_WORDS = 3
+#: At most this many words from a sign to the comma before what to do ("des frissons avec de la
+#: fièvre, c'est l'hôpital").
+TOPIC_WORDS = 6
 #: Words between a reading asked about as a limit and the fever word that names it.
 FEVER_NAMED_WORDS = 4
 #: At most this many words in a sentence that only says who advised ("the nurse said:").
@@ -397,6 +400,7 @@ class _Language:
         self.limit_before = _union(context("limit_before"))
         self.limit_after = _union(context("limit_after"))
         self.objects = _union(files[0].context.get("objects", ()))
+        self.restate = _union(files[0].context.get("restate", ()))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -704,7 +708,17 @@ class _Language:
                 and self.clause_breaks.fullmatch(f" {words[0]} ", 1)
             ):
                 words = words[1:]
-            said = self.numbers.read(" " + " ".join(words) + " ")
+            # only up to the next clause-break word ("..., but that was nearly three years
+            # ago and they said it was viral")
+            cut = next(
+                (
+                    i
+                    for i, w in enumerate(words)
+                    if self.clause_breaks is not None and self.clause_breaks.fullmatch(f" {w} ", 1)
+                ),
+                len(words),
+            )
+            said = self.numbers.read(" " + " ".join(words[:cut]) + " ")
             if (self.now is not None and self.now.search(said)) or self.compare.search(said):
                 continue
             m = self.past.search(said)
@@ -1037,6 +1051,18 @@ class _Language:
                 part = part[: m.start() + 1]
         if self.instruction.search(part) is not None:
             return True
+        # the sign alone in its clause, then what to do opening the next ("des frissons avec
+        # de la fièvre, c'est l'hôpital tout de suite"); not after a reading or a verb
+        if (
+            not document
+            and self.restate is not None
+            and b < len(text)
+            and text[b] == COMMA
+            and len(text[start:b].split()) <= TOPIC_WORDS
+            and self.restate.match(text, b + 2) is not None
+        ):
+            after = text[b + 1 : clause(text, b + 2, b + 2)[1] + 1]
+            return self.instruction.search(after) is not None
         # a leaflet, never a person looking at the child, says "is urgent" of a sign in general
         return document and self.judged is not None and self.judged.search(part) is not None
 
