@@ -254,6 +254,20 @@ ONE_CALL_NOW = [
 ]
 
 
+# A general question: "wenn ein Kind ..." opens it; the "always" may be 8 words on ("czy ...").
+GENERAL = [
+    ("Wenn ein Kind unter einem Jahr Fieber hat, ist das dann immer ein Notfall?", "de"),
+    ("czy dreszcze u dziecka w trakcie chemii to zawsze powód do dzwonienia?", "pl"),
+]
+
+# The writer's own "wenn ich ...", or a reading now after the general question.
+GENERAL_NOW = [
+    ("Wenn ich ihn wecke, reagiert er nicht", "de"),
+    ("Wenn ein Kind neben ihm hustet, ist das schlimm? Er hat gerade 39,2 Fieber", "de"),
+    ("czy to drgawki? on się trzęsie cały czas od rana", "pl"),
+]
+
+
 @pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
 def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) != "urgent"
@@ -401,4 +415,16 @@ def test_a_reading_quoted_as_a_call_asks(screener: Screener, text: str, lang: st
 
 @pytest.mark.parametrize(("text", "lang"), ONE_CALL_NOW)
 def test_a_reading_then_advice_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), GENERAL)
+def test_a_general_question_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), GENERAL_NOW)
+def test_the_writers_own_or_a_reading_now_stays_urgent(
+    screener: Screener, text: str, lang: str
+) -> None:
     assert screen_kind(screener, text, lang) == "urgent"

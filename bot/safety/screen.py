@@ -49,8 +49,9 @@ _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4
 #: Words that may stand between an "and" and a sign whose subject is before the "and".
 CONTINUES_WORDS = 2
 #: Words after a bare question word or article searched for a "generally" word ("czy
-#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً").
-GENERALLY_WINDOW = 5
+#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً", "czy gorączka u niemowlęcia
+#: poniżej 3 miesięcy to zawsze ...").
+GENERALLY_WINDOW = 8
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
 #: Words before or after a reading searched for a limit ("a partir de", "or above").
