@@ -268,6 +268,22 @@ GENERAL_NOW = [
 ]
 
 
+# The difference between two signs: the "and" lists the second, the question reaches it.
+BETWEEN = [
+    ("what is the difference between feeling cold and having rigors?", "en"),
+    ("¿qué diferencia hay entre tener frío y tener escalofríos?", "es"),
+    ("quelle est la différence entre avoir froid et avoir de vrais frissons ?", "fr"),
+    ("was ist der Unterschied zwischen Frieren und Schüttelfrost?", "de"),
+]
+
+# "between" that is no comparison, or a sign after "and" with a subject of its own.
+BETWEEN_NOW = [
+    ("he has rigors and is shivering all over", "en"),
+    ("está entre el sofá y la cama y tiene escalofríos fuertes", "es"),
+    ("il est entre deux rendez-vous et il a de gros frissons", "fr"),
+]
+
+
 @pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
 def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) != "urgent"
@@ -427,4 +443,14 @@ def test_a_general_question_asks(screener: Screener, text: str, lang: str) -> No
 def test_the_writers_own_or_a_reading_now_stays_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), BETWEEN)
+def test_the_difference_between_two_signs_asks(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), BETWEEN_NOW)
+def test_between_with_no_comparison_stays_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"

@@ -116,6 +116,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: before it is the object's ("la leche a 40 grados, ¿está muy caliente?"), so the screen asks.
 #: ``restate``: "c'est", "das heißt", "that means" opening the clause after a sign alone in its
 #: own: what to do said of the sign as a rule ("des frissons avec de la fièvre, c'est l'hôpital").
+#: ``between``: "between", "entre", "zwischen": in a question about the difference between two
+#: signs, the "and" lists the second one, so the question reaches it.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -143,6 +145,7 @@ CONTEXT_KEYS = (
     "limit_after",
     "objects",
     "restate",
+    "between",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -402,6 +402,7 @@ class _Language:
         self.limit_after = _union(context("limit_after"))
         self.objects = _union(files[0].context.get("objects", ()))
         self.restate = _union(files[0].context.get("restate", ()))
+        self.between = _union(files[0].context.get("between", ()))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -888,6 +889,23 @@ class _Language:
             return None
         return a + last.start()
 
+    def _compared_before(self, text: str, start: int) -> int | None:
+        """Where "between" starts, when the sign follows the "and" of "between X and Y" in its
+        clause (at most 3 words between the "and" and the sign, no comma)."""
+        if self.between is None or self.shared_subject is None or self.clause_breaks is None:
+            return None
+        a = clause(text, start, start)[0]
+        before = text[a:start]
+        breaks = list(self.clause_breaks.finditer(before))
+        if not breaks:
+            return None
+        last = breaks[-1]
+        word = f" {before[last.start() : last.end()].strip()} "
+        if not self.shared_subject.fullmatch(word, 1) or len(before[last.end() :].split()) > 3:
+            return None
+        found = list(self.between.finditer(before, 0, last.start() + 1))
+        return a + found[-1].start() if found else None
+
     def _shares_subject(self, text: str, start: int) -> bool:
         """The sign is a second verb after an "and" with no subject of its own, so the
         subject before the "and" is its subject: "our dog has a fever and is shivering",
@@ -1223,6 +1241,11 @@ class _Language:
         # ("wenn er heiß wird und zu zittern anfängt")
         joined = self._and_before(text, start)
         if joined is not None and self.hypothetical_at(text, joined):
+            return True
+        # "what's the difference between rigors and normal shivering?": the "and" lists the
+        # second of the two compared
+        compared = self._compared_before(text, start)
+        if compared is not None and self.hypothetical_at(text, compared):
             return True
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
