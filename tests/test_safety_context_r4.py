@@ -284,6 +284,32 @@ BETWEEN_NOW = [
 ]
 
 
+# A reading with a past day, then a doctor said it was fine: the reading is over.
+DOCTOR_OK = [
+    (
+        "yesterday evening she had 38.3 for a bit, an hour later 37.1 and the GP said it was fine",
+        "en",
+    ),
+    (
+        "gestern Abend kurz 38,4, eine Stunde später 37,2 und die Ärztin "
+        "meinte am Telefon, alles gut",
+        "de",
+    ),
+    (
+        "wczoraj wieczorem przez chwilę 38,4, potem 37,1 i pielęgniarka "
+        "powiedziała, że wszystko w porządku",
+        "pl",
+    ),
+]
+
+# A reading now: the doctor's word about yesterday does not settle it.
+DOCTOR_OK_NOW = [
+    ("she has 38.9 now, yesterday the doctor said it was fine", "en"),
+    ("er hat jetzt 39,1, gestern meinte die Ärztin, alles gut", "de"),
+    ("ma teraz 39,2, a wczoraj lekarz powiedział, że ok", "pl"),
+]
+
+
 @pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
 def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) != "urgent"
@@ -453,4 +479,18 @@ def test_the_difference_between_two_signs_asks(screener: Screener, text: str, la
 
 @pytest.mark.parametrize(("text", "lang"), BETWEEN_NOW)
 def test_between_with_no_comparison_stays_urgent(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), DOCTOR_OK)
+def test_a_dated_reading_a_doctor_called_fine_asks(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), DOCTOR_OK_NOW)
+def test_a_reading_now_stays_urgent_whatever_was_said_before(
+    screener: Screener, text: str, lang: str
+) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
