@@ -310,6 +310,19 @@ DOCTOR_OK_NOW = [
 ]
 
 
+# "The blues": music or a low mood, never blue skin.
+BLUES = [
+    ("seit dem Spiel hat der Papa den Blues, aber das Kind ist munter", "de"),
+    ("we all have the blues since the match, she is fine though", "en"),
+]
+
+# Blue lips said plainly next to the blues.
+BLUES_NOW = [
+    ("die Lippen sind ganz blau und er hat den Blues gehört", "de"),
+    ("his lips are blue and he is listening to the blues", "en"),
+]
+
+
 @pytest.mark.parametrize(("text", "lang"), SOMEONE_ELSE)
 def test_someone_else_asks(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) != "urgent"
@@ -493,4 +506,14 @@ def test_a_dated_reading_a_doctor_called_fine_asks(
 def test_a_reading_now_stays_urgent_whatever_was_said_before(
     screener: Screener, text: str, lang: str
 ) -> None:
+    assert screen_kind(screener, text, lang) == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), BLUES)
+def test_the_blues_are_no_sign(screener: Screener, text: str, lang: str) -> None:
+    assert screen_kind(screener, text, lang) != "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), BLUES_NOW)
+def test_blue_lips_next_to_the_blues_stay_urgent(screener: Screener, text: str, lang: str) -> None:
     assert screen_kind(screener, text, lang) == "urgent"
