@@ -111,6 +111,15 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: limit asked about ("is 38 the limit?"), not a reading now.
 #: ``happening``: said after a sign asked about or quoted, the sign is here now ("the
 #: leaflet says call if he has rigors, and he has them now", "y ahora los tiene").
+#: ``limit_before`` / ``limit_after``: "ab", "od", "a partir de" right before a reading, "or
+#: above", "o más", "oder mehr" right after it: the reading is said as a limit ("ab 38,0
+#: anrufen", "fiebre de 38 o más, a urgencias"), a rule quoted, so the screen asks.
+#: ``objects``: bath water, milk, a bottle: a hot word in a question whose sentence names one
+#: before it is the object's ("la leche a 40 grados, ¿está muy caliente?"), so the screen asks.
+#: ``restate``: "c'est", "das heißt", "that means" opening the clause after a sign alone in its
+#: own: what to do said of the sign as a rule ("des frissons avec de la fièvre, c'est l'hôpital").
+#: ``between``: "between", "entre", "zwischen": in a question about the difference between two
+#: signs, the "and" lists the second one, so the question reaches it.
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -135,6 +144,11 @@ CONTEXT_KEYS = (
     "judged",
     "threshold",
     "happening",
+    "limit_before",
+    "limit_after",
+    "objects",
+    "restate",
+    "between",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

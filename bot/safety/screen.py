@@ -49,10 +49,23 @@ _DATE = re.compile(r"(?<= )(?:[0-2]?\d|3[01])[./](?:0?[1-9]|1[0-2])(?:[./]\d{2,4
 #: Words that may stand between an "and" and a sign whose subject is before the "and".
 CONTINUES_WORDS = 2
 #: Words after a bare question word or article searched for a "generally" word ("czy
-#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً").
-GENERALLY_WINDOW = 5
+#: drgawki to zawsze ...", "هل التشنج يعتبر حالة طارئة دائماً", "czy gorączka u niemowlęcia
+#: poniżej 3 miesięcy to zawsze ...").
+GENERALLY_WINDOW = 8
 #: Words (and commas) between a leaflet named and a sign in the list after it.
 DOCUMENT_LIST_WORDS = 6
+#: Words before or after a reading searched for a limit ("a partir de", "or above").
+LIMIT_WORDS = 3
+#: Words right before a reading in a limit question that may make it a reading now ("temp").
+THRESHOLD_SAID_WORDS = 3
+#: At most this many words from a sign to the comma before what to do ("des frissons avec de la
+#: fièvre, c'est l'hôpital").
+TOPIC_WORDS = 6
+#: Words between a reading asked about as a limit and the fever word that names it.
+FEVER_NAMED_WORDS = 4
+#: At most this many words in a sentence that only says who advised ("the nurse said:").
+LEAD_IN_WORDS = 6
+_DIGITS = re.compile(r"(?<= )\d+(?:[.,]\d+)?(?= )")
 #: At most this many words between two readings of one list ("38,5 oder zweimal 38").
 LIST_GAP_WORDS = 3
 #: Words after a sign searched for "stopped", "went away", "fine now".
@@ -397,6 +410,11 @@ class _Language:
         self.judged = _union(context("judged"))
         self.threshold = _union(context("threshold"))
         self.happening = _union(context("happening"))
+        self.limit_before = _union(context("limit_before"))
+        self.limit_after = _union(context("limit_after"))
+        self.objects = _union(files[0].context.get("objects", ()))
+        self.restate = _union(files[0].context.get("restate", ()))
+        self.between = _union(files[0].context.get("between", ()))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -658,6 +676,10 @@ class _Language:
             # fever of 101 and was admitted, but I recovered fully")
             if self.days is not None and self._opens_past(text, start, self.days):
                 return True
+            # a past time opening a story that ends well reaches past its "and"s ("Last
+            # summer we were in Cornwall and he had 38.6 ..., it was all fine in the end")
+            if self._opens_past(text, start, across=True):
+                return True
         if past is None:
             return False
         if self.now is not None and self.now.search(part):
@@ -703,7 +725,17 @@ class _Language:
                 and self.clause_breaks.fullmatch(f" {words[0]} ", 1)
             ):
                 words = words[1:]
-            said = self.numbers.read(" " + " ".join(words) + " ")
+            # only up to the next clause-break word ("..., but that was nearly three years
+            # ago and they said it was viral")
+            cut = next(
+                (
+                    i
+                    for i, w in enumerate(words)
+                    if self.clause_breaks is not None and self.clause_breaks.fullmatch(f" {w} ", 1)
+                ),
+                len(words),
+            )
+            said = self.numbers.read(" " + " ".join(words[:cut]) + " ")
             if (self.now is not None and self.now.search(said)) or self.compare.search(said):
                 continue
             m = self.past.search(said)
@@ -718,14 +750,17 @@ class _Language:
                 return True
         return False
 
-    def _opens_past(self, text: str, start: int, times: re.Pattern[str] | None = None) -> bool:
+    def _opens_past(
+        self, text: str, start: int, times: re.Pattern[str] | None = None, across: bool = False
+    ) -> bool:
         """The sentence opens with a past time that reaches the sign, however far ("2 weeks
         ago mum was in hospital with neutropenic fever", "En noviembre, después del segundo
         ciclo, tuve 39,1"): a time said first sets the scene for its sentence, up to a
         clause-break word or a "now". Commas may follow the time only when it stands alone
         before them ("Back in October, after cycle two, I had"), and then only short
         phrases without a verb of their own may come between (at most 4 words each).
-        ``times``: the time phrases to look for (``past`` by default)."""
+        ``times``: the time phrases to look for (``past`` by default); ``across``: clause-break
+        words ("and") do not stop it (only for a sentence that says it is over)."""
         past = times or self.past
         if past is None:
             return False
@@ -743,6 +778,14 @@ class _Language:
             if 0 < i < len(pieces) - 1 and past.search(f" {p} ") is not None
         ]
         rest = " , ".join(p for i, p in enumerate(pieces) if i not in restated)
+        if across:
+            # no "now" in the sign's own clause either ("in 2021 he had a fit and he is
+            # fitting now, nothing since the last dose")
+            a, b = clause(text, start, start + 1)
+            if self.now is not None and self.now.search(text[a - 1 if a else 0 : b + 1]):
+                return False
+            first = pieces[0].rstrip() + " "
+            return past.match(first, 1) is not None
         if self.clause_breaks is not None and self.clause_breaks.search(rest + " "):
             return False
         if len(pieces) == 1:
@@ -807,7 +850,14 @@ class _Language:
         if m is None:
             return False
         between = gap[: m.start() + 1]
-        return not (self.negation is not None and self.negation.search(between))
+        # French puts the "not" after the verb: "ça s'arrête pas" has not stopped
+        # (the word after the window too: "il saigne du nez et ça s'arrête pas")
+        taken = len(gap[: m.end()].split())
+        then = " " + " ".join(following.split()[taken : taken + 1]) + " "
+        return not (
+            self.negation is not None
+            and (self.negation.search(between) or self.negation.search(then))
+        )
 
     def about_other(self, text: str, start: int) -> bool:
         """The words before a sign say it is about someone else or a pet ("his sister has
@@ -853,6 +903,23 @@ class _Language:
         ):
             return None
         return a + last.start()
+
+    def _compared_before(self, text: str, start: int) -> int | None:
+        """Where "between" starts, when the sign follows the "and" of "between X and Y" in its
+        clause (at most 3 words between the "and" and the sign, no comma)."""
+        if self.between is None or self.shared_subject is None or self.clause_breaks is None:
+            return None
+        a = clause(text, start, start)[0]
+        before = text[a:start]
+        breaks = list(self.clause_breaks.finditer(before))
+        if not breaks:
+            return None
+        last = breaks[-1]
+        word = f" {before[last.start() : last.end()].strip()} "
+        if not self.shared_subject.fullmatch(word, 1) or len(before[last.end() :].split()) > 3:
+            return None
+        found = list(self.between.finditer(before, 0, last.start() + 1))
+        return a + found[-1].start() if found else None
 
     def _shares_subject(self, text: str, start: int) -> bool:
         """The sign is a second verb after an "and" with no subject of its own, so the
@@ -930,7 +997,9 @@ class _Language:
             ends = [m.end() for m in self.clause_breaks.finditer(before)]
             if ends:
                 before = before[ends[-1] - 1 :]
-        advised = self.advice.search(before) is not None
+        advised = self.advice.search(before) is not None or (
+            before == text[s0 + 2 if s0 >= 0 else 0 : start] and self._lead_in(text, s0)
+        )
         # a leaflet's rule ("the binder says that a rash that doesn't fade is urgent")
         document = self.documents is not None and self.documents.search(before) is not None
         if (advised or document) and self._instruction_after(text, start, document):
@@ -953,6 +1022,52 @@ class _Language:
             return bool(self.any_if.search(text[pa:a]))
         return False
 
+    def _lead_in(self, text: str, end: int) -> bool:
+        """The sentence ending at ``end`` is only who advised, a lead-in to the next one
+        ("pielęgniarka powiedziała: dreszcze = od razu dzwonić", "Im Merkblatt steht: ab
+        38,0 ...": folding makes the colon a sentence end). The next sentence still needs
+        what to do or an "if" after the sign to be the advice quoted."""
+        if end < 0 or self.advice is None:
+            return False
+        p = text.rfind(f" {CLAUSE}", 0, end)
+        lead = " " + text[p + 2 if p >= 0 else 0 : end + 1].strip() + " "
+        if len(lead.split()) > LEAD_IN_WORDS:
+            return False
+        return self.advice.search(lead) is not None or (
+            self.documents is not None and self.documents.search(lead) is not None
+        )
+
+    def object_hot(self, text: str, start: int, raw: str) -> bool:
+        """A hot word in a question whose sentence names an object before it (bath water,
+        milk, a bottle) is the object's: "la leche a 40 grados, ¿está muy caliente?", "مي
+        الحمام ٣٨ درجة، سخنة كتير عليها؟". Only the language's own words ("te" is Spanish tea)."""
+        if self.objects is None:
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        found = list(self.objects.finditer(text, s0 + 1 if s0 >= 0 else 0, start + 1))
+        if not found:
+            return False
+        # the object's own clause or the next, with no "and" or "now" between ("he drank his
+        # milk and now he is really hot, is that a fever?" is the child)
+        between = text[found[-1].end() - 1 : start + 1]
+        if between.count(COMMA) > 1 or any(
+            rx is not None and rx.search(between) for rx in (self.clause_breaks, self.now)
+        ):
+            return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
+
+    def limit_in_clause(self, text: str, start: int) -> bool:
+        """A reading said as a limit is in the clause of the fever word at ``start`` ("fiebre
+        de 38 o más, a urgencias"): the word names that limit, not a fever now."""
+        if self.limit_before is None and self.limit_after is None:
+            return False
+        a, b = clause(text, start, start + 1)
+        return any(
+            self.said_as_limit(text, m.start(), m.end()) for m in _DIGITS.finditer(text, a, b)
+        )
+
     def _instruction_after(self, text: str, start: int, document: bool = False) -> bool:
         """What to do is said right after the sign, in its clause, as a rule ("blaue Lippen
         heißt sofort 112", "sine usta to od razu 999", "Schüttelfrost immer melden"): the
@@ -970,6 +1085,18 @@ class _Language:
                 part = part[: m.start() + 1]
         if self.instruction.search(part) is not None:
             return True
+        # the sign alone in its clause, then what to do opening the next ("des frissons avec
+        # de la fièvre, c'est l'hôpital tout de suite"); not after a reading or a verb
+        if (
+            not document
+            and self.restate is not None
+            and b < len(text)
+            and text[b] == COMMA
+            and len(text[start:b].split()) <= TOPIC_WORDS
+            and self.restate.match(text, b + 2) is not None
+        ):
+            after = text[b + 1 : clause(text, b + 2, b + 2)[1] + 1]
+            return self.instruction.search(after) is not None
         # a leaflet, never a person looking at the child, says "is urgent" of a sign in general
         return document and self.judged is not None and self.judged.search(part) is not None
 
@@ -1015,8 +1142,9 @@ class _Language:
             not self.threshold.search(sentence) or self.reader.has_before(text, start)
         ):
             return False  # "she has 38.4, is that over the limit?" is a reading now
-        # "temp 38.6, is that the limit?": a reading said with a fever word is one now
-        said = " " + text[a:start]
+        # "temp 38.6, is that the limit?": a reading said with a fever word is one now (the
+        # words right before it: "is 37.8 a fever or do we wait for 38?" asks of the 38)
+        said = " " + " ".join(text[a:start].split()[-THRESHOLD_SAID_WORDS:])
         if any(f.context.search(said + " ") for f in self.files):
             return False
         if self.now is not None and self.now.search(sentence):
@@ -1024,6 +1152,19 @@ class _Language:
         flags = question_flags(raw)
         index = text.count(f" {CLAUSE}", 0, start)
         return index < len(flags) and flags[index]
+
+    def said_as_limit(self, text: str, start: int, end: int) -> bool:
+        """The reading is said as a limit, not taken: "ab 38,0 anrufen", "od 38 dzwonić",
+        "a partir de 38", "38 or above", "fièvre à 38 ou plus" (a rule quoted or asked about;
+        "he has 38 or above" is rare, and the question still gives the numbers)."""
+        before = text[:start].split()[-LIMIT_WORDS:]
+        if self.limit_before is not None and any(
+            self.limit_before.fullmatch(" " + " ".join(before[-k:]) + " ", 1)
+            for k in range(1, len(before) + 1)
+        ):
+            return True
+        after = " " + " ".join(text[end:].split()[:LIMIT_WORDS]) + " "
+        return self.limit_after is not None and self.limit_after.match(after, 1) is not None
 
     def if_before(self, text: str, start: int) -> bool:
         """An "if" word in the clause before a reading ("call if temp 38 or above")."""
@@ -1051,6 +1192,7 @@ class _Language:
                 and not rule.startswith("temperature.")
                 and self.resolved_after(text, end)
             )
+            or (rule.startswith("temperature.") and self.limit_in_clause(text, start))
         )
 
     def listed(self, text: str, first: Reading, then: Reading) -> bool:
@@ -1120,6 +1262,11 @@ class _Language:
         # ("wenn er heiß wird und zu zittern anfängt")
         joined = self._and_before(text, start)
         if joined is not None and self.hypothetical_at(text, joined):
+            return True
+        # "what's the difference between rigors and normal shivering?": the "and" lists the
+        # second of the two compared
+        compared = self._compared_before(text, start)
+        if compared is not None and self.hypothetical_at(text, compared):
             return True
         # "ist es normal, dass ...", "czy to normalne, że ...": the question is before the comma
         a = clause(text, start, start)[0]
@@ -1288,7 +1435,10 @@ class Screener:
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
         verdict = _Verdict(baby, lambda: baby or lang.infant(numeric))
-        readings = self._readings(lang, numeric, threshold_c, expecting_temperature, verdict, text)
+        asked: list[int] = []
+        readings = self._readings(
+            lang, numeric, threshold_c, expecting_temperature, verdict, text, asked
+        )
         distress: Phrase | None = None
         local: list[tuple[int, int]] | None = None
         hits: list[Hit] | None = None
@@ -1305,6 +1455,17 @@ class Screener:
                 lang.hypothetical_at(folded, m.start())
                 or lang.generic_question(folded, m.start(), text)
             ) and not lang.happening_after(folded, m.end())
+            if (
+                phrase.kind == "fever"
+                and not (negated or iffy)
+                and (
+                    fever_named(asked, numeric, folded, m.start())
+                    or lang.object_hot(folded, m.start(), text)
+                )
+            ):
+                # "is 37.8 a fever or do we wait for 38?": the word names a reading asked about
+                verdict.ask(phrase.rule, fever=True)
+                continue
             # only asked when nothing above settled it (the context checks cost time)
             past = (
                 not (negated or iffy)
@@ -1347,8 +1508,10 @@ class Screener:
         expecting: bool,
         verdict: _Verdict,
         raw: str = "",
+        asked: list[int] | None = None,
     ) -> bool:
-        """Offer the readings in the message; whether one was given for now."""
+        """Offer the readings in the message; whether one was given for now. The ends of
+        readings asked about as a limit go in ``asked``."""
         found = lang.reader.find(numeric, expecting)
         limit = round(threshold_c, 1)
         if verdict.baby:
@@ -1362,6 +1525,7 @@ class Screener:
                 or lang.if_before(numeric, r.start)
                 or lang.choice_after_question(numeric, r.start, r.end)
                 or lang.threshold_question(numeric, r.start, raw)
+                or lang.said_as_limit(numeric, r.start, r.end)
             )
 
         # "38.2 earlier, now 36.9, we already spoke to the ward": the team has it in hand
@@ -1381,6 +1545,13 @@ class Screener:
             )
 
         past = [not_now(r) for r in found]
+        if asked is not None:
+            asked.extend(
+                r.end
+                for r in found
+                if lang.threshold_question(numeric, r.start, raw)
+                or lang.said_as_limit(numeric, r.start, r.end)
+            )
         for i in range(1, len(found)):
             # the next item of a list after a quoted or past reading is one too ("im Heft
             # steht 38,5 oder zweimal 38")
@@ -1468,6 +1639,14 @@ class Screener:
                 and lang.hypothetical_at(folded, min(symptoms))
             ):
                 state = "asked"
+            if state == "now" and any(
+                lang.not_now(folded, h.start, h.end, combo.rule)
+                for h in made
+                if h.name in combo.groups[0]
+            ):
+                # "le saignement s'est arrêté ..., je le note pour la consultation": the
+                # symptom itself has stopped, whatever modifier comes later
+                state = "asked"
             if (
                 state == "now"
                 and lang.negated_between(folded, made)
@@ -1524,6 +1703,18 @@ class _Verdict:
         key = self._key(rule, fever)
         if self.confirm is None or _RANK[key] > _RANK[self.confirm.urgent_key]:
             self.confirm = Screening("confirm", rule, fever, "confirm_sign", key)
+
+
+def fever_named(asked: Sequence[int], numeric: str, folded: str, start: int) -> bool:
+    """A fever word right after a reading asked about as a limit, in its clause ("is 37.8 a
+    fever ...?", "37,8 c'est de la fièvre ...?", "fiebre de 38 o más"), names that reading."""
+    if not asked or numeric != folded:  # number words read as digits move the offsets
+        return False
+    gaps = (folded[end:start] for end in asked if end <= start)
+    return any(
+        CLAUSE not in gap and COMMA not in gap and len(gap.split()) <= FEVER_NAMED_WORDS
+        for gap in gaps
+    )
 
 
 def _sentence(text: str, start: int, end: int) -> str:
