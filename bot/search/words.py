@@ -230,9 +230,16 @@ def splitter(lang: str) -> Split | None:
 
 
 def stems(
-    text: str, stem: Stem, split: Split | None = None, *, unaccented: bool = False
+    text: str,
+    stem: Stem,
+    split: Split | None = None,
+    *,
+    unaccented: bool = False,
+    foreign: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``).
+    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``,
+    except a part whose stem is in ``foreign``: a word another topic has whole, "Schwester"
+    of "Krankenschwester" where the sisters are inheritance's).
 
     With ``unaccented`` (a page's text), a word's stem as typed without its accents comes too
     where the stemmer cuts it otherwise: "guardería" stems to "guard", "guarderia" to
@@ -247,7 +254,7 @@ def stems(
             if plain != out[-1]:
                 out.append(plain)
         if split is not None:
-            out += [fold(stem(part)) for part in split(word)]
+            out += [t for t in (fold(stem(part)) for part in split(word)) if t not in foreign]
     return out
 
 
