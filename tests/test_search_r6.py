@@ -108,6 +108,15 @@ def test_a_lot_in_a_question_leaves_the_question(index: SearchIndex) -> None:
         ("ar", "فيفادول للطفل كم مرة", "fever_medicines"),
         ("ar", "بدي خزق دينين ابني", "tattoos"),
         ("en", "how do i keep his wiggly dry in the shower", "central_line"),
+        # public transport is a crowd
+        ("en", "do we have to avoid the bus to school", "prevention"),
+        ("fr", "peut-on prendre le métro aux heures de pointe", "prevention"),
+        ("es", "puede ir en autobús al colegio", "prevention"),
+        # raw-meat dishes
+        ("en", "is steak tartare ok for her", "food"),
+        ("de", "darf er Mett essen", "food"),
+        ("en", "can i speak to a human please", "nurse"),
+        ("en", "what do the fbc results mean", "blood_count"),
     ],
 )
 def test_a_family_word_finds_its_page(
@@ -129,3 +138,15 @@ def test_ice_cream_is_not_a_skin_cream(index: SearchIndex) -> None:
 def test_his_is_a_stop_word_again(index: SearchIndex) -> None:
     # "pierce his ears" kept "his" out of the stop words: a cut on his knee found the tattoos
     assert _dialogs(index, "how do i treat a cut on his knee", "en")[0] != "tattoos"
+
+
+def test_parking_is_not_packing(index: SearchIndex) -> None:
+    # "packing" for travel was left out: "parking" was mended to it
+    found = index.find("how much is parking at the children's hospital", "en")
+    assert found.kind != "pages"
+
+
+def test_a_nosebleed_is_not_a_nose_ring(index: SearchIndex) -> None:
+    # nose piercings were left out: "nose" would take nosebleeds and runny noses to tattoos
+    assert "tattoos" not in _dialogs(index, "is a nose bleed a red sign", "en")
+    assert _dialogs(index, "he has a runny nose can he go to school", "en")[0] == "prevention"
