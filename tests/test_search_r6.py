@@ -150,3 +150,8 @@ def test_a_nosebleed_is_not_a_nose_ring(index: SearchIndex) -> None:
     # nose piercings were left out: "nose" would take nosebleeds and runny noses to tattoos
     assert "tattoos" not in _dialogs(index, "is a nose bleed a red sign", "en")
     assert _dialogs(index, "he has a runny nose can he go to school", "en")[0] == "prevention"
+
+
+def test_a_dose_is_not_chemo(index: SearchIndex) -> None:
+    # "جرعة" (a dose) was left out of the chemo keywords: a paracetamol dose is no chemo
+    assert "fever_medicines" in _dialogs(index, "كم جرعة البنادول للطفل", "ar")
