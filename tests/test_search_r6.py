@@ -155,3 +155,8 @@ def test_a_nosebleed_is_not_a_nose_ring(index: SearchIndex) -> None:
 def test_a_dose_is_not_chemo(index: SearchIndex) -> None:
     # "جرعة" (a dose) was left out of the chemo keywords: a paracetamol dose is no chemo
     assert "fever_medicines" in _dialogs(index, "كم جرعة البنادول للطفل", "ar")
+
+
+def test_instead_stays_a_stop_word(index: SearchIndex) -> None:
+    # a keyword's stop word leaves the stop words of every question: "instead" was left out
+    assert "about" not in _dialogs(index, "can i give ibuprofen instead of paracetamol", "en")
