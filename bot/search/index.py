@@ -303,17 +303,24 @@ class SearchIndex:
         surface: dict[str, str] = {}
         topics: set[str] = set()
         named: set[str] = set()  # folded words of the titles and keywords
-        split = splitter(lang)
+        split = _unnamed(splitter(lang), self._english_words())
         helping: set[str] = set()
         owners: dict[str, set[int]] = {}
+        plain = lang in UNACCENTED
+        whole = self._whole(translate, stem, plain) if split is not None else {}
         for n, page in enumerate(self._pages):
             title, body = page_text(page, self.dialogs, translate)
-            plain = lang in UNACCENTED
+            dialog = self.dialogs.nodes[page.node].dialog
+            # a keyword compound's part that another dialog's keywords have whole means that
+            # topic ("Schwester" of "Krankenschwester" is inheritance's sister, not the nurse)
+            foreign = frozenset(
+                t for d, terms in whole.items() if d != dialog for t in terms
+            ) - whole.get(dialog, frozenset())
             doc = stems(body, stem, split, unaccented=plain)
             doc += stems(title, stem, split, unaccented=plain) * LABEL_WEIGHT
             if page.start:
                 keywords = self._keywords(page, translate)
-                topic = stems(keywords, stem, split, unaccented=plain)
+                topic = stems(keywords, stem, split, unaccented=plain, foreign=foreign)
                 topics.update(topic)
                 # a keyword of one word names its dialog; "neutropenic" of "neutropenic
                 # diet" does not name the food
@@ -359,6 +366,22 @@ class SearchIndex:
                 if len(o) == 1 and frequency.get(t, 0) <= NAMED_SHARE * len(corpus)
             },
         )
+
+    def _english_words(self) -> frozenset[str]:
+        """The folded words of every dialog's English keywords: in another language a name
+        ("Kostmann", "Tiramisu", "Salami"), not a compound to split ("Kost|mann")."""
+        listed = (k for dialog in self.dialogs.dialogs.values() for k in dialog.keywords)
+        return frozenset(fold(w) for k in listed for w in words(k))
+
+    def _whole(self, translate: _Translate, stem: Stem, plain: bool) -> dict[str, frozenset[str]]:
+        """Each dialog → the stems of its keywords' words, whole (compounds not split)."""
+        out: dict[str, frozenset[str]] = {}
+        for page in self._pages:
+            if page.start:
+                dialog = self.dialogs.nodes[page.node].dialog
+                terms = stems(self._keywords(page, translate), stem, None, unaccented=plain)
+                out[dialog] = out.get(dialog, frozenset()) | frozenset(terms)
+        return out
 
     def _single(self, page: Page, translate: _Translate) -> list[str]:
         """The dialog's keywords of one word, in this language and in English."""
@@ -440,6 +463,18 @@ def _unjoined(index: _Language, typed: list[str]) -> list[str]:
         if not joined:
             out.append(word)
     return out
+
+
+def _unnamed(split: Split | None, names: frozenset[str]) -> Split | None:
+    """``split`` that leaves the words of ``names`` whole."""
+    if split is None:
+        return None
+    inner = split
+
+    def unnamed(word: str) -> tuple[str, ...]:
+        return () if fold(word) in names else inner(word)
+
+    return unnamed
 
 
 def _initials(surface: dict[str, str]) -> dict[str, tuple[str, ...]]:

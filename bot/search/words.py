@@ -64,7 +64,7 @@ _ELIDED = re.compile(r"^(?:qu|[cdjlmnst])'(?=[a-z])")
 _AR_ON_THE = "عال"
 #: Stop words each language adds to ``stopwordsiso``'s: spoken Arabic (Egyptian, Levantine,
 #: Gulf) function words the Modern Standard list lacks ("ينفع" can, "بدي" I want, "ايه" what,
-#: "مش" not), folded.
+#: "مش" not), folded; in English "lot" ("thanks a lot thats really helpful" is a thanks).
 EXTRA_STOP = {
     "ar": (
         "ينفع ممكن بدي بدنا بده بدها عايز عايزه عاوز عاوزه ايه شو شنو ليش ليه ازاي كيفاش"
@@ -86,6 +86,8 @@ EXTRA_STOP = {
         " lli elli illi yalli hal had hek keda kida kda t9der y9der n9der tqdar yqdar ykdar"
         " bch bech bash rah ra7 3am"
     ),
+    # a quantity said in passing: "thanks a lot", "lots of questions"
+    "en": "lot lots",
 }
 #: Words ``stopwordsiso`` lists that name what a question is about here: Arabic "عدد"
 #: (count), "حار" (hot), "الذاتي" (auto-, of autoimmune), "صفر" (zero), "اليوم" (today).
@@ -230,9 +232,16 @@ def splitter(lang: str) -> Split | None:
 
 
 def stems(
-    text: str, stem: Stem, split: Split | None = None, *, unaccented: bool = False
+    text: str,
+    stem: Stem,
+    split: Split | None = None,
+    *,
+    unaccented: bool = False,
+    foreign: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``).
+    """The folded stems of the words of ``text`` (and of a compound's parts, with ``split``,
+    except a part whose stem is in ``foreign``: a word another topic has whole, "Schwester"
+    of "Krankenschwester" where the sisters are inheritance's).
 
     With ``unaccented`` (a page's text), a word's stem as typed without its accents comes too
     where the stemmer cuts it otherwise: "guardería" stems to "guard", "guarderia" to
@@ -247,7 +256,7 @@ def stems(
             if plain != out[-1]:
                 out.append(plain)
         if split is not None:
-            out += [fold(stem(part)) for part in split(word)]
+            out += [t for t in (fold(stem(part)) for part in split(word)) if t not in foreign]
     return out
 
 
