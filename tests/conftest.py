@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,17 +24,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
-@pytest.hookimpl(trylast=True)  # after the fixtures' teardown, before pytest reports finalizers
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+@pytest.fixture(scope="module", autouse=True)
+def _freeze_what_outlives_the_module() -> Iterator[None]:
     """At the end of each test module: collect its garbage, then freeze what is left.
 
     What survives a module lives for the run (imported modules, the screen, the search
     indexes, content and catalog caches). ``gc.freeze`` moves it out of the cyclic collector's
     sight, so the full collections during later tests walk only what those tests made, not
-    the whole heap again: they took about 9 s of the fast subset. The collection before it
-    still runs every finalizer, so an unclosed resource of the module's tests is reported
-    (``filterwarnings = error``) against its last test.
+    the whole heap again: they took about 9 s of the fast subset. This runs as the module's
+    last fixture teardown, so the collection before the freeze runs every finalizer in time
+    for pytest to report an unclosed resource (``filterwarnings = error``) as an error of
+    the module's last test.
     """
-    if nextitem is None or nextitem.path != item.path:
-        gc.collect()
-        gc.freeze()
+    yield
+    gc.collect()
+    gc.freeze()
