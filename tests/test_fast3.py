@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import load_dialogs
+from bot.engine.engine import _fold_keyword, _words
 from bot.i18n.render import Catalogs
 from bot.safety import Screener
 from bot.safety.rules import RuleError, load_rule_file
 from bot.search import SearchIndex
 from bot.search import index as search_index
-from tests.support.content import ROOT, good_dialogs, shipped_index
+from tests.support.content import ROOT, good_dialogs, searching_engine, shipped_index
 from tests.support.http import local_tls
 
 # -- the search index ----------------------------------------------------------------------
@@ -133,3 +134,15 @@ def test_local_clients_share_one_tls_context_that_still_verifies() -> None:
 
 def test_what_was_imported_and_collected_is_frozen_for_the_run() -> None:
     assert gc.get_freeze_count() > 0
+
+
+# -- the engine ------------------------------------------------------------------------------
+
+
+def test_engines_fold_the_contents_keywords_once_and_never_remember_typed_text() -> None:
+    first, second = searching_engine(), searching_engine()
+    assert second._keywords == first._keywords
+    assert _fold_keyword("Gorączka") == "goraczka" and _fold_keyword("حُمّى") == "حمى"
+    remembered = _fold_keyword.cache_info().currsize
+    assert _words("Meine Tochter hat Fieber, 38,9") == ["meine", "tochter", "hat", "fieber"]
+    assert _fold_keyword.cache_info().currsize == remembered
