@@ -364,7 +364,7 @@ class Conversations:
         dialogs = load_dialogs(settings.dialogs_dir)
         deployment = settings.deployment
         catalogs = Catalogs.load(settings.locales_dir)
-        search = SearchIndex(dialogs, catalogs)
+        search = SearchIndex.shared(dialogs, catalogs)
         engine = Engine(
             dialogs,
             deployment.placeholders(),

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.support.fake_bot_api import BOT_ID, FakeBotAPI
+from tests.support.http import local_tls
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ async def fake() -> FakeBotAPI:
 
 
 async def call(fake: FakeBotAPI, method: str, **params: object) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(verify=local_tls(), timeout=10) as client:
         return await client.post(f"{fake.url}/bot{fake.token}/{method}", json=params)
 
 
@@ -29,7 +30,7 @@ async def test_get_me_answers_with_the_bot_and_records_the_call(fake: FakeBotAPI
 
 
 async def test_wrong_token_is_unauthorized(fake: FakeBotAPI) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         response = await client.post(f"{fake.url}/bot1:wrong/getMe")
     assert response.status_code == 401
     assert response.json()["ok"] is False

@@ -23,6 +23,7 @@ from bot.store import SqlStore
 from bot.web import create_app
 from tests.support.db import upgraded_postgres_database
 from tests.support.fake_bot_api import AsgiServer, FakeBotAPI
+from tests.support.http import local_tls
 from tests.support.service import make_service
 from tests.support.telegram_env import process_env
 
@@ -31,7 +32,7 @@ CLIENT_TIMEOUT = 15.0
 
 
 async def health(url: str) -> int:
-    async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT) as client:
+    async with httpx.AsyncClient(verify=local_tls(), timeout=CLIENT_TIMEOUT) as client:
         return (await client.get(f"{url}/healthz")).status_code
 
 

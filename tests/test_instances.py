@@ -29,6 +29,7 @@ from bot.store.sql import turn_lock_key
 from tests.support.cli import neutroguide
 from tests.support.db import upgraded_postgres_database
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.http import local_tls
 from tests.support.service import TEST_KEY, make_service
 from tests.support.telegram_env import PSEUDONYM_KEY, process_env
 
@@ -318,7 +319,7 @@ class Instances:
     def __init__(self, fake: FakeBotAPI, ports: tuple[int, int]) -> None:
         self.fake = fake
         self.ports = ports
-        self.client = httpx.AsyncClient(timeout=60)
+        self.client = httpx.AsyncClient(verify=local_tls(), timeout=60)
         self.sent: dict[int, int] = {}  # updates sent per chat
         self._queries = itertools.count(1)
 

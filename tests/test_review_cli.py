@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.http import local_tls
 from tests.support.review import PASSWORD, ROOT, csrf_of, seeded_database
 
 pytestmark = pytest.mark.slow
@@ -44,7 +45,7 @@ def test_review_serves_sign_in_and_the_inbox(tmp_path: Path) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        with httpx.Client(base_url=base) as http:
+        with httpx.Client(verify=local_tls(), base_url=base) as http:
             while True:  # another process: poll until it listens (bounded), not a timing check
                 try:
                     form = http.get("/login")

@@ -12,7 +12,7 @@ from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.index import _Language
 from bot.search.words import arabic_prefixes, fold, has_reading, stemmer, stop_words
-from tests.support.content import ROOT, good_dialogs
+from tests.support.content import ROOT, good_dialogs, shipped_index
 
 #: (language, question, a page that must be among the buttons)
 QUESTIONS = [
@@ -41,7 +41,8 @@ def dialogs() -> DialogSet:
 
 @pytest.fixture(scope="module")
 def index(dialogs: DialogSet) -> SearchIndex:
-    return SearchIndex(dialogs, Catalogs.load(ROOT / "locales"))
+    assert shipped_index().dialogs is dialogs
+    return shipped_index()
 
 
 @pytest.mark.parametrize(("lang", "question", "page"), QUESTIONS)

@@ -10,17 +10,16 @@ import pytest
 from bot.content.loader import load_dialogs
 from bot.engine import Engine, Event, Session
 from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN, node_token
-from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.words import stemmer, stems, words
-from tests.support.content import ROOT, searching_engine
+from tests.support.content import ROOT, searching_engine, shipped_index
 
 NOW = 1_000_000.0
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
+    return shipped_index()
 
 
 def _query(index: SearchIndex, lang: str, text: str) -> list[str]:

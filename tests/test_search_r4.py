@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_dialogs
-from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search import index as search_index
 from bot.search.index import _Language, _unjoined
 from bot.search.words import arabic_prefixes, arabic_variants, stemmer, stop_words, words
-from tests.support.content import ROOT
+from tests.support.content import shipped_index
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
+    return shipped_index()
 
 
 @pytest.fixture(scope="module")

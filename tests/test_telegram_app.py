@@ -20,6 +20,7 @@ from bot.channels.telegram import StartupError, compose
 from bot.service import Conversations, Inbound, Outcome
 from tests.support.db import upgraded_sqlite_file
 from tests.support.fake_bot_api import FakeBotAPI, StoredMessage
+from tests.support.http import local_tls
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
 
 USER = 987_654_321
@@ -415,7 +416,7 @@ async def test_webhook_mode_serves_updates_and_refuses_wrong_secrets(
         assert await fake.deliver(menu, secret="") == 403
         assert len(fake.chat(USER)) == shown
 
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=local_tls()) as client:
             headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
             url = settings.webhook_url
             for body in (b"{not json", b"[1, 2]", b'{"update_id": "x"}', b"\xff\xfe"):

@@ -11,6 +11,7 @@ import pytest
 
 from bot.web import SECRET_HEADER, MalformedUpdate, create_app
 from tests.support.fake_bot_api import AsgiServer
+from tests.support.http import local_tls
 
 SECRET = "Sup3r_secret-token"
 PERSONAL = "my son has a fever of 39"
@@ -43,7 +44,7 @@ async def served() -> AsyncIterator[tuple[str, Recorder]]:
 
 async def post(url: str, body: bytes, secret: str | None = SECRET) -> httpx.Response:
     headers = {SECRET_HEADER: secret.encode("latin-1")} if secret is not None else {}
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         return await client.post(f"{url}/telegram", content=body, headers=headers)
 
 
@@ -96,7 +97,7 @@ async def test_oversized_body_is_refused(served: tuple[str, Recorder]) -> None:
 
 async def test_health_check_follows_readiness(served: tuple[str, Recorder]) -> None:
     url, recorder = served
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         assert (await client.get(f"{url}/healthz")).status_code == 200
         recorder.ready = False
         assert (await client.get(f"{url}/healthz")).status_code == 503
@@ -104,5 +105,5 @@ async def test_health_check_follows_readiness(served: tuple[str, Recorder]) -> N
 
 async def test_webhook_accepts_only_post(served: tuple[str, Recorder]) -> None:
     url, _ = served
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         assert (await client.get(f"{url}/telegram")).status_code == 405

@@ -30,6 +30,7 @@ from bot.service import Conversations
 from bot.web import MAX_BODY, SECRET_HEADER, create_app
 from tests.support.db import sqlite_file_at_head
 from tests.support.fake_bot_api import AsgiServer, FakeBotAPI
+from tests.support.http import local_tls
 from tests.support.telegram_env import TEST_OPTIONS, BotUnderTest, make_settings
 
 SECRET = "bodies-secret_1"
@@ -134,7 +135,7 @@ async def test_a_body_just_under_the_cap_is_read(served: tuple[AsgiServer, Recor
     server, recorder = served
     padding = "a" * (MAX_BODY - 100)
     body = json.dumps({"update_id": 3, "pad": padding}).encode()
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         response = await client.post(
             f"{server.url}/telegram", content=body, headers={SECRET_HEADER: SECRET}
         )
@@ -149,7 +150,7 @@ async def test_deeply_nested_json_is_a_400(
     caplog.set_level(logging.DEBUG)
     server, recorder = served
     body = b'{"update_id": 1, "message": ' + b"[" * depth + b"]" * depth + b"}"
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=local_tls()) as client:
         response = await client.post(
             f"{server.url}/telegram", content=body, headers={SECRET_HEADER: SECRET}
         )
@@ -220,7 +221,7 @@ async def webhook_bot(
 
 
 async def post_update(url: str, body: bytes) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(verify=local_tls(), timeout=30) as client:
         return await client.post(url, content=body, headers={SECRET_HEADER: SECRET})
 
 

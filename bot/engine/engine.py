@@ -82,6 +82,13 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=16_384)
+def _fold_keyword(word: str) -> str:
+    """:func:`_fold` of a keyword from the content (never a typed message), remembered: every
+    Engine made in a process folds the same few thousand words for each language."""
+    return _fold(word)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_][\w-]*", _fold(text))
 
@@ -137,8 +144,8 @@ class Engine:
         self._keywords: dict[str, dict[str, str]] = {}
         self._reading_words: dict[str, frozenset[str]] = {}
         for lang, table in {"en": english, **(keywords or {})}.items():
-            merged = {_fold(w): did for did, words in english.items() for w in words}
-            merged.update({_fold(w): did for did, words in table.items() for w in words})
+            merged = {_fold_keyword(w): did for did, words in english.items() for w in words}
+            merged.update({_fold_keyword(w): did for did, words in table.items() for w in words})
             self._keywords[lang] = {
                 w: dialogs.dialogs[did].start for w, did in merged.items() if did in dialogs.dialogs
             }

@@ -6,6 +6,7 @@ Rules load once from ``bot/safety/rules/<lang>.yaml``; English rules apply in ev
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1329,6 +1330,16 @@ class Screener:
         )
         if (cached := _LOADED.get(key)) is not None:
             return cached
+        if judge_file is not None:
+            from bot.safety.judge import Judge  # judge.py reads Screening from this module
+
+            # The judge only reviews the rules' answer: the rules compiled alone are shared
+            # (read-only), not compiled a second time for the judge.
+            rules = cls.load(directory)
+            screener = copy.copy(rules)
+            screener.judge = Judge.load(judge_file)
+            _LOADED[key] = screener
+            return screener
         files: list[RuleFile] = []
         problems: list[Problem] = []
         for path in paths:
@@ -1348,12 +1359,7 @@ class Screener:
             )
         if problems:
             raise RuleError(problems)
-        learned = None
-        if judge_file is not None:
-            from bot.safety.judge import Judge  # judge.py reads Screening from this module
-
-            learned = Judge.load(judge_file)
-        screener = _LOADED[key] = cls(files, learned)
+        screener = _LOADED[key] = cls(files)
         return screener
 
     def screen(

@@ -15,13 +15,16 @@ phrase counts only whole ("good night" is a greeting, "night" of "who to call at
 not).
 
 Indexes are built once per language, the first time it is needed or by :meth:`warm` at
-start-up; never per message.
+start-up; never per message. :meth:`SearchIndex.shared` gives the same (read-only) index to
+every caller with the same loaded content, so a process that opens the service again (the
+CLI, tests) builds each language once.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -153,6 +156,14 @@ class _Language:
         return self.lang == "ar" and len(folded) > 2 and folded[0] in "وف" and folded[1:] in listed
 
 
+#: How many contents' indexes :meth:`SearchIndex.shared` keeps (a test run loads a few copies).
+SHARED_KEEP = 8
+_SHARED: OrderedDict[tuple[object, ...], tuple[DialogSet, tuple[object, ...], SearchIndex]] = (
+    OrderedDict()
+)
+_SHARED_LOCK = threading.Lock()
+
+
 class SearchIndex:
     """Ranked search over the pages of ``dialogs`` in every language of ``catalogs``.
 
@@ -172,6 +183,29 @@ class SearchIndex:
         self._inner: dict[int, tuple[int, ...]] = _inner(dialogs, self._pages)
         self._built: dict[str, _Language] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, dialogs: DialogSet, catalogs: Catalogs) -> SearchIndex:
+        """The index of ``dialogs`` and ``catalogs``, made once per process for the same content.
+
+        ``load_dialogs`` and ``Catalogs.load`` give the same objects while the files stay the
+        same, and an index only reads them, so the service opened again (the CLI, tests) reuses
+        the languages already built; an edited dialog or catalog is new content and gets a new
+        index. The last :data:`SHARED_KEEP` contents are kept.
+        """
+        tables = tuple((code, catalogs.catalog(code)) for code in catalogs.available())
+        key = (id(dialogs), *(id(table) for _, table in tables), *(c for c, _ in tables))
+        with _SHARED_LOCK:
+            found = _SHARED.get(key)
+            # the objects are kept with the index, so their ids cannot be reused meanwhile
+            if found is not None and found[0] is dialogs:
+                _SHARED.move_to_end(key)
+                return found[2]
+            index = cls(dialogs, catalogs)
+            _SHARED[key] = (dialogs, tables, index)
+            while len(_SHARED) > SHARED_KEEP:
+                _SHARED.popitem(last=False)
+            return index
 
     @property
     def pages(self) -> frozenset[str]:

@@ -20,6 +20,12 @@ BAD = DATA / "dialogs_bad"
 SETTINGS = {"emergency_number": "999", "urgent_advice_number": "111", "fever_threshold": 38.0}
 
 
+def shipped_index() -> SearchIndex:
+    """The question search over the shipped dialogs and catalogs, one per run for the same
+    files (``SearchIndex.shared``): each language is built once, by whichever test asks first."""
+    return SearchIndex.shared(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
+
+
 def searching_engine() -> Engine:
     """The engine over the shipped dialogs and catalogs, with their keywords and the search."""
     dialogs = load_dialogs(ROOT / "dialogs")
@@ -28,7 +34,7 @@ def searching_engine() -> Engine:
         dialogs,
         SETTINGS,
         keywords=translated_keywords(catalogs, dialogs),
-        finder=SearchIndex(dialogs, catalogs),
+        finder=SearchIndex.shared(dialogs, catalogs),
     )
 
 

@@ -42,6 +42,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.support.http import local_tls
+
 DEFAULT_TOKEN = "4242424242:AAFakeTokenForTests_do-not-log-me"
 BOT_ID = 4242424242
 BOT_USERNAME = "neutroguide_test_bot"
@@ -599,7 +601,7 @@ class FakeBotAPI:
         url = self.webhook["url"]
         token = self.webhook.get("secret_token") if secret is None else secret
         headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with httpx.AsyncClient(verify=local_tls(), timeout=10) as client:
             response = await client.post(url, json=update, headers=headers)
         return response.status_code
 

@@ -60,7 +60,7 @@ async def make_service(
         deployment.placeholders(),
         deployment.idle_resume_hours * 3600,
         keywords=translated_keywords(catalogs, dialogs),
-        finder=SearchIndex(dialogs, catalogs),
+        finder=SearchIndex.shared(dialogs, catalogs),
     )
     if database_url is None:
         await sqlite_file_at_head(db)
