@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_dialogs
-from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.words import stemmer, stems
-from tests.support.content import ROOT
+from tests.support.content import shipped_index
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
+    return shipped_index()
 
 
 def _dialogs(index: SearchIndex, question: str, locale: str) -> list[str]:
