@@ -120,6 +120,9 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: own: what to do said of the sign as a rule ("des frissons avec de la fièvre, c'est l'hôpital").
 #: ``between``: "between", "entre", "zwischen": in a question about the difference between two
 #: signs, the "and" lists the second one, so the question reaches it.
+#: ``counted`` / ``case``: "after how many times", "ab wie vielen Malen", "po ilu razach" in a
+#: question, with the sign named as a case right before it ("with", "bei", "przy", "مع"): the
+#: sign is asked about as a rule ("bei Durchfall anrufen oder erst ab wie vielen Malen?").
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -149,6 +152,8 @@ CONTEXT_KEYS = (
     "objects",
     "restate",
     "between",
+    "counted",
+    "case",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "
