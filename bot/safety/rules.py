@@ -123,6 +123,8 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: ``counted`` / ``case``: "after how many times", "ab wie vielen Malen", "po ilu razach" in a
 #: question, with the sign named as a case right before it ("with", "bei", "przy", "مع"): the
 #: sign is asked about as a rule ("bei Durchfall anrufen oder erst ab wie vielen Malen?").
+#: ``checked``: "is that true?", "es verdad?", "stimmt das?" after such a case: a saying or a
+#: rule someone told the writer, asked about ("Oma sagt, bei Fieber warm einpacken, stimmt das?").
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -154,6 +156,7 @@ CONTEXT_KEYS = (
     "between",
     "counted",
     "case",
+    "checked",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

@@ -66,8 +66,8 @@ FEVER_NAMED_WORDS = 4
 #: Words besides the readings and "or" in a question that is a choice of readings ("is it 38
 #: or 37.5?").
 CHOICE_LEAD_WORDS = 2
-#: Words right before a sign searched for a ``case`` word ("bei", "with", "مع").
-CASE_WORDS = 2
+#: Words right before a sign searched for a ``case`` word ("bei", "with", "avec de la").
+CASE_WORDS = 5
 #: At most this many words in a sentence that only says who advised ("the nurse said:").
 LEAD_IN_WORDS = 6
 _DIGITS = re.compile(r"(?<= )\d+(?:[.,]\d+)?(?= )")
@@ -422,6 +422,7 @@ class _Language:
         self.between = _union(files[0].context.get("between", ()))
         self.counted = _union(context("counted"))
         self.case = _union(files[0].context.get("case", ()))
+        self.checked = _union(context("checked"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -1227,20 +1228,27 @@ class _Language:
     def counted_question(self, text: str, start: int, raw: str) -> bool:
         """The sign is named as a case in a question about how many times to wait for
         ("with diarrhoea do we ring straight away or after how many times?", "bei Durchfall
-        anrufen oder erst ab wie vielen Malen?", "مع الإسهال نتصل ولا بعد كم مرة؟"): a ``case``
-        word right before it, a ``counted`` phrase later in its sentence, no number and no
-        "now" in the sentence, and a question mark. "He has had diarrhoea 8 times, after how
+        anrufen oder erst ab wie vielen Malen?", "مع الإسهال نتصل ولا بعد كم مرة؟") or about
+        whether a rule is true ("con fiebre hay que abrigarlo, ¿es verdad?"): a ``case``
+        word right before it, a ``counted`` or ``checked`` phrase later in its sentence, no
+        number and no "now" in the sentence, and a question mark. "He has had diarrhoea 8 times, after how
         many do we call?" gives a count; "he's vomiting, after how many times ...?" names
         no case."""
         if self.counted is None or self.case is None:
             return False
-        before = " " + " ".join(text[:start].split()[-CASE_WORDS:]) + " "
-        if CLAUSE in before.split() or not self.case.search(before):
+        words = text[:start].split()[-CASE_WORDS:]
+        for mark in (CLAUSE, COMMA):  # the case is said in the sign's own clause
+            if mark in words:
+                words = words[len(words) - words[::-1].index(mark) :]
+        if not self.case.search(" " + " ".join(words) + " "):
             return False
         s0 = text.rfind(f" {CLAUSE}", 0, start)
         s1 = text.find(f" {CLAUSE}", start)
         sentence = text[s0 + 1 if s0 >= 0 else 0 : s1 + 1 if s1 >= 0 else len(text)]
-        if not self.counted.search(text, start, s1 + 1 if s1 >= 0 else len(text)):
+        end = s1 + 1 if s1 >= 0 else len(text)
+        if not self.counted.search(text, start, end) and not (
+            self.checked is not None and self.checked.search(text, start, end)
+        ):
             return False
         if any(ch.isdigit() for ch in sentence) or (
             self.now is not None and self.now.search(sentence)
