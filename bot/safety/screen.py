@@ -1231,9 +1231,9 @@ class _Language:
         anrufen oder erst ab wie vielen Malen?", "مع الإسهال نتصل ولا بعد كم مرة؟") or about
         whether a rule is true ("con fiebre hay que abrigarlo, ¿es verdad?"): a ``case``
         word right before it, a ``counted`` or ``checked`` phrase later in its sentence, no
-        number and no "now" in the sentence, and a question mark. "He has had diarrhoea 8 times, after how
-        many do we call?" gives a count; "he's vomiting, after how many times ...?" names
-        no case."""
+        number and no "now" in the sentence, and a question mark. "He has had diarrhoea 8
+        times, after how many do we call?" gives a count; "he's vomiting, after how many
+        times ...?" names no case."""
         if self.counted is None or self.case is None:
             return False
         words = text[:start].split()[-CASE_WORDS:]
