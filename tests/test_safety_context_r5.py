@@ -38,6 +38,10 @@ PAST = [
     ("letscht Winter het er 39 gha, jetzt isch er wieder zwäg", "de"),
     ("als er ein Säugling war, hatte er einmal 39,5, heute zum Glück nicht mehr", "de"),
     ("el lunes le bajó la fiebre y desde entonces está genial", "es"),
+    ("when he was about three he had a temperature of 40 and spent a week in hospital", "en"),
+    ("cuando tenía unos tres años tuvo 40 de fiebre y lo ingresaron", "es"),
+    ("vers trois ans il a eu 40 de fièvre et il a été hospitalisé", "fr"),
+    ("kiedy był maluchem, raz miał 40 i leżał w szpitalu", "pl"),
 ]
 
 # A reading now after the past story: still urgent.
@@ -45,6 +49,10 @@ PAST_NOW = [
     ("الصيف اللي فات جاته حرارة، والحين عنده ٣٩٫٤", "ar"),
     ("als sie ein Baby war hatte sie oft Fieber und jetzt hat sie wieder 39", "de"),
     ("la semana pasada tuvo fiebre y ahora tiene 39,2", "es"),
+    ("she is about two and has a temperature of 39.5", "en"),
+    ("tiene unos dos años y 39,5 de fiebre", "es"),
+    ("il a 2 ans et 39,5 de fièvre", "fr"),
+    ("when she was about two she had fevers, and now she has 39.4", "en"),
 ]
 
 # Colour put on with paint, make-up or dye.
