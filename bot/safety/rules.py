@@ -120,6 +120,11 @@ TIME_KEYS = ("past", "now", "ongoing", "recent", "resolved")
 #: own: what to do said of the sign as a rule ("des frissons avec de la fièvre, c'est l'hôpital").
 #: ``between``: "between", "entre", "zwischen": in a question about the difference between two
 #: signs, the "and" lists the second one, so the question reaches it.
+#: ``counted`` / ``case``: "after how many times", "ab wie vielen Malen", "po ilu razach" in a
+#: question, with the sign named as a case right before it ("with", "bei", "przy", "مع"): the
+#: sign is asked about as a rule ("bei Durchfall anrufen oder erst ab wie vielen Malen?").
+#: ``checked``: "is that true?", "es verdad?", "stimmt das?" after such a case: a saying or a
+#: rule someone told the writer, asked about ("Oma sagt, bei Fieber warm einpacken, stimmt das?").
 CONTEXT_KEYS = (
     "generic",
     "generally",
@@ -149,6 +154,9 @@ CONTEXT_KEYS = (
     "objects",
     "restate",
     "between",
+    "counted",
+    "case",
+    "checked",
 )
 #: What ``#`` in a ``baby:`` phrase becomes: a number of up to three digits.
 AGE_NUMBER = r"(?P<age>\d{1,3}) "

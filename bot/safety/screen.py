@@ -64,6 +64,11 @@ THRESHOLD_SAID_WORDS = 3
 TOPIC_WORDS = 6
 #: Words between a reading asked about as a limit and the fever word that names it.
 FEVER_NAMED_WORDS = 4
+#: Words besides the readings and "or" in a question that is a choice of readings ("is it 38
+#: or 37.5?").
+CHOICE_LEAD_WORDS = 2
+#: Words right before a sign searched for a ``case`` word ("bei", "with", "avec de la").
+CASE_WORDS = 5
 #: At most this many words in a sentence that only says who advised ("the nurse said:").
 LEAD_IN_WORDS = 6
 _DIGITS = re.compile(r"(?<= )\d+(?:[.,]\d+)?(?= )")
@@ -416,6 +421,9 @@ class _Language:
         self.objects = _union(files[0].context.get("objects", ()))
         self.restate = _union(files[0].context.get("restate", ()))
         self.between = _union(files[0].context.get("between", ()))
+        self.counted = _union(context("counted"))
+        self.case = _union(files[0].context.get("case", ()))
+        self.checked = _union(context("checked"))
         # the language's own words only: English "a" is Polish "and"
         self.generic = _union(files[0].context.get("generic", ()), anchor=" ")
         self.generally = _union(files[0].context.get("generally", ()))
@@ -1101,19 +1109,29 @@ class _Language:
         # a leaflet, never a person looking at the child, says "is urgent" of a sign in general
         return document and self.judged is not None and self.judged.search(part) is not None
 
-    def choice_after_question(self, text: str, start: int, end: int) -> bool:
+    def choice_after_question(self, text: str, start: int, end: int, raw: str = "") -> bool:
         """The reading is one of the choices a threshold question just asked about ("what
         counts as a fever for her? 38 or 37.5?"): its sentence is only readings joined by
-        "or"/"and", and the sentence before it is a question about fever or what to do."""
+        "or"/"and", and the sentence before it is a question about fever or what to do. A
+        sentence asked as a question may open with up to ``CHOICE_LEAD_WORDS`` other words
+        ("is it 38 or 37.5?", "c'est 38 ou 38,5 ?"), unless someone "has" the reading."""
         if self.joins is None or self.conditional is None:
             return False
         words = _sentence(text, start, end).split()
         numbers = [w for w in words if _NUMBER_WORD.fullmatch(w)]
         others = [w for w in words if not _NUMBER_WORD.fullmatch(w)]
-        if len(numbers) < 2 or not others or len(others) > 2:
+        if len(numbers) < 2 or not others:
             return False
-        if not all(self.joins.fullmatch(f" {w} ", 1) or w in _UNIT_WORDS for w in others):
+        joins = [w for w in others if self.joins.fullmatch(f" {w} ", 1)]
+        lead = [w for w in others if w not in joins and w not in _UNIT_WORDS]
+        if lead and not joins:
             return False
+        if lead:
+            flags = question_flags(raw) if raw else []
+            index = text.count(f" {CLAUSE}", 0, start)
+            asked = index < len(flags) and flags[index]
+            if len(lead) > CHOICE_LEAD_WORDS or not asked or self.reader.has_before(text, start):
+                return False
         a = text.rfind(f" {CLAUSE}", 0, start)
         if a < 0:
             return False
@@ -1208,6 +1226,39 @@ class _Language:
             return False
         return not self.reader.has_before(text, then.start)
 
+    def counted_question(self, text: str, start: int, raw: str) -> bool:
+        """The sign is named as a case in a question about how many times to wait for
+        ("with diarrhoea do we ring straight away or after how many times?", "bei Durchfall
+        anrufen oder erst ab wie vielen Malen?", "مع الإسهال نتصل ولا بعد كم مرة؟") or about
+        whether a rule is true ("con fiebre hay que abrigarlo, ¿es verdad?"): a ``case``
+        word right before it, a ``counted`` or ``checked`` phrase later in its sentence, no
+        number and no "now" in the sentence, and a question mark. "He has had diarrhoea 8
+        times, after how many do we call?" gives a count; "he's vomiting, after how many
+        times ...?" names no case."""
+        if self.counted is None or self.case is None:
+            return False
+        words = text[:start].split()[-CASE_WORDS:]
+        for mark in (CLAUSE, COMMA):  # the case is said in the sign's own clause
+            if mark in words:
+                words = words[len(words) - words[::-1].index(mark) :]
+        if not self.case.search(" " + " ".join(words) + " "):
+            return False
+        s0 = text.rfind(f" {CLAUSE}", 0, start)
+        s1 = text.find(f" {CLAUSE}", start)
+        sentence = text[s0 + 1 if s0 >= 0 else 0 : s1 + 1 if s1 >= 0 else len(text)]
+        end = s1 + 1 if s1 >= 0 else len(text)
+        if not self.counted.search(text, start, end) and not (
+            self.checked is not None and self.checked.search(text, start, end)
+        ):
+            return False
+        if any(ch.isdigit() for ch in sentence) or (
+            self.now is not None and self.now.search(sentence)
+        ):
+            return False
+        flags = question_flags(raw)
+        index = text.count(f" {CLAUSE}", 0, start)
+        return index < len(flags) and flags[index]
+
     def generic_question(self, text: str, start: int, raw: str) -> bool:
         """The sign is in a question about it in general: the sentence opens with
         ``generic`` words that name no one ("is a", "can a", "est ce qu une"), or with a
@@ -1215,6 +1266,8 @@ class _Language:
         no comma after the sign, has no "now", and ends with a question mark ("is a seizure
         always an emergency for him?", "una convulsión siempre es urgencia?"). "Is he having
         a seizure?" names someone; "a rash that won't fade, what do I do?" has a comma."""
+        if self.counted_question(text, start, raw):
+            return True
         if self.generic is None:
             return False
         s0 = text.rfind(f" {CLAUSE}", 0, start)
@@ -1529,7 +1582,7 @@ class Screener:
                 or lang.not_now(numeric, r.start, r.end, "temperature.high")
                 or lang.conditional_at(numeric, r.start)
                 or lang.if_before(numeric, r.start)
-                or lang.choice_after_question(numeric, r.start, r.end)
+                or lang.choice_after_question(numeric, r.start, r.end, raw)
                 or lang.threshold_question(numeric, r.start, raw)
                 or lang.said_as_limit(numeric, r.start, r.end)
             )
@@ -1642,7 +1695,10 @@ class Screener:
                 state == "now"
                 and symptoms
                 and min(symptoms) > start
-                and lang.hypothetical_at(folded, min(symptoms))
+                and (
+                    lang.hypothetical_at(folded, min(symptoms))
+                    or lang.counted_question(folded, min(symptoms), raw)
+                )
             ):
                 state = "asked"
             if state == "now" and any(

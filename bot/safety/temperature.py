@@ -20,6 +20,10 @@ FAHRENHEIT = (86.0, 113.0)
 #: Without a unit: lowest Celsius reading taken (lower needs a unit), and the Fahrenheit range.
 BARE_CELSIUS_MIN = 34.0
 BARE_FAHRENHEIT = (95.0, 113.0)
+#: Phone numbers to call (NHS 111, the European 112) inside the bare Fahrenheit range: with
+#: no unit, and not the whole answer to "what is the temperature?", never a reading (111-112 °F
+#: is no body temperature anyone writes; "111 F" still is one).
+SERVICE_NUMBERS = frozenset({"111", "112"})
 #: Below this a temperature is a red flag too (CCLG, Christie: may mean sepsis).
 LOW_C = 36.0
 
@@ -135,6 +139,8 @@ class TemperatureReader:
                 continue
             alone = bare(text).strip() == m.group(0).strip()
             number = m.group("num")
+            if number in SERVICE_NUMBERS and unit is None and not alone and not expecting:
+                continue  # "111 or A&E?", "to 112 czy szpital": a number to call
             has = not strong and bool(self._has.search(text, max(0, start - _LOOKBACK), start))
             if (
                 has
