@@ -1430,7 +1430,8 @@ class Screener:
         whole = _once(bare(folded))
         if lang.stop is not None and lang.stop.match(whole):
             return Screening("stop", "stop", False, "stopped")
-        if lang.topics is not None and lang.topics.match(whole):
+        # "Fever?" asks for the topic; "Fieber!!", "¡Fiebre!" report it: the words decide
+        if lang.topics is not None and lang.topics.match(whole) and not _exclaimed(text):
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
@@ -1733,6 +1734,13 @@ def _words_before(text: str, start: int, words: int) -> str:
 def _deletes(word: str) -> set[str]:
     """``word`` and each form of it with one letter deleted."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _exclaimed(text: str) -> bool:
+    """The message ends with "!" and asks nothing ("Fieber!!", "¡Fiebre!"): a report, not
+    the name of a topic ("Fever?", "fever?!" still open the fever dialog)."""
+    stripped = text.strip()
+    return stripped.endswith("!") and not any(q in stripped for q in "?؟¿")
 
 
 def _once(text: str) -> str:
