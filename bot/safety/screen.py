@@ -399,6 +399,7 @@ class _Language:
         self.resolved = _union(context("resolved"))
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
+        self.dated = _union(context("dated"))
         self.since = _union(context("since"))
         self.handled = _union(context("handled"))
         self.latest = _union(context("latest"))
@@ -684,9 +685,10 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
+        reading = text[start:end].strip()
         if (
-            past.search(part)
-            or past.search(whole)
+            past.search(self._undated(part, reading))
+            or past.search(self._undated(whole, reading))
             or self._past_then_since(text, start, end)
             or self._opens_past(text, start)
         ):
@@ -700,6 +702,18 @@ class _Language:
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
         )
+
+    def _undated(self, part: str, said: str) -> str:
+        """``part`` without a treatment named with its day after ``said`` ("tiene 38,4 le
+        dieron quimio el viernes", "he has 38.4, chemo was on Friday"): the day dates the
+        treatment, not what was said before it (``context: dated``)."""
+        if self.dated is None or not said:
+            return part
+        at = part.find(said)
+        if at < 0:
+            return part
+        cut = at + len(said)
+        return part[:cut] + self.dated.sub(" ", part[cut:])
 
     def _time_clause_after(self, text: str, start: int, end: int) -> bool:
         """The clause right after the sign's, or the one that opens its sentence, is only a
