@@ -750,6 +750,8 @@ class _Language:
                 len(words),
             )
             said = self.numbers.read(" " + " ".join(words[:cut]) + " ")
+            if self.dated is not None:  # ", wlew był we wtorek": the treatment's day
+                said = self.dated.sub(" ", said)
             if (self.now is not None and self.now.search(said)) or self.compare.search(said):
                 continue
             m = self.past.search(said)
