@@ -195,9 +195,7 @@ DAY_ALONE = [
 
 
 @_pairs(DATED)
-def test_a_dated_treatment_leaves_the_reading_now(
-    screener: Screener, text: str, lang: str
-) -> None:
+def test_a_dated_treatment_leaves_the_reading_now(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) == "urgent_fever", text
 
 
@@ -238,3 +236,33 @@ def test_chills_with_another_thing_going_on_get_the_team(
     screener: Screener, text: str, lang: str
 ) -> None:
     assert _key(screener, text, lang) == "urgent_sign", text
+
+
+# A bare whole number under 36 °C needs its fever or temperature word in its sentence or the
+# one before: an age with a thermometer named sentences later is no low reading ("I'm 33 and
+# on chemo. ... We have no thermometer"); the reading right after "I took her temperature."
+# still is.
+AGE_FAR_FROM_THERMOMETER = [
+    ("im 33 and on my fourth cycle. my sister is here. the thermometer is broken", "en"),
+    (
+        "er ist 35 und hat Leukämie. Wir sind gerade heimgekommen. Ein Thermometer haben wir nicht",
+        "de",
+    ),
+]
+LOW_NEAR_ITS_WORD = [
+    ("I took her temperature. It's 35 and she is so cold", "en"),
+    ("Fieberthermometer zeigt 34", "de"),
+    ("his temp is 35 now", "en"),
+]
+
+
+@_pairs(AGE_FAR_FROM_THERMOMETER)
+def test_an_age_is_not_a_low_reading(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang, 38.0)
+    assert found is None or found.rule != "temperature.low", text
+
+
+@_pairs(LOW_NEAR_ITS_WORD)
+def test_a_low_reading_near_its_word_is_urgent(screener: Screener, text: str, lang: str) -> None:
+    found = screener.screen(text, lang, 38.0)
+    assert found is not None and found.rule == "temperature.low", text
