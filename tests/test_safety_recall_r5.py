@@ -238,10 +238,10 @@ def test_chills_with_another_thing_going_on_get_the_team(
     assert _key(screener, text, lang) == "urgent_sign", text
 
 
-# A bare whole number under 36 °C needs its fever or temperature word in its sentence or the
-# one before: an age with a thermometer named sentences later is no low reading ("I'm 33 and
-# on chemo. ... We have no thermometer"); the reading right after "I took her temperature."
-# still is.
+# A bare whole number under 36 °C needs its fever or temperature word before it or at most a
+# sentence after: an age with a thermometer named sentences later is no low reading ("I'm 33
+# and on chemo. ... ... We have no thermometer"); "I took her temperature. ... It's 35" and
+# "It's 34. Ear thermometer." still are.
 AGE_FAR_FROM_THERMOMETER = [
     ("im 33 and on my fourth cycle. my sister is here. the thermometer is broken", "en"),
     (
@@ -253,6 +253,8 @@ LOW_NEAR_ITS_WORD = [
     ("I took her temperature. It's 35 and she is so cold", "en"),
     ("Fieberthermometer zeigt 34", "de"),
     ("his temp is 35 now", "en"),
+    ("I took his temperature. He has gone back to sleep. It's 35", "en"),
+    ("It's 34. That's the ear thermometer", "en"),
 ]
 
 

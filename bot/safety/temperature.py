@@ -155,8 +155,9 @@ class TemperatureReader:
                 and not any(ch in number for ch in ".,")
                 and not self._context(_sentence_of(text, start, m.end()))
             ):
-                # a bare whole number under 36 needs its fever word in its sentence or the one
-                # before: "im 34 and on my third round ... i havent got a thermometer" is an age
+                # a bare whole number under 36 needs its fever word before it or at most a
+                # sentence after: "im 34 and on my third round ... i havent got a thermometer"
+                # (sentences later) is an age
                 continue
             if celsius is not None:
                 weak = (
@@ -190,13 +191,13 @@ class TemperatureReader:
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:
-    """The sentence (between ``|`` marks) around ``start``-``end`` and the one before it
-    ("I took her temperature. It's 35")."""
-    a = text.rfind(f" {CLAUSE}", 0, start)
-    if a >= 0:
-        a = text.rfind(f" {CLAUSE}", 0, a)
+    """Everything up to the end of the sentence after the one around ``start``-``end`` (``|``
+    marks sentences): "I took her temperature. He's asleep. It's 35", "It's 35. Ear
+    thermometer", not a word many sentences later."""
     b = text.find(f" {CLAUSE}", max(end - 1, 0))
-    return text[a + 2 if a >= 0 else 0 : b + 1 if b >= 0 else len(text)]
+    if b >= 0:
+        b = text.find(f" {CLAUSE}", b + 2)
+    return text[: b + 1 if b >= 0 else len(text)]
 
 
 def _phone_like(run: str) -> bool:
