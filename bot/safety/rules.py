@@ -139,6 +139,7 @@ CONTEXT_KEYS = (
     "latest",
     "right_now",
     "days",
+    "dated",
     "conditional",
     "advice",
     "idioms",

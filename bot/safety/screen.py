@@ -405,6 +405,7 @@ class _Language:
         self.resolved = _union(context("resolved"))
         self.over = _union([*context("resolved"), *context("recovered")])
         self.days = _union(context("days"))
+        self.dated = _union(context("dated"))
         self.since = _union(context("since"))
         self.handled = _union(context("handled"))
         self.latest = _union(context("latest"))
@@ -693,9 +694,10 @@ class _Language:
             return False
         if self.now is not None and self.now.search(part):
             return False
+        reading = text[start:end].strip()
         if (
-            past.search(part)
-            or past.search(whole)
+            past.search(self._undated(part, reading))
+            or past.search(self._undated(whole, reading))
             or self._past_then_since(text, start, end)
             or self._opens_past(text, start)
         ):
@@ -709,6 +711,18 @@ class _Language:
             and self.recent.search(part)
             and any(rx.search(text) for rx in over)
         )
+
+    def _undated(self, part: str, said: str) -> str:
+        """``part`` without a treatment named with its day after ``said`` ("tiene 38,4 le
+        dieron quimio el viernes", "he has 38.4, chemo was on Friday"): the day dates the
+        treatment, not what was said before it (``context: dated``)."""
+        if self.dated is None or not said:
+            return part
+        at = part.find(said)
+        if at < 0:
+            return part
+        cut = at + len(said)
+        return part[:cut] + self.dated.sub(" ", part[cut:])
 
     def _time_clause_after(self, text: str, start: int, end: int) -> bool:
         """The clause right after the sign's, or the one that opens its sentence, is only a
@@ -745,6 +759,8 @@ class _Language:
                 len(words),
             )
             said = self.numbers.read(" " + " ".join(words[:cut]) + " ")
+            if self.dated is not None:  # ", wlew był we wtorek": the treatment's day
+                said = self.dated.sub(" ", said)
             if (self.now is not None and self.now.search(said)) or self.compare.search(said):
                 continue
             m = self.past.search(said)
@@ -1489,7 +1505,8 @@ class Screener:
         whole = _once(bare(folded))
         if lang.stop is not None and lang.stop.match(whole):
             return Screening("stop", "stop", False, "stopped")
-        if lang.topics is not None and lang.topics.match(whole):
+        # "Fever?" asks for the topic; "Fieber!!", "¡Fiebre!" report it: the words decide
+        if lang.topics is not None and lang.topics.match(whole) and not _exclaimed(text):
             return None
         numeric = lang.numbers.read(folded)
         baby = age_group == BABY_AGE_GROUP or lang.baby(numeric)
@@ -1795,6 +1812,13 @@ def _words_before(text: str, start: int, words: int) -> str:
 def _deletes(word: str) -> set[str]:
     """``word`` and each form of it with one letter deleted."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _exclaimed(text: str) -> bool:
+    """The message ends with "!" and asks nothing ("Fieber!!", "¡Fiebre!"): a report, not
+    the name of a topic ("Fever?", "fever?!" still open the fever dialog)."""
+    stripped = text.strip()
+    return stripped.endswith("!") and not any(q in stripped for q in "?؟¿")
 
 
 def _once(text: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.safety.normalize import bare, clause
+from bot.safety.normalize import CLAUSE, bare, clause
 from bot.safety.patterns import WordMatcher
 
 CELSIUS = (30.0, 45.0)
@@ -152,6 +152,19 @@ class TemperatureReader:
             ):
                 continue
             celsius = _celsius(number, unit, context or has, alone)
+            if (
+                celsius is not None
+                and celsius < LOW_C
+                and unit is None
+                and not alone
+                and not expecting
+                and not any(ch in number for ch in ".,")
+                and not self._context(_sentence_of(text, start, m.end()))
+            ):
+                # a bare whole number under 36 needs its fever word before it or at most a
+                # sentence after: "im 34 and on my third round ... i havent got a thermometer"
+                # (sentences later) is an age
+                continue
             if celsius is not None:
                 weak = (
                     unit == "deg"
@@ -181,6 +194,16 @@ class TemperatureReader:
             a = ends[-1] - 1
         after = self._breaks.search(text, end - 1, b)
         return text[a : after.start() + 1 if after is not None else b]
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    """Everything up to the end of the sentence after the one around ``start``-``end`` (``|``
+    marks sentences): "I took her temperature. He's asleep. It's 35", "It's 35. Ear
+    thermometer", not a word many sentences later."""
+    b = text.find(f" {CLAUSE}", max(end - 1, 0))
+    if b >= 0:
+        b = text.find(f" {CLAUSE}", b + 2)
+    return text[: b + 1 if b >= 0 else len(text)]
 
 
 def _phone_like(run: str) -> bool:
