@@ -72,3 +72,92 @@ def test_the_bench_does_not_count_a_search_answer_as_opened(
     result = _measure(bench, engine, tmp_path, questions)
     assert result.found == 0
     assert _measure(bench, engine, tmp_path, questions, end_step=True).found == 0
+
+
+# -- what no page covers goes to the care team ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("when does hair usually come back once chemo is over", "en"),
+        ("my daughter has trouble sleeping since the chemo started", "en"),
+        ("kann mein Sohn nach der Chemo später Kinder bekommen, Fruchtbarkeit", "de"),
+        ("bekommt sie Haarausfall von der Chemotherapie", "de"),
+        ("se le va a caer el pelo con la quimio", "es"),
+        ("elle ne dort plus depuis la chimio, que faire", "fr"),
+        ("czy po chemii wypadną jej włosy", "pl"),
+        ("هل الكيماوي يأثر على الخصوبة", "ar"),
+    ],
+)
+def test_a_topic_no_page_covers_asks_the_care_team(
+    index: SearchIndex, question: str, locale: str
+) -> None:
+    assert index.find(question, locale).kind == "weak"
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("what are the side effects of chemo on the blood count", "en"),
+        ("warum sind die Neutrophilen nach der Chemo so niedrig", "de"),
+        ("la quimio baja los neutrófilos, cuánto tiempo", "es"),
+    ],
+)
+def test_a_chemo_question_without_those_words_still_fits(
+    index: SearchIndex, question: str, locale: str
+) -> None:
+    assert index.find(question, locale).kind == "pages"
+
+
+def test_sleep_is_not_mended_to_a_farm_animal(index: SearchIndex) -> None:
+    found = index.find("he wakes up every night and cannot get back to sleep", "en")
+    assert found.kind != "pages"
+
+
+# -- keyword families ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "dialog"),
+    [
+        ("is daycare ok for him while his neutrophils are low", "en", "prevention"),
+        ("darf sie trotzdem in die Krippe", "de", "prevention"),
+        ("puede volver al preescolar la semana que viene", "es", "prevention"),
+        ("la garderie, c'est possible avec une neutropénie ?", "fr", "prevention"),
+        ("czy może chodzić do zerówki", "pl", "prevention"),
+        ("should she wear a mask on the tube", "en", "prevention"),
+        ("muss sie beim Einkaufen eine Maske tragen", "de", "prevention"),
+        ("hace falta mascarilla en el supermercado", "es", "prevention"),
+        ("est-ce que je peux réchauffer le riz pour lui", "fr", "food"),
+        ("can she eat fried rice from yesterday", "en", "food"),
+        ("is this guide available in polish", "en", "about"),
+        ("gibt es den Ratgeber auch auf Arabisch", "de", "about"),
+        ("¿hay una versión en inglés?", "es", "about"),
+        ("does the school need a letter from us about the absences", "en", "appointments"),
+        ("necesito un justificante para el colegio", "es", "appointments"),
+        ("can he pet the cows at the petting farm", "en", "pets_travel"),
+        ("darf er auf dem Pferd reiten", "de", "pets_travel"),
+        ("mi abuela tiene un huerto, puede ayudarla", "es", "garden"),
+    ],
+)
+def test_a_keyword_family_finds_its_page(
+    index: SearchIndex, question: str, locale: str, dialog: str
+) -> None:
+    assert dialog in _dialogs(index, question, locale)
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "dialog"),
+    [
+        # G-CSF pens are kept in the fridge too: the fridge is not the food page's word
+        ("the filgrastim pen was left out of the fridge overnight", "en", "food"),
+        # "sleep" is not "sheep", "cheveux" not "chevaux"
+        ("she cannot sleep", "en", "pets_travel"),
+        ("ses cheveux tombent", "fr", "pets_travel"),
+    ],
+)
+def test_a_near_word_does_not_name_the_family(
+    index: SearchIndex, question: str, locale: str, dialog: str
+) -> None:
+    assert dialog not in _dialogs(index, question, locale)[:1]
