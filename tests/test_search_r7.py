@@ -161,3 +161,35 @@ def test_a_near_word_does_not_name_the_family(
     index: SearchIndex, question: str, locale: str, dialog: str
 ) -> None:
     assert dialog not in _dialogs(index, question, locale)[:1]
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("who do we phone in the middle of the night", "en"),
+        ("wen rufen wir nachts an", "de"),
+        ("a quién llamo de noche", "es"),
+        ("qui appeler la nuit", "fr"),
+        ("do kogo dzwonić w nocy", "pl"),
+    ],
+)
+def test_night_finds_who_to_call(index: SearchIndex, question: str, locale: str) -> None:
+    assert "who_to_call" in _dialogs(index, question, locale)
+
+
+def test_a_night_without_sleep_is_not_for_the_team_but_sleep_is(index: SearchIndex) -> None:
+    assert index.find("he does not sleep at night", "en").kind == "weak"
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("tell me about cyclic neutropenia", "en"),
+        ("qué significa neutropenia cíclica", "es"),
+        ("la neutropénie congénitale, c'est quoi", "fr"),
+    ],
+)
+def test_congenital_and_cyclic_name_the_conditions(
+    index: SearchIndex, question: str, locale: str
+) -> None:
+    assert "conditions" in _dialogs(index, question, locale)
