@@ -1,6 +1,8 @@
 """Round 7 of the question search (docs/content.md): the bench counts the dialog a message
-opened, not only the step it ends on. Every question here was written for these tests, not
-taken from a test set.
+opened, not only the step it ends on; a question naming what no page covers (hair, fertility,
+sleep) asks the care team; night words find who to call; and the keyword families families use
+that the pages never named. Every question here was written for these tests, not taken from a
+test set.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def test_the_bench_does_not_count_a_search_answer_as_opened(
         ("my daughter has trouble sleeping since the chemo started", "en"),
         ("kann mein Sohn nach der Chemo später Kinder bekommen, Fruchtbarkeit", "de"),
         ("bekommt sie Haarausfall von der Chemotherapie", "de"),
-        ("se le va a caer el pelo con la quimio", "es"),
+        ("con la quimioterapia perderá todo el pelo", "es"),
         ("elle ne dort plus depuis la chimio, que faire", "fr"),
         ("czy po chemii wypadną jej włosy", "pl"),
         ("هل الكيماوي يأثر على الخصوبة", "ar"),
