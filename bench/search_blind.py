@@ -10,7 +10,10 @@ which reads every message first, is not part of this). Per language it prints ho
 right page is among the buttons (or is opened at once, for a question that is a topic's
 keyword), how often a question no page covers gets "Ask your care team", how often a
 greeting or thanks gets its short answer, and how many questions whose right page was shown
-were still logged unanswered. ``-v`` lists the misses. Figures go in docs/content.md. Not a
+were still logged unanswered. ``-v`` lists the misses. A message that opens a dialog counts
+the step it opened, even when that step ends and returns to the menu ("talk to a nurse" opens
+the nurse's "there is no nurse to ask here", then the menu: round 7); ``--end-step`` scores
+only the step a message ends on, as rounds 1-6 did. Figures go in docs/content.md. Not a
 test.
 """
 
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content.loader import load_dialogs  # noqa: E402
-from bot.engine import Engine, Event, Session  # noqa: E402
+from bot.engine import Engine, Event, Session, StepResult  # noqa: E402
 from bot.engine.engine import ASK_TEAM_TOKEN, PAGE_TOKEN  # noqa: E402
 from bot.i18n.keywords import translated_keywords  # noqa: E402
 from bot.i18n.render import Catalogs  # noqa: E402
@@ -71,7 +74,23 @@ def _fits(node: str, expected: str) -> bool:
     return False
 
 
-def measure(engine: Engine, path: Path) -> Result:
+def opened_node(result: StepResult, menu: str, end_step: bool = False) -> str | None:
+    """The page a message opened at the menu: the step it ends on, or, when that is the menu
+    again, the dialog step its first reply came from ("talk to a nurse" says the nurse's
+    "there is no nurse to ask here" and returns to the menu). None for a search's answer.
+    ``end_step`` counts only the step the message ends on (the scoring of rounds 1-6)."""
+    if result.session.node != menu:
+        return result.session.node
+    if end_step or not result.replies:
+        return None
+    first = result.replies[0].text.context
+    dialog = first.split("/")[0]
+    if first == menu or dialog in ("system", menu.split("/")[0]):
+        return None
+    return first
+
+
+def measure(engine: Engine, path: Path, end_step: bool = False) -> Result:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     lang = path.stem
     r = Result(lang)
@@ -82,7 +101,7 @@ def measure(engine: Engine, path: Path) -> Result:
         result = engine.step(menu, Event("text", text, lang), NOW)
         tokens = [c.token for reply in result.replies for c in reply.choices]
         offered = [tags[t[len(PAGE_TOKEN) :]] for t in tokens if t[len(PAGE_TOKEN) :] in tags]
-        opened = result.session.node if result.session.node != menu.node else None
+        opened = opened_node(result, menu.node, end_step)
         shown = [opened] if opened else offered
         said = [reply.text.context for reply in result.replies]
         if expected == "greeting":
@@ -109,6 +128,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(ROOT / "tests/data/search_blind"))
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    parser.add_argument(
+        "--end-step",
+        action="store_true",
+        help="score only the step a message ends on (rounds 1-6), not the dialog it opened",
+    )
     args = parser.parse_args()
     dialogs = load_dialogs(ROOT / "dialogs")
     catalogs = Catalogs.load(ROOT / "locales")
@@ -126,7 +150,7 @@ def main() -> None:
     )
     total = Result("all")
     for path in sorted(Path(args.folder).glob("*.yaml")):
-        r = measure(engine, path)
+        r = measure(engine, path, args.end_step)
         print(
             f"{r.lang:4}  {r.found:3}/{r.pages:<3} {_pct(r.found, r.pages)}"
             f"          {_pct(r.first, r.pages)}"

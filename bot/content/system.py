@@ -76,6 +76,7 @@ REQUIRED_SYSTEM_MESSAGES: tuple[str, ...] = (
     "search_thanks",
     "search_greeting_words",
     "search_thanks_words",
+    "search_team_words",
     # the urgent answers and their buttons (bot/safety): a missing one must stop the bot
     *SAFETY_MESSAGES,
 )

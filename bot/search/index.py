@@ -110,6 +110,10 @@ FEVER_DIALOG = "fever"
 READING = "°reading"
 GREETING_KEY = "search_greeting_words"
 THANKS_KEY = "search_thanks_words"
+#: Words of what no page covers and the care team should answer (hair loss, fertility, sleep):
+#: a question with one of them never fits well, so it gets "ask your care team" with the
+#: pages (round 7: "will her hair grow back after chemo" fitted the chemo page well).
+TEAM_KEY = "search_team_words"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -142,6 +146,8 @@ class _Language:
     #: A keyword's stem that one dialog's keywords have and no other's → that dialog's first
     #: page ("treatment" of the treatments).
     owners: dict[str, int] = field(default_factory=dict)
+    #: The stems of :data:`TEAM_KEY`'s words.
+    team: frozenset[str] = frozenset()
 
     def known(self, term: str) -> bool:
         return self.bm25 is not None and term in self.bm25.idf
@@ -293,6 +299,7 @@ class SearchIndex:
             best >= GOOD_SCORE
             and self._fit(index, judged, order[0]) >= GOOD_FIT
             and self._specific(index, judged, order[0])
+            and not self._for_team(index, typed)
         )
         return Found("pages" if good else "weak", pages)
 
@@ -399,6 +406,7 @@ class SearchIndex:
                 for t, o in owners.items()
                 if len(o) == 1 and frequency.get(t, 0) <= NAMED_SHARE * len(corpus)
             },
+            _team(translate, stem, system.get(TEAM_KEY), stop_words(lang)),
         )
 
     def _english_words(self) -> frozenset[str]:
@@ -462,6 +470,17 @@ class SearchIndex:
             if term not in query:
                 query.append(term)
         return query
+
+    def _for_team(self, index: _Language, typed: list[str]) -> bool:
+        """Whether the question names, as typed (before a typo is mended: "sleep" is not
+        "sheep"), a topic no page covers that the care team should answer: a word of
+        :data:`TEAM_KEY`, or in German a compound's part ("Haarausfall")."""
+        if not index.team:
+            return False
+        terms = {fold(index.stem(w)) for w in typed}
+        if index.split is not None:
+            terms |= {fold(index.stem(p)) for w in typed for p in index.split(w)}
+        return not terms.isdisjoint(index.team)
 
     def _specific(self, index: _Language, query: list[str], page: int) -> bool:
         """Whether page ``page`` holds a word of the question that few pages have (a page
@@ -574,6 +593,18 @@ def _phrases(translate: _Translate, text: Text | None) -> frozenset[tuple[str, .
         return frozenset()
     both = f"{translate(text)},{text.source}".split(",")
     return frozenset(p for p in (tuple(fold(w) for w in words(e)) for e in both) if p)
+
+
+def _team(
+    translate: _Translate, stem: Stem, text: Text | None, stop: frozenset[str]
+) -> frozenset[str]:
+    """The folded stems of the words of :data:`TEAM_KEY`'s list (its English ones too),
+    stemmed as written, as the question's words are; never a stop word ("del" of "caída del
+    pelo" names nothing)."""
+    if text is None:
+        return frozenset()
+    typed = words(f"{translate(text)} {text.source}")
+    return frozenset(fold(stem(w)) for w in typed if fold(w) not in stop)
 
 
 def _courtesies(folded: list[str], phrases: frozenset[tuple[str, ...]]) -> list[bool]:
