@@ -356,6 +356,14 @@ async def _serve_webhook(
     server = _Server(config)
     serving = asyncio.create_task(server.serve(sockets=[sock] if sock is not None else None))
     try:
+        # Telegram delivers as soon as the webhook is set: listen first, or the first updates
+        # meet a closed port (uvicorn binds in its startup, after this task has gone on).
+        listening = asyncio.create_task(server.listening.wait())
+        await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
+        listening.cancel()
+        if serving.done():
+            await serving  # its error (a port in use), or it stopped before it listened
+            return
         await _set_webhook(application, settings.webhook_url, secret)
         log.info("webhook set; serving on port %s", sock.getsockname()[1] if sock else config.port)
         if started is not None:
@@ -386,7 +394,17 @@ async def _set_webhook(
 
 
 class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: ``neutroguide run`` owns the signals."""
+    """uvicorn without its own signal handling (``neutroguide run`` owns the signals), and
+    with ``listening`` set once its sockets accept connections."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
 
     def capture_signals(self) -> Any:
         return contextlib.nullcontext()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.listening.set()
