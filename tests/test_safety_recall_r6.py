@@ -1,0 +1,87 @@
+"""Round 6 (2026-12-08): missed emergencies, by mechanism. Every sentence here was written for
+this file (none copied from a blind set), both ways: the warning that must get the emergency
+answer and the near-miss that must not alarm.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Screener
+
+
+def _key(screener: Screener, text: str, lang: str) -> str | None:
+    found = screener.screen(text, lang, 38.0)
+    return found.message_key if found is not None and found.kind == "urgent" else None
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(("text", "lang"), pairs)
+
+
+# Confusion said in plain words: not knowing what day it is, where or who; calling someone by a
+# dead or absent relative's name; words mixed up.
+CONFUSED = [
+    ("my dad couldn't tell us what day it was this morning", "en"),
+    ("she keeps calling me by her sister's name, it's so strange", "en"),
+    ("his speech is all jumbled since lunch", "en"),
+    ("grandad is mixing up his words and slow", "en"),
+    ("il nous appelait par le prénom de son frère, il ne sait plus quel jour c'est", "fr"),
+    ("maman emmêle ses mots depuis hier soir", "fr"),
+    ("mi abuelo no sabe en qué día estamos", "es"),
+    ("confunde las palabras desde la quimio", "es"),
+    ("Opa weiß nicht mehr welches Jahr wir haben", "de"),
+    ("sie ruft mich beim Namen ihrer Mutter", "de"),
+    ("tata nie wie kim jestem i placze slowa", "pl"),
+    ("ابوي من الصبح يحكي كلام مالو معنى", "ar"),
+    ("امي ما تعرف انا مين", "ar"),
+]
+NOT_CONFUSED = [
+    ("I can never remember what day bin collection is", "en"),
+    ("my son calls me by my first name to wind me up", "en"),
+    ("I mixed up the words of the lullaby again", "en"),
+    ("je mélange les mots quand je parle anglais", "fr"),
+    ("elle ne sait pas quel jour est la prise de sang", "fr"),
+    ("no sé qué día es la próxima cita", "es"),
+    ("ich weiß nicht welcher Tag für die Blutabnahme ist", "de"),
+    ("nie wiem jaki dzien bedzie kontrola", "pl"),
+    ("هذا الكلام مالو معنى بس الدكتور قاله", "ar"),
+]
+
+# Not responding and staring blankly: the hard-to-wake sign (the emergency answer). Not
+# answering messages, or a treatment "not responding", is no sign.
+UNRESPONSIVE = [
+    ("she has stopped responding to us, eyes open", "en"),
+    ("he is staring into space and we can't get through", "en"),
+    ("il regarde dans le vide et ne réagit plus", "fr"),
+    ("se quedó con la mirada perdida y no contesta", "es"),
+    ("ha dejado de responder, está como ido", "es"),
+    ("er guckt nur vor sich hin", "de"),
+    ("gapi sie w pustke i nie odpowiada", "pl"),
+    ("przestala reagowac na nas", "pl"),
+]
+NOT_UNRESPONSIVE = [
+    ("he stopped responding to my texts last night, teenagers!", "en"),
+    ("the infection stopped responding to the antibiotics last year, now fine", "en"),
+    ("she's staring at the tv again", "en"),
+    ("dejó de responder a los mensajes del grupo", "es"),
+    ("przestal odpowiadac na smsy od kolegi", "pl"),
+]
+
+
+@_pairs(CONFUSED + UNRESPONSIVE)
+def test_confusion_and_unresponsive_are_emergencies(
+    screener: Screener, text: str, lang: str
+) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
+
+
+@_pairs(NOT_CONFUSED + NOT_UNRESPONSIVE)
+def test_near_misses_do_not_alarm(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
+
+
+# Iraqi and Gulf Arabic write گ for the q said as g and چ for the k said as ch: read as ق, ك.
+@_pairs([("النزيف من سنونه ما وگف من الصبح", "ar"), ("بنتي تحچي كلام مالو معنى", "ar")])
+def test_persian_letters_in_arabic(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
