@@ -85,3 +85,62 @@ def test_near_misses_do_not_alarm(screener: Screener, text: str, lang: str) -> N
 @_pairs([("النزيف من سنونه ما وگف من الصبح", "ar"), ("بنتي تحچي كلام مالو معنى", "ar")])
 def test_persian_letters_in_arabic(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) == "urgent_emergency"
+
+
+# A dry nappy with a time (no wee, the emergency answer); drinks that all come back up (vomiting
+# everything, the care team now); Arabizi "can't breathe" said with "doesn't know how".
+DRY = [
+    ("nappy's been dry since breakfast, he's 4 months", "en"),
+    ("dry diapers all day today", "en"),
+    ("seine Windel ist seit dem Frühstück knochentrocken", "de"),
+    ("nicht ein einziges Mal Pipi seit gestern Abend", "de"),
+    ("sa couche est sèche depuis 10 heures", "fr"),
+    ("el pañal sigue seco desde la siesta", "es"),
+    ("pampers suchy od wczoraj wieczorem", "pl"),
+    ("الحفاض ناشف من الصبح", "ar"),
+]
+NOT_DRY = [
+    ("what nappies are best for dry skin?", "en"),
+    ("die Wäsche ist seit heute früh trocken", "de"),
+    ("le linge sèche depuis ce matin sur le balcon", "fr"),
+    ("la ropa está seca desde ayer", "es"),
+    ("pranie suche od rana", "pl"),
+    ("الغسيل ناشف من الصبح", "ar"),
+]
+ALL_BACK = [
+    ("everything he eats comes straight back up", "en"),
+    ("todo lo que toma lo devuelve", "es"),
+    ("tout ce qu'elle boit, elle le vomit", "fr"),
+    ("alles was sie trinkt kommt sofort wieder hoch", "de"),
+    ("cokolwiek zje zwraca", "pl"),
+    ("كل اللي يشربه يرجعه", "ar"),
+    ("kil shi byishrabo byraj3o", "ar"),
+]
+NOT_ALL_BACK = [
+    ("everything he drinks comes in a sippy cup", "en"),
+    ("todo lo que bebe lo toma con pajita", "es"),
+    ("tout ce qu'il boit est sans sucre", "fr"),
+    ("alles was er trinkt ist ohne Zucker", "de"),
+    ("wszystko co pije jest bez cukru", "pl"),
+    ("كل شي بيشربه بيحبه بارد", "ar"),
+]
+
+
+@_pairs(DRY)
+def test_dry_nappy_is_no_wee(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
+
+
+@_pairs(ALL_BACK)
+def test_everything_comes_back_up(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is not None
+
+
+@_pairs(NOT_DRY + NOT_ALL_BACK + [("ana mesh 3arfe a3mel el dawa", "ar")])
+def test_dry_and_back_near_misses(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
+
+
+@_pairs([("ibni mish 2ader yetnafas", "ar"), ("bent mesh 3arfa tetnafes", "ar")])
+def test_arabizi_cannot_breathe(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
