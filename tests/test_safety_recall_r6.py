@@ -144,3 +144,28 @@ def test_dry_and_back_near_misses(screener: Screener, text: str, lang: str) -> N
 @_pairs([("ibni mish 2ader yetnafas", "ar"), ("bent mesh 3arfa tetnafes", "ar")])
 def test_arabizi_cannot_breathe(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) == "urgent_emergency"
+
+
+# French: bleeding with "ça s'arrête pas" (it does not stop, the other languages had it) and
+# breathing "avec beaucoup de mal" / "beaucoup de mal à respirer".
+@_pairs(
+    [
+        ("son nez saigne depuis une heure, ça s'arrête jamais", "fr"),
+        ("le sang de sa gencive, ça ne s'arrête pas", "fr"),
+        ("il respire avec énormément de peine", "fr"),
+        ("elle avait beaucoup de mal à respirer cette nuit et ce matin aussi", "fr"),
+    ]
+)
+def test_french_bleeding_and_breathing(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_emergency"
+
+
+@_pairs(
+    [
+        ("il saignait un peu du nez hier, ça s'est arrêté tout seul", "fr"),
+        ("il pleut, ça s'arrête pas depuis lundi", "fr"),
+        ("il a beaucoup de mal à dormir avant l'hôpital", "fr"),
+    ]
+)
+def test_french_near_misses(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
