@@ -169,3 +169,31 @@ def test_french_bleeding_and_breathing(screener: Screener, text: str, lang: str)
 )
 def test_french_near_misses(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) is None
+
+
+# Polish: feeling ill said "jest mu/jej źle", "czuje się chory", "rozbity", "ledwo stoję" is
+# feeling unwell (with an infection word, the care team); "jakaś nie swoja ... słaba" is very
+# sleepy; the port in the locative ("przy porcie") is the line.
+@_pairs(
+    [
+        ("boli gardlo i jest mu bardzo zle", "pl"),
+        ("kaszle i czuje sie bardzo chora", "pl"),
+        ("kaszel, jestem totalnie rozbita, ledwo chodze", "pl"),
+        ("taki jakis nie swoj od rana i blady", "pl"),
+        ("skora przy porcie zaczerwieniona i goraca", "pl"),
+    ]
+)
+def test_polish_unwell_and_port(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_sign"
+
+
+@_pairs(
+    [
+        ("jest mu zle, bo kolega wyjechal", "pl"),
+        ("kaszel minal, czuje sie dobrze", "pl"),
+        ("jakis nie swoj po przegranym meczu, ale je i sie bawi", "pl"),
+        ("przy porcie wszystko czyste i suche", "pl"),
+    ]
+)
+def test_polish_near_misses(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
