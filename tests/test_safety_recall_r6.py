@@ -197,3 +197,26 @@ def test_polish_unwell_and_port(screener: Screener, text: str, lang: str) -> Non
 )
 def test_polish_near_misses(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) is None
+
+
+# German: "not like usual" with lying about or whimpering is very sleepy (call the team now), as
+# "no es él ... decaído" and "pas lui ... mou" were in round 5.
+@_pairs(
+    [
+        ("unser Sohn ist gar nicht wie sonst, liegt nur im Bett und wimmert", "de"),
+        ("sie ist ganz anders als sonst, teilnahmslos", "de"),
+        ("die Kleine liegt nur herum und jammert", "de"),
+    ]
+)
+def test_german_not_like_usual(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_sign"
+
+
+@_pairs(
+    [
+        ("er ist nicht wie sonst so schüchtern, redet viel", "de"),
+        ("die Katze liegt nur rum", "de"),
+    ]
+)
+def test_german_not_like_usual_near_misses(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
