@@ -220,3 +220,24 @@ def test_german_not_like_usual(screener: Screener, text: str, lang: str) -> None
 )
 def test_german_not_like_usual_near_misses(screener: Screener, text: str, lang: str) -> None:
     assert _key(screener, text, lang) is None
+
+
+# A reading with only "exactly", "just" or "now" beside it is a number alone: the whole message
+# is the reading (the fever answer). Not when another word is there ("exactly 38 people").
+@_pairs(
+    [
+        ("exactly 38.1", "en"),
+        ("pile 38,3 là", "fr"),
+        ("genau 38", "de"),
+        ("ahora 38,4", "es"),
+        ("teraz 38,2", "pl"),
+        ("هلق ٣٨", "ar"),
+    ]
+)
+def test_number_alone_with_exactly(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) == "urgent_fever"
+
+
+@_pairs([("exactly 38 people in his class", "en"), ("genau 38 Kinder im Kurs", "de")])
+def test_number_with_other_words_is_not_alone(screener: Screener, text: str, lang: str) -> None:
+    assert _key(screener, text, lang) is None
