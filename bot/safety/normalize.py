@@ -23,6 +23,12 @@ _TABLE = str.maketrans(
         "ı": "i",
         "ة": "ه",
         "ى": "ي",
+        # Persian letters in Iraqi and Gulf Arabic: گ is the q said as g (وگف = وقف), چ the k
+        # said as ch (تحچي = تحكي); ک and ی are the Persian forms of ك and ي.
+        "گ": "ق",
+        "چ": "ك",
+        "ک": "ك",
+        "ی": "ي",
         "ـ": "",
         "\ufe0f": "",
         "\u200d": "",

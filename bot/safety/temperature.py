@@ -35,6 +35,12 @@ _LOOKBACK = 40
 _COUNTED = re.compile(r"(?<= )\d{1,3} $")
 #: A clause that ends with a number, before a comma: "37 ," of "37 , 38 grad".
 _LIST_END = re.compile(r"(?<= )\d{2,3}(?:[.,]\d{1,2})? ,$")
+# A number with only "exactly", "just" or "now" beside it is still a number alone ("pile 38",
+# "genau 38", "exactly 38 now"): the whole message is the reading.
+_ALONE_WORDS = re.compile(
+    r"(?<= )(?:exactly|just|now|pile|exactement|juste|genau|jetzt|justo|exactamente|ahora"
+    r"|dokladnie|rowno|teraz|بالضبط|تماما|هلق|الحين|هسه|دلوقتي)(?= )"
+)
 _RUN = re.compile(r"(?<= )\d[\d.,:/]*(?: \d[\d.,:/]*)+(?= )")
 
 
@@ -137,7 +143,7 @@ class TemperatureReader:
             part = self._about(text, start, m.end())
             if self._not_context.search(part) and not self._context(part):
                 continue
-            alone = bare(text).strip() == m.group(0).strip()
+            alone = _ALONE_WORDS.sub("", bare(text)).split() == m.group(0).split()
             number = m.group("num")
             if number in SERVICE_NUMBERS and unit is None and not alone and not expecting:
                 continue  # "111 or A&E?", "to 112 czy szpital": a number to call
