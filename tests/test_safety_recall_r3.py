@@ -8,13 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-from tests.support.safety import screen_kind
-
-
-def _key(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.message_key if found is not None and found.kind == "urgent" else None
-
+from tests.support.safety import screen_kind, urgent_key
 
 # Feeling unwell with a sign of infection (a cough, a sore throat, burning when peeing):
 # who_to_call.yaml's amber list, with feeling ill: call the team now.
@@ -97,7 +91,7 @@ def test_the_fever_being_over_still_asks(screener: Screener) -> None:
 def test_a_baby_not_feeding_gets_the_emergency_answer(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
-    assert _key(screener, text, lang) == key, text
+    assert urgent_key(screener, text, lang) == key, text
 
 
 @pytest.mark.parametrize(
@@ -105,11 +99,11 @@ def test_a_baby_not_feeding_gets_the_emergency_answer(
     [("Synek ma 12 dni i 38,1", "pl"), ("nourrisson 20 jours, 38,2 au thermomètre", "fr")],
 )
 def test_a_baby_age_in_days_after_the_child_word(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_baby", text
+    assert urgent_key(screener, text, lang) == "urgent_baby", text
 
 
 def test_fever_for_3_days_is_not_a_baby_age(screener: Screener) -> None:
-    assert _key(screener, "synek ma od 3 dni gorączkę 38,5", "pl") == "urgent_fever"
+    assert urgent_key(screener, "synek ma od 3 dni gorączkę 38,5", "pl") == "urgent_fever"
 
 
 # A line site's heat is the site's: the line-site answer, not the fever one.
@@ -137,7 +131,7 @@ def test_a_hot_line_site_is_the_line_site_sign(screener: Screener, text: str, la
 def test_a_hot_person_beside_a_line_stays_a_fever(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
-    assert _key(screener, text, lang) == key, text
+    assert urgent_key(screener, text, lang) == key, text
 
 
 # A reading said with a measuring word, or in a dialect spelling of "temperature".
@@ -155,7 +149,7 @@ def test_a_hot_person_beside_a_line_stays_a_fever(
     ],
 )
 def test_a_reading_said_with_a_measuring_word(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 def test_a_leaflet_threshold_with_a_measuring_word_does_not_alarm(screener: Screener) -> None:
@@ -180,7 +174,7 @@ def test_a_leaflet_threshold_with_a_measuring_word_does_not_alarm(screener: Scre
     ],
 )
 def test_arabic_dialect_and_arabizi_signs(screener: Screener, text: str, key: str) -> None:
-    assert _key(screener, text, "ar") == key, text
+    assert urgent_key(screener, text, "ar") == key, text
 
 
 @pytest.mark.parametrize(
@@ -204,7 +198,7 @@ def test_arabic_dialect_near_misses_do_not_alarm(screener: Screener, text: str) 
     ],
 )
 def test_all_over_is_everywhere(screener: Screener, text: str, key: str) -> None:
-    assert _key(screener, text, "en") == key, text
+    assert urgent_key(screener, text, "en") == key, text
 
 
 def test_it_is_all_over_now_still_settles(screener: Screener) -> None:
@@ -258,7 +252,7 @@ def test_shivering_too_strong_to_stop_is_extreme(screener: Screener, text: str, 
 def test_grunting_with_each_breath_is_an_emergency(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency", text
+    assert urgent_key(screener, text, lang) == "urgent_emergency", text
 
 
 def test_clearing_the_throat_is_not_grunting(screener: Screener) -> None:
@@ -277,7 +271,7 @@ def test_clearing_the_throat_is_not_grunting(screener: Screener) -> None:
 def test_vomiting_bottom_pain_and_breath_wordings(
     screener: Screener, text: str, lang: str, key: str
 ) -> None:
-    assert _key(screener, text, lang) == key, text
+    assert urgent_key(screener, text, lang) == key, text
 
 
 @pytest.mark.parametrize(

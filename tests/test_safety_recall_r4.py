@@ -10,16 +10,7 @@ import pytest
 from bot.safety import Screener
 from bot.safety.dialect import keep_arabizi
 from bot.safety.normalize import fold
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return None if found is None else found.kind
-
-
-def _key(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.message_key if found is not None and found.kind == "urgent" else None
+from tests.support.safety import screen_kind, urgent_key
 
 
 def _urgent(pairs: list[tuple[str, str]]) -> pytest.MarkDecorator:
@@ -46,12 +37,12 @@ VERY_WRONG_CALM = [
 
 @_urgent(VERY_WRONG)
 def test_something_wrong_with_the_child_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_sign", text
+    assert urgent_key(screener, text, lang) == "urgent_sign", text
 
 
 @_urgent(VERY_WRONG_CALM)
 def test_something_wrong_with_a_thing_is_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Worn out (exhausted, wiped out, k.o., wykończony, épuisé, agotado, هلكان) is feeling unwell:
@@ -75,12 +66,12 @@ EXHAUSTED_CALM = [
 
 @_urgent(EXHAUSTED_COUGH)
 def test_exhausted_with_a_cough_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent", text
+    assert screen_kind(screener, text, lang) == "urgent", text
 
 
 @_urgent(EXHAUSTED_CALM)
 def test_tired_from_sport_with_a_cough_is_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) is None, text
+    assert screen_kind(screener, text, lang) is None, text
 
 
 def test_single_letters_with_dots_are_one_word() -> None:
@@ -143,12 +134,12 @@ BREATHING_CALM = [
 
 @_urgent(BREATHING)
 def test_breathing_signs_are_the_emergency(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency", text
+    assert urgent_key(screener, text, lang) == "urgent_emergency", text
 
 
 @_urgent(BREATHING_CALM)
 def test_noisy_or_good_breathing_is_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 def test_a_dialect_prefixed_rule_word_still_reads() -> None:
@@ -178,12 +169,12 @@ READINGS_CALM = [
 
 @_urgent(READINGS)
 def test_readings_said_these_ways_are_fevers(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 @_urgent(READINGS_CALM)
 def test_numbers_that_are_not_readings(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # A baby's age: in apposition, "baby of N weeks", Turkish, Arabizi, Maghrebi in French.
@@ -206,12 +197,12 @@ BABY_AGES_CALM = [
 def test_a_baby_age_said_these_ways_gets_the_baby_answer(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) == "urgent_baby", text
+    assert urgent_key(screener, text, lang) == "urgent_baby", text
 
 
 @_urgent(BABY_AGES_CALM)
 def test_an_older_child_gets_the_fever_answer(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 def test_a_hot_bottle_is_not_a_hot_baby(screener: Screener) -> None:
@@ -243,12 +234,12 @@ OTHER_CALM = [
 
 @_urgent(OTHER_SIGNS)
 def test_other_sign_wordings_are_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) == "urgent", text
+    assert screen_kind(screener, text, lang) == "urgent", text
 
 
 @_urgent(OTHER_CALM)
 def test_other_near_misses_are_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) is None, text
+    assert screen_kind(screener, text, lang) is None, text
 
 
 def test_two_different_digits_between_letters_are_arabizi() -> None:
@@ -277,18 +268,18 @@ STILL_ASKS = [
 def test_a_sign_here_now_after_advice_words_is_urgent(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _kind(screener, text, lang) == "urgent", text
+    assert screen_kind(screener, text, lang) == "urgent", text
 
 
 @_urgent(STILL_ASKS)
 def test_a_general_question_still_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 def test_an_age_is_in_apposition_only_when_it_stands_alone(screener: Screener) -> None:
     # "Sohn, 2 Monate nach der Chemo," is how long since the chemo, not a baby's age
-    assert _key(screener, "Sohn, 2 Monate nach der Chemo, glüht", "de") != "urgent_baby"
-    assert _key(screener, "Sohn, 2 Monate, glüht", "de") == "urgent_baby"
+    assert urgent_key(screener, "Sohn, 2 Monate nach der Chemo, glüht", "de") != "urgent_baby"
+    assert urgent_key(screener, "Sohn, 2 Monate, glüht", "de") == "urgent_baby"
 
 
 # Feeling hot said of a named person (son, daughter, husband), not only "er"/"il".
@@ -306,9 +297,9 @@ NAMED_HOT_CALM = [
 
 @_urgent(NAMED_HOT)
 def test_a_named_person_feeling_hot_is_a_fever(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 @_urgent(NAMED_HOT_CALM)
 def test_keen_or_hot_water_is_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) is None, text
+    assert screen_kind(screener, text, lang) is None, text

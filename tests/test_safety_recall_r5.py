@@ -8,16 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-
-
-def _kind(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return None if found is None else found.kind
-
-
-def _key(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.message_key if found is not None and found.kind == "urgent" else None
+from tests.support.safety import screen_kind, urgent_key
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> pytest.MarkDecorator:
@@ -45,7 +36,7 @@ TOPIC = [
 
 @_pairs(EXCLAIMED)
 def test_an_exclaimed_fever_word_is_a_report(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 @_pairs(TOPIC)
@@ -69,12 +60,12 @@ SPELT_CALM = [
 
 @_pairs(SPELT)
 def test_fever_spelt_as_said_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 @_pairs(SPELT_CALM)
 def test_hot_food_is_not_a_fever(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Arabizi "does not respond to me" (ma tarudd / ma yarudd) is hard to wake, as the Arabic script
@@ -92,12 +83,12 @@ PHONE = [
 
 @_pairs(UNRESPONSIVE)
 def test_arabizi_not_responding_is_an_emergency(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency", text
+    assert urgent_key(screener, text, lang) == "urgent_emergency", text
 
 
 @_pairs(PHONE)
 def test_not_answering_the_phone_is_not_a_sign(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Arabic: a sore throat is an infection sign ("حلقه يوجعه", "zoro byoja3o"), and "he is worn out"
@@ -115,12 +106,12 @@ WORN_CALM = [
 
 @_pairs(SORE_THROAT_WORN)
 def test_sore_throat_and_worn_out_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_sign", text
+    assert urgent_key(screener, text, lang) == "urgent_sign", text
 
 
 @_pairs(WORN_CALM)
 def test_a_tired_parent_is_not_a_sign(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Arabizi bottom pain ("teezo", "el dobor" with "byoja3o"), and a baby who refuses to drink or
@@ -139,12 +130,12 @@ ARABIZI_FEED_CALM = [
 
 @pytest.mark.parametrize(("text", "lang", "key"), ARABIZI_BOTTOM_FEED)
 def test_arabizi_bottom_and_feeding(screener: Screener, text: str, lang: str, key: str) -> None:
-    assert _key(screener, text, lang) == key, text
+    assert urgent_key(screener, text, lang) == key, text
 
 
 @_pairs(ARABIZI_FEED_CALM)
 def test_arabizi_refusing_medicine_is_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Listless said with "not himself": "no es ella, está apagada", "c'est pas lui, il est tout
@@ -169,12 +160,12 @@ LISTLESS_CALM = [
 
 @_pairs(LISTLESS)
 def test_listless_and_not_himself_is_urgent(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_sign", text
+    assert urgent_key(screener, text, lang) == "urgent_sign", text
 
 
 @_pairs(LISTLESS_CALM)
 def test_listless_things_are_not(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # A treatment named with its day after a reading dates the treatment, not the reading: the
@@ -196,12 +187,12 @@ DAY_ALONE = [
 
 @_pairs(DATED)
 def test_a_dated_treatment_leaves_the_reading_now(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever", text
+    assert urgent_key(screener, text, lang) == "urgent_fever", text
 
 
 @_pairs(DAY_ALONE)
 def test_a_reading_with_its_day_still_asks(screener: Screener, text: str, lang: str) -> None:
-    assert _kind(screener, text, lang) != "urgent", text
+    assert screen_kind(screener, text, lang) != "urgent", text
 
 
 # Shivering that does not stop is uncontrollable shivering (the emergency answer, as "can't stop
@@ -228,14 +219,14 @@ OTHER_GOES_ON = [
 def test_shivering_that_does_not_stop_is_an_emergency(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency", text
+    assert urgent_key(screener, text, lang) == "urgent_emergency", text
 
 
 @_pairs(OTHER_GOES_ON)
 def test_chills_with_another_thing_going_on_get_the_team(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) == "urgent_sign", text
+    assert urgent_key(screener, text, lang) == "urgent_sign", text
 
 
 # A bare whole number under 36 °C needs its fever or temperature word before it or at most a

@@ -8,11 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Screener
-
-
-def _key(screener: Screener, text: str, lang: str) -> str | None:
-    found = screener.screen(text, lang, 38.0)
-    return found.message_key if found is not None and found.kind == "urgent" else None
+from tests.support.safety import urgent_key
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> pytest.MarkDecorator:
@@ -73,18 +69,18 @@ NOT_UNRESPONSIVE = [
 def test_confusion_and_unresponsive_are_emergencies(
     screener: Screener, text: str, lang: str
 ) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency"
+    assert urgent_key(screener, text, lang) == "urgent_emergency"
 
 
 @_pairs(NOT_CONFUSED + NOT_UNRESPONSIVE)
 def test_near_misses_do_not_alarm(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None
 
 
 # Iraqi and Gulf Arabic write گ for the q said as g and چ for the k said as ch: read as ق, ك.
 @_pairs([("النزيف من سنونه ما وگف من الصبح", "ar"), ("بنتي تحچي كلام مالو معنى", "ar")])
 def test_persian_letters_in_arabic(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency"
+    assert urgent_key(screener, text, lang) == "urgent_emergency"
 
 
 # A dry nappy with a time (no wee, the emergency answer); drinks that all come back up (vomiting
@@ -128,22 +124,22 @@ NOT_ALL_BACK = [
 
 @_pairs(DRY)
 def test_dry_nappy_is_no_wee(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency"
+    assert urgent_key(screener, text, lang) == "urgent_emergency"
 
 
 @_pairs(ALL_BACK)
 def test_everything_comes_back_up(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is not None
+    assert urgent_key(screener, text, lang) is not None
 
 
 @_pairs(NOT_DRY + NOT_ALL_BACK + [("ana mesh 3arfe a3mel el dawa", "ar")])
 def test_dry_and_back_near_misses(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None
 
 
 @_pairs([("ibni mish 2ader yetnafas", "ar"), ("bent mesh 3arfa tetnafes", "ar")])
 def test_arabizi_cannot_breathe(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency"
+    assert urgent_key(screener, text, lang) == "urgent_emergency"
 
 
 # French: bleeding with "ça s'arrête pas" (it does not stop, the other languages had it) and
@@ -157,7 +153,7 @@ def test_arabizi_cannot_breathe(screener: Screener, text: str, lang: str) -> Non
     ]
 )
 def test_french_bleeding_and_breathing(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_emergency"
+    assert urgent_key(screener, text, lang) == "urgent_emergency"
 
 
 @_pairs(
@@ -168,7 +164,7 @@ def test_french_bleeding_and_breathing(screener: Screener, text: str, lang: str)
     ]
 )
 def test_french_near_misses(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None
 
 
 # Polish: feeling ill said "jest mu/jej źle", "czuje się chory", "rozbity", "ledwo stoję" is
@@ -184,7 +180,7 @@ def test_french_near_misses(screener: Screener, text: str, lang: str) -> None:
     ]
 )
 def test_polish_unwell_and_port(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_sign"
+    assert urgent_key(screener, text, lang) == "urgent_sign"
 
 
 @_pairs(
@@ -196,7 +192,7 @@ def test_polish_unwell_and_port(screener: Screener, text: str, lang: str) -> Non
     ]
 )
 def test_polish_near_misses(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None
 
 
 # German: "not like usual" with lying about or whimpering is very sleepy (call the team now), as
@@ -209,7 +205,7 @@ def test_polish_near_misses(screener: Screener, text: str, lang: str) -> None:
     ]
 )
 def test_german_not_like_usual(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_sign"
+    assert urgent_key(screener, text, lang) == "urgent_sign"
 
 
 @_pairs(
@@ -219,7 +215,7 @@ def test_german_not_like_usual(screener: Screener, text: str, lang: str) -> None
     ]
 )
 def test_german_not_like_usual_near_misses(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None
 
 
 # A reading with only "exactly", "just" or "now" beside it is a number alone: the whole message
@@ -235,9 +231,9 @@ def test_german_not_like_usual_near_misses(screener: Screener, text: str, lang: 
     ]
 )
 def test_number_alone_with_exactly(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) == "urgent_fever"
+    assert urgent_key(screener, text, lang) == "urgent_fever"
 
 
 @_pairs([("exactly 38 people in his class", "en"), ("genau 38 Kinder im Kurs", "de")])
 def test_number_with_other_words_is_not_alone(screener: Screener, text: str, lang: str) -> None:
-    assert _key(screener, text, lang) is None
+    assert urgent_key(screener, text, lang) is None

@@ -23,6 +23,12 @@ def screen_kind(screener: Screener, text: str, lang: str, threshold: float = 38.
     return found.kind if found is not None else None
 
 
+def urgent_key(screener: Screener, text: str, lang: str, threshold: float = 38.0) -> str | None:
+    """The urgent answer's message key for ``text`` (None when it is not urgent)."""
+    found = screener.screen(text, lang, threshold)
+    return found.message_key if found is not None and found.kind == "urgent" else None
+
+
 @cache
 def shipped_rules(lang: str) -> RuleFile:
     """The shipped rule file of ``lang``, read once per run: reading one takes about 0.4 s, and
