@@ -73,3 +73,21 @@ def test_born_with_the_condition_is_not_a_second_child(index: SearchIndex) -> No
     found = _dialogs(index, "ولد ابني قبل شهرين بنقص العدلات الخلقي")
     assert found[0] == "conditions"
     assert "inherited" not in found
+
+
+@pytest.mark.parametrize(
+    ("question", "dialog"),
+    [
+        ("اعطيه نوفالجين للسخونة؟", "fever_medicines"),
+        ("شراب بروفينال كم مرة", "fever_medicines"),
+        ("nrou7 el bahr fel sayf?", "water"),
+    ],
+)
+def test_brand_names_and_arabizi_find_their_page(
+    index: SearchIndex, question: str, dialog: str
+) -> None:
+    assert dialog in _dialogs(index, question)
+
+
+def test_a_brand_name_is_not_a_word_of_every_medicine_question(index: SearchIndex) -> None:
+    assert "fever_medicines" not in _dialogs(index, "ناخذ شراب الكحة متى")
