@@ -282,7 +282,8 @@ def arabic_variants(word: str) -> list[str]:
     leading one-letter proclitic (:data:`_AR_PROCLITICS`: "لطفل" → "طفل"), without a spoken
     verb's tense prefix (:data:`_AR_TENSE`: Egyptian "هياخد", Moroccan "كيكبر" → "ياخد",
     "يكبر"), and a present-tense verb in another person (:data:`_AR_PERSONS`: "تزرع" → "يزرع",
-    "نزرع"), each where three letters or more stay."""
+    "نزرع"), each where three letters or more stay; last, a verb of four letters with "ت" or
+    "ن" without it ("تخرم" → "خرم")."""
     w = _AR_MARKS.sub("", word).translate(_AR_LETTERS)
     out: list[str] = []
     if len(w) >= 4 and w[0] in _AR_PROCLITICS:
@@ -292,4 +293,8 @@ def arabic_variants(word: str) -> list[str]:
     for verb in [w, *out]:
         if len(verb) >= 4 and verb[0] in _AR_PERSONS:
             out += [p + verb[1:] for p in _AR_PERSONS if p != verb[0]]
+    if len(w) == 4 and w[0] in "تن":
+        # a spoken verb of three root letters the keywords name bare: "تخرم" (she pierces),
+        # "تخزق" -> "خرم", "خزق" (round 8); tried last, after the verb in another person
+        out.append(w[1:])
     return list(dict.fromkeys(v for v in out if v != w))
