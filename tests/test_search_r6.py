@@ -10,16 +10,12 @@ import pytest
 
 from bot.search import SearchIndex
 from bot.search.words import stemmer, stems
-from tests.support.content import shipped_index
+from tests.support.content import found_dialogs, shipped_index
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
     return shipped_index()
-
-
-def _dialogs(index: SearchIndex, question: str, locale: str) -> list[str]:
-    return [page.split("/")[0] for page in index.find(question, locale).pages]
 
 
 # -- compounds ------------------------------------------------------------------------------
@@ -46,19 +42,19 @@ def test_a_compounds_part_in_foreign_is_left_out() -> None:
 )
 def test_a_sister_is_not_the_nurse(index: SearchIndex, question: str) -> None:
     pytest.importorskip("compound_split")
-    assert "nurse" not in _dialogs(index, question, "de")
+    assert "nurse" not in found_dialogs(index, question, "de")
 
 
 def test_the_nurse_compound_still_finds_the_nurse(index: SearchIndex) -> None:
-    found = _dialogs(index, "kann ich mit einer Krankenschwester sprechen", "de")
+    found = found_dialogs(index, "kann ich mit einer Krankenschwester sprechen", "de")
     assert found[:1] == ["nurse"]
 
 
 def test_a_name_from_the_english_keywords_is_not_split(index: SearchIndex) -> None:
     pytest.importorskip("compound_split")
     # "Kostmann" is not "Kost|mann": what something costs is no condition
-    assert "conditions" not in _dialogs(index, "was kostet ein Parkplatz an der Klinik", "de")
-    assert "conditions" in _dialogs(index, "was ist das Kostmann-Syndrom genau", "de")
+    assert "conditions" not in found_dialogs(index, "was kostet ein Parkplatz an der Klinik", "de")
+    assert "conditions" in found_dialogs(index, "was ist das Kostmann-Syndrom genau", "de")
 
 
 # -- "lot" ----------------------------------------------------------------------------------
@@ -120,7 +116,7 @@ def test_a_lot_in_a_question_leaves_the_question(index: SearchIndex) -> None:
 def test_a_family_word_finds_its_page(
     index: SearchIndex, locale: str, question: str, dialog: str
 ) -> None:
-    assert dialog in _dialogs(index, question, locale)
+    assert dialog in found_dialogs(index, question, locale)
 
 
 def test_night_is_no_keyword_of_who_to_call(index: SearchIndex) -> None:
@@ -130,12 +126,12 @@ def test_night_is_no_keyword_of_who_to_call(index: SearchIndex) -> None:
 
 
 def test_ice_cream_is_not_a_skin_cream(index: SearchIndex) -> None:
-    assert "mouth_skin" not in _dialogs(index, "can she have ice cream", "en")
+    assert "mouth_skin" not in found_dialogs(index, "can she have ice cream", "en")
 
 
 def test_his_is_a_stop_word_again(index: SearchIndex) -> None:
     # "pierce his ears" kept "his" out of the stop words: a cut on his knee found the tattoos
-    assert _dialogs(index, "how do i treat a cut on his knee", "en")[0] != "tattoos"
+    assert found_dialogs(index, "how do i treat a cut on his knee", "en")[0] != "tattoos"
 
 
 def test_parking_is_not_packing(index: SearchIndex) -> None:
@@ -146,15 +142,15 @@ def test_parking_is_not_packing(index: SearchIndex) -> None:
 
 def test_a_nosebleed_is_not_a_nose_ring(index: SearchIndex) -> None:
     # nose piercings were left out: "nose" would take nosebleeds and runny noses to tattoos
-    assert "tattoos" not in _dialogs(index, "is a nose bleed a red sign", "en")
-    assert _dialogs(index, "he has a runny nose can he go to school", "en")[0] == "prevention"
+    assert "tattoos" not in found_dialogs(index, "is a nose bleed a red sign", "en")
+    assert found_dialogs(index, "he has a runny nose can he go to school", "en")[0] == "prevention"
 
 
 def test_a_dose_is_not_chemo(index: SearchIndex) -> None:
     # "جرعة" (a dose) was left out of the chemo keywords: a paracetamol dose is no chemo
-    assert "fever_medicines" in _dialogs(index, "كم جرعة البنادول للطفل", "ar")
+    assert "fever_medicines" in found_dialogs(index, "كم جرعة البنادول للطفل", "ar")
 
 
 def test_instead_stays_a_stop_word(index: SearchIndex) -> None:
     # a keyword's stop word leaves the stop words of every question: "instead" was left out
-    assert "about" not in _dialogs(index, "can i give ibuprofen instead of paracetamol", "en")
+    assert "about" not in found_dialogs(index, "can i give ibuprofen instead of paracetamol", "en")

@@ -18,16 +18,12 @@ import yaml
 from bot.content.loader import load_dialogs
 from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
-from tests.support.content import ROOT
+from tests.support.content import ROOT, found_dialogs, shipped_index
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
-
-
-def _dialogs(index: SearchIndex, question: str, locale: str) -> list[str]:
-    return [page.split("/")[0] for page in index.find(question, locale).pages]
+    return shipped_index()
 
 
 # -- the bench ------------------------------------------------------------------------------
@@ -146,7 +142,7 @@ def test_sleep_is_not_mended_to_a_farm_animal(index: SearchIndex) -> None:
 def test_a_keyword_family_finds_its_page(
     index: SearchIndex, question: str, locale: str, dialog: str
 ) -> None:
-    assert dialog in _dialogs(index, question, locale)
+    assert dialog in found_dialogs(index, question, locale)
 
 
 @pytest.mark.parametrize(
@@ -162,7 +158,7 @@ def test_a_keyword_family_finds_its_page(
 def test_a_near_word_does_not_name_the_family(
     index: SearchIndex, question: str, locale: str, dialog: str
 ) -> None:
-    assert dialog not in _dialogs(index, question, locale)[:1]
+    assert dialog not in found_dialogs(index, question, locale)[:1]
 
 
 @pytest.mark.parametrize(
@@ -176,7 +172,7 @@ def test_a_near_word_does_not_name_the_family(
     ],
 )
 def test_night_finds_who_to_call(index: SearchIndex, question: str, locale: str) -> None:
-    assert "who_to_call" in _dialogs(index, question, locale)
+    assert "who_to_call" in found_dialogs(index, question, locale)
 
 
 def test_a_night_without_sleep_is_not_for_the_team_but_sleep_is(index: SearchIndex) -> None:
@@ -194,4 +190,4 @@ def test_a_night_without_sleep_is_not_for_the_team_but_sleep_is(index: SearchInd
 def test_congenital_and_cyclic_name_the_conditions(
     index: SearchIndex, question: str, locale: str
 ) -> None:
-    assert "conditions" in _dialogs(index, question, locale)
+    assert "conditions" in found_dialogs(index, question, locale)

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_dialogs
-from bot.i18n.render import Catalogs
 from bot.search import SearchIndex
 from bot.search.words import arabic_variants
-from tests.support.content import ROOT
+from tests.support.content import found_dialogs, shipped_index
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
-
-
-def _dialogs(index: SearchIndex, question: str) -> list[str]:
-    return [page.split("/")[0] for page in index.find(question, "ar").pages]
+    return shipped_index()
 
 
 # -- a verb of three root letters, tried bare ------------------------------------------------
@@ -39,11 +33,11 @@ def test_a_longer_word_or_a_third_person_verb_is_not_cut_to_three() -> None:
 
 @pytest.mark.parametrize("question", ["هل تخزق اذن البنت ممكن", "متى تخرم البنت اذنها"])
 def test_piercing_as_a_spoken_verb_finds_the_tattoo_page(index: SearchIndex, question: str) -> None:
-    assert "tattoos" in _dialogs(index, question)
+    assert "tattoos" in found_dialogs(index, question, "ar")
 
 
 def test_a_verb_whose_bare_form_no_page_has_changes_nothing(index: SearchIndex) -> None:
-    assert "tattoos" not in _dialogs(index, "تكتب الحرارة كم")
+    assert "tattoos" not in found_dialogs(index, "تكتب الحرارة كم", "ar")
 
 
 # -- keywords families use ------------------------------------------------------------------
@@ -64,13 +58,13 @@ def test_a_verb_whose_bare_form_no_page_has_changes_nothing(index: SearchIndex) 
 def test_everyday_arabic_words_find_their_page(
     index: SearchIndex, question: str, dialog: str
 ) -> None:
-    assert dialog in _dialogs(index, question)
+    assert dialog in found_dialogs(index, question, "ar")
 
 
 def test_born_with_the_condition_is_not_a_second_child(index: SearchIndex) -> None:
     # "ولد" (was born; a boy) is not a keyword of the inheritance page: only "بيبي ثاني",
     # "طفل ثاني" name a second child
-    found = _dialogs(index, "ولد ابني قبل شهرين بنقص العدلات الخلقي")
+    found = found_dialogs(index, "ولد ابني قبل شهرين بنقص العدلات الخلقي", "ar")
     assert found[0] == "conditions"
     assert "inherited" not in found
 
@@ -86,8 +80,8 @@ def test_born_with_the_condition_is_not_a_second_child(index: SearchIndex) -> No
 def test_brand_names_and_arabizi_find_their_page(
     index: SearchIndex, question: str, dialog: str
 ) -> None:
-    assert dialog in _dialogs(index, question)
+    assert dialog in found_dialogs(index, question, "ar")
 
 
 def test_a_brand_name_is_not_a_word_of_every_medicine_question(index: SearchIndex) -> None:
-    assert "fever_medicines" not in _dialogs(index, "ناخذ شراب الكحة متى")
+    assert "fever_medicines" not in found_dialogs(index, "ناخذ شراب الكحة متى", "ar")

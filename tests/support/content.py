@@ -26,6 +26,11 @@ def shipped_index() -> SearchIndex:
     return SearchIndex.shared(load_dialogs(ROOT / "dialogs"), Catalogs.load(ROOT / "locales"))
 
 
+def found_dialogs(index: SearchIndex, question: str, locale: str) -> list[str]:
+    """The dialogs of the pages ``question`` finds, best first (one per button)."""
+    return [page.split("/")[0] for page in index.find(question, locale).pages]
+
+
 def searching_engine() -> Engine:
     """The engine over the shipped dialogs and catalogs, with their keywords and the search."""
     dialogs = load_dialogs(ROOT / "dialogs")
